@@ -1,0 +1,42 @@
+# Two commands: `make run` serves the app with demo data, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := run.py
+PORT ?= 8080
+
+.PHONY: run test setup migrate translations worker bench clean
+
+$(BIN)/activate: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(BIN)/activate
+
+setup: $(BIN)/activate translations
+
+translations: $(BIN)/activate
+	$(BIN)/pybabel compile -f -d translations -D messages >/dev/null
+
+migrate: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask roles sync
+
+run: migrate
+	$(BIN)/flask demo load
+	@echo "Mail worker in the background (log: instance/mail-worker.log)"
+	@mkdir -p instance
+	@$(BIN)/flask mail worker >instance/mail-worker.log 2>&1 & echo $$! > instance/mail-worker.pid
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	@trap 'kill $$(cat instance/mail-worker.pid) 2>/dev/null' EXIT INT TERM; \
+	  PORT=$(PORT) $(BIN)/python run.py
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# New migration after a model change: make migration m="what changed"
+migration: setup
+	$(BIN)/flask db migrate -m "$(m)"
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,82 @@
+"""The back office: one Flask app, built by create_app()."""
+from pathlib import Path
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .extensions import csrf, db, mail, migrate
+
+APP_DIR = Path(__file__).resolve().parent
+# Packages that carry their own templates under <package>/templates/,
+# addressed as "<package>/<name>.html".
+TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "faults")
+
+
+def create_app(config_object="config.Config", **overrides):
+    """Build the app. `overrides` win over the config object (tests use them)."""
+    app = Flask(__name__, instance_path=str(APP_DIR.parent / "instance"),
+                instance_relative_config=False)
+    app.config.from_object(config_object)
+    app.config.update(overrides)
+    if app.config.get("PROXY_COUNT"):
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    app.jinja_loader = ChoiceLoader([
+        app.jinja_loader,
+        PrefixLoader({name: FileSystemLoader(str(APP_DIR / name / "templates"))
+                      for name in TEMPLATE_PACKAGES}),
+    ])
+
+    db.init_app(app)
+    # Before AppBuilder: FAB exempts its API blueprints from CSRF as it makes them.
+    csrf.init_app(app)
+    mail.init_app(app)
+    migrate.init_app(app, db, directory=str(APP_DIR.parent / "migrations"))
+
+    from . import models  # noqa: F401  every table known before FAB starts
+
+    with app.app_context():
+        appbuilder = AppBuilder(indexview=_index_view(), base_template="base.html")
+        appbuilder.init_app(app, db.session)
+        _register(app, appbuilder)
+
+    from .formatting import register_template_filters
+    from .errors import register_error_handlers
+
+    register_template_filters(app)
+    register_error_handlers(app)
+    _register_cli(app)
+    return app
+
+
+def _index_view():
+    from .home import HomeView
+
+    return HomeView
+
+
+def _register(app, appbuilder):
+    """All menus, views and APIs, one call per package."""
+    from .audit.registration import register as register_audit
+    from .faults.registration import register as register_faults
+    from .files.registration import register as register_files
+    from .mail.registration import register as register_mail
+    from .service_requests.registration import register as register_service_requests
+
+    register_service_requests(app, appbuilder)
+    register_faults(app, appbuilder)
+    register_mail(app, appbuilder)
+    register_audit(app, appbuilder)
+    register_files(app, appbuilder)
+
+
+def _register_cli(app):
+    from .demo.cli import demo_cli
+    from .mail.cli import mail_cli
+    from .security.cli import roles_cli
+
+    for group in (roles_cli, mail_cli, demo_cli):
+        app.cli.add_command(group)

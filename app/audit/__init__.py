@@ -1,0 +1,8 @@
+"""Audit: an append-only record of who changed what, when and from where.
+
+Models opt in with `Audited`; every insert, update and delete of such a model
+is recorded by a flush listener, whichever screen, API or command caused it.
+"""
+from .context import acting_as, current_actor, set_actor  # noqa: F401
+from .models import AuditEntry, Audited  # noqa: F401
+from .service import entries_for, record  # noqa: F401

@@ -1,0 +1,33 @@
+from flask_appbuilder import ModelView
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+
+from ..formatting import format_datetime
+from .models import AuditEntry
+
+
+class AuditEntryView(ModelView):
+    """The whole audit log, read-only: no screen can change or delete a row."""
+
+    datamodel = SQLAInterface(AuditEntry)
+    class_permission_name = "AuditLog"
+    base_permissions = ["can_list", "can_show"]
+    list_title = _("Audit log")
+    show_title = _("Audit entry")
+    list_columns = ["at", "actor_type", "actor_name", "ip_address", "action",
+                    "subject_type", "subject_id", "change"]
+    show_columns = ["at", "actor_type", "actor_name", "user", "ip_address", "user_agent",
+                    "endpoint", "action", "entity_type", "entity_id", "subject_type",
+                    "subject_id", "field", "old_value", "new_value"]
+    search_columns = ["at", "actor_type", "actor_name", "ip_address", "action",
+                      "subject_type", "subject_id", "entity_type", "field"]
+    base_order = ("id", "desc")
+    formatters_columns = {"at": format_datetime}
+    label_columns = {
+        "at": _("When"), "actor_type": _("Actor type"), "actor_name": _("Who"),
+        "user": _("User"), "ip_address": _("IP address"), "user_agent": _("Browser"),
+        "endpoint": _("Screen"), "action": _("Action"), "entity_type": _("Record type"),
+        "entity_id": _("Record"), "subject_type": _("Belongs to"), "subject_id": _("Belongs to #"),
+        "field": _("Field"), "old_value": _("Old value"), "new_value": _("New value"),
+        "change": _("Change"),
+    }

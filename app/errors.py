@@ -1,0 +1,37 @@
+"""Clear answers for bad input instead of a bare error page."""
+from flask import flash, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge, TooManyRequests
+
+
+def _wants_json():
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _page(status, title, message):
+    if _wants_json():
+        return jsonify(message=message), status
+    return render_template("error.html", title=title, message=message), status
+
+
+def register_error_handlers(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _page(400, _("Form expired"),
+                     _("The form was open too long or came from elsewhere. "
+                       "Please reload the page and try again."))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        mb = round(app.config["MAX_CONTENT_LENGTH"] / 1024 / 1024)
+        return _page(413, _("Too large"), _("The upload is too large (at most %(mb)s MB).", mb=mb))
+
+    @app.errorhandler(TooManyRequests)
+    def too_many(error):
+        return _page(429, _("Too many attempts"),
+                     _("Too many attempts in a short time. Please wait a minute and try again."))
+
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        return _page(404, _("Not found"), _("This page does not exist (any more)."))

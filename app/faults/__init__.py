@@ -1,0 +1,1 @@
+"""Fault reports (KlusHeeren): QR stickers, reports, contractor work orders."""

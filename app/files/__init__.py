@@ -1,0 +1,3 @@
+"""Uploaded files: checked by content, stored outside static/ under random names."""
+from .models import StoredFile  # noqa: F401
+from .service import UploadError, read_bytes, save_upload, send_stored_file  # noqa: F401

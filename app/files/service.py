@@ -1,0 +1,164 @@
+"""Checking, storing and serving files.
+
+Kinds a caller may accept:
+- "image": JPEG, PNG, WebP or HEIC, re-encoded (EXIF and other metadata dropped,
+  orientation applied) with a thumbnail;
+- "pdf": a PDF that parses;
+- "any": anything else a customer e-mails us; kept as is, always served as a download.
+"""
+import hashlib
+import io
+import os
+import re
+import secrets
+from pathlib import Path
+
+from flask import current_app, send_file
+from flask_babel import lazy_gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from ..extensions import db
+from .models import StoredFile
+
+register_heif_opener()
+
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
+THUMBNAIL_SIZE = (400, 400)
+
+
+class UploadError(ValueError):
+    """The upload is refused; str(error) is a message for the user."""
+
+
+def _folder():
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _path(key, thumbnail=False):
+    if not re.fullmatch(r"[0-9a-f]{32,64}", key):
+        raise ValueError("bad file key")
+    return _folder() / key[:2] / (key + (".thumb.jpg" if thumbnail else ""))
+
+
+def _read(upload):
+    """Bytes and name from a werkzeug FileStorage, or (bytes, name) as given."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    if isinstance(upload, tuple):
+        data, name = upload
+    else:
+        name = upload.filename or "upload"
+        data = upload.stream.read(limit + 1)
+    if not data:
+        raise UploadError(_("The file is empty."))
+    if len(data) > limit:
+        raise UploadError(_("The file is too large (at most %(mb)s MB).",
+                            mb=round(limit / 1024 / 1024, 1)))
+    return data, os.path.basename(name.replace("\\", "/"))[:200] or "upload"
+
+
+def _reencode_image(data):
+    Image.MAX_IMAGE_PIXELS = current_app.config["MAX_IMAGE_PIXELS"]
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in IMAGE_FORMATS:
+                raise UploadError(_("This is not a photo (JPEG, PNG, WebP or HEIC)."))
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise UploadError(_("This is not a photo (JPEG, PNG, WebP or HEIC).")) from exc
+    image = ImageOps.exif_transpose(image)
+    out = io.BytesIO()
+    if image.mode in ("RGBA", "LA", "P") and image.format == "PNG":
+        image.save(out, "PNG", optimize=True)
+        content_type, ext = "image/png", ".png"
+    else:
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+        content_type, ext = "image/jpeg", ".jpg"
+    thumb = image.convert("RGB")
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    thumb_out = io.BytesIO()
+    thumb.save(thumb_out, "JPEG", quality=80)
+    return out.getvalue(), content_type, ext, thumb_out.getvalue()
+
+
+def _check_pdf(data):
+    if not data.startswith(b"%PDF-"):
+        raise UploadError(_("This is not a PDF document."))
+    try:
+        PdfReader(io.BytesIO(data)).pages[0]
+    except (PdfReadError, IndexError, ValueError, KeyError, TypeError) as exc:
+        raise UploadError(_("This PDF document cannot be read.")) from exc
+
+
+def _sniff(data):
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format in IMAGE_FORMATS:
+                return "image"
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        pass
+    return "any"
+
+
+def save_upload(upload, accept=("image",)):
+    """Check and store one upload; returns the StoredFile (added to the session, not committed).
+
+    upload: a werkzeug FileStorage or a (bytes, filename) tuple.
+    accept: the kinds allowed, from "image", "pdf", "any".
+    Raises UploadError with a message for the user.
+    """
+    data, name = _read(upload)
+    kind = _sniff(data)
+    if kind not in accept and "any" not in accept:
+        if accept == ("image",):
+            raise UploadError(_("This is not a photo (JPEG, PNG, WebP or HEIC)."))
+        raise UploadError(_("This file type is not accepted."))
+    thumbnail = None
+    if kind == "image":
+        data, content_type, ext, thumbnail = _reencode_image(data)
+        name = os.path.splitext(name)[0] + ext
+    elif kind == "pdf":
+        _check_pdf(data)
+        content_type = "application/pdf"
+    else:
+        content_type = "application/octet-stream"
+
+    key = secrets.token_hex(16)
+    path = _path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    if thumbnail:
+        _path(key, thumbnail=True).write_bytes(thumbnail)
+    stored = StoredFile(key=key, original_name=name, content_type=content_type, size=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(), has_thumbnail=bool(thumbnail))
+    db.session.add(stored)
+    return stored
+
+
+def read_bytes(stored, thumbnail=False):
+    return _path(stored.key, thumbnail and stored.has_thumbnail).read_bytes()
+
+
+def send_stored_file(stored, thumbnail=False, download=False):
+    """A response serving the file. Callers check permission first."""
+    thumbnail = thumbnail and stored.has_thumbnail
+    inline = stored.content_type in ("image/jpeg", "image/png", "application/pdf") and not download
+    response = send_file(
+        _path(stored.key, thumbnail),
+        mimetype="image/jpeg" if thumbnail else stored.content_type,
+        as_attachment=not inline,
+        download_name=stored.original_name,
+        max_age=3600,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

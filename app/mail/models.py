@@ -1,0 +1,59 @@
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import relationship
+
+from flask_appbuilder.models.sqla import Model
+
+from ..database import UTCDateTime, utcnow
+
+
+class OutboxStatus:
+    PENDING = "pending"    # waiting for (another) attempt
+    SENDING = "sending"    # claimed by a sender; lease_until guards a crashed one
+    SENT = "sent"
+    FAILED = "failed"      # gave up after OUTBOX_MAX_ATTEMPTS; an admin can retry
+
+
+class OutboxMessage(Model):
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id = Column(Integer, primary_key=True)
+    created_at = Column(UTCDateTime(), default=utcnow, nullable=False)
+    message_id = Column(String(255), nullable=False, unique=True)
+    sender = Column(String(255))
+    recipients = Column(Text, nullable=False)  # comma separated, validated
+    cc = Column(Text)
+    reply_to = Column(String(255))
+    subject = Column(String(500), nullable=False)
+    body_text = Column(Text, nullable=False)
+    body_html = Column(Text)
+    # Which record caused it ("ServiceRequest", "42"): the domain's "mails sent" tab.
+    subject_type = Column(String(64), index=True)
+    subject_id = Column(String(64), index=True)
+    status = Column(String(16), nullable=False, default=OutboxStatus.PENDING)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UTCDateTime(), default=utcnow, nullable=False)
+    lease_until = Column(UTCDateTime())
+    last_error = Column(Text)
+    sent_at = Column(UTCDateTime())
+
+    attachments = relationship("OutboxAttachment", cascade="all, delete-orphan",
+                               order_by="OutboxAttachment.id")
+
+    def __repr__(self):
+        return f"{self.subject} → {self.recipients}"
+
+    @property
+    def attachment_names(self):
+        return ", ".join(a.filename for a in self.attachments)
+
+
+class OutboxAttachment(Model):
+    __tablename__ = "outbox_attachment"
+
+    id = Column(Integer, primary_key=True)
+    message_id = Column(Integer, ForeignKey("outbox_message.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    filename = Column(String(255), nullable=False)
+    content_type = Column(String(100), nullable=False)
+    data = Column(LargeBinary, nullable=False)

@@ -1,0 +1,84 @@
+"""Queueing mail. Validation happens here, at the edge, so the worker only sends."""
+import re
+from email.utils import make_msgid
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, render_template
+
+from ..extensions import db
+from .models import OutboxAttachment, OutboxMessage
+
+_HEADER_BREAK = re.compile(r"[\r\n\x00]")
+
+
+class MailError(ValueError):
+    """A message that must not be queued: bad address, header injection."""
+
+
+def _address(value):
+    value = (value or "").strip()
+    if _HEADER_BREAK.search(value):
+        raise MailError(f"line break in address {value!r}")
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise MailError(f"invalid e-mail address {value!r}: {exc}") from exc
+
+
+def _addresses(values):
+    if isinstance(values, str):
+        values = [values]
+    return [_address(v) for v in values or [] if v]
+
+
+def _header_text(value, what):
+    value = str(value or "")
+    if _HEADER_BREAK.search(value):
+        raise MailError(f"line break in {what}")
+    return value
+
+
+def queue(to, subject, text, html=None, reply_to=None, cc=None, attachments=(),
+          subject_record=None, session=None):
+    """Store a message in the outbox, in the caller's transaction.
+
+    attachments: iterable of (filename, content_type, bytes).
+    subject_record: (type, id) of the record it is about, for "mails sent" tabs.
+    """
+    recipients = _addresses(to)
+    if not recipients:
+        raise MailError("no recipient")
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "localhost"
+    message = OutboxMessage(
+        message_id=make_msgid(domain=domain),
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        recipients=", ".join(recipients),
+        cc=", ".join(_addresses(cc)) or None,
+        reply_to=_address(reply_to) if reply_to else None,
+        subject=_header_text(subject, "subject")[:500],
+        body_text=text,
+        body_html=html,
+    )
+    if subject_record:
+        message.subject_type, message.subject_id = subject_record[0], str(subject_record[1])
+    for filename, content_type, data in attachments:
+        message.attachments.append(OutboxAttachment(
+            filename=_header_text(filename, "attachment name"),
+            content_type=_header_text(content_type, "attachment type"),
+            data=data,
+        ))
+    (session or db.session).add(message)
+    return message
+
+
+def queue_template(template, to, subject, context=None, **kwargs):
+    """Render `<template>.txt` (and `<template>.html` if present) and queue them."""
+    context = context or {}
+    text = render_template(f"{template}.txt", **context)
+    try:
+        html = render_template(f"{template}.html", **context)
+    except Exception as exc:  # jinja2.TemplateNotFound: text-only mail
+        if type(exc).__name__ != "TemplateNotFound":
+            raise
+        html = None
+    return queue(to, subject, text, html=html, **kwargs)

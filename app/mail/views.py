@@ -1,0 +1,55 @@
+from flask import redirect
+from flask_appbuilder import ModelView
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+
+from ..extensions import db
+from ..formatting import format_datetime
+from .models import OutboxAttachment, OutboxMessage
+from .sender import retry_now
+
+
+class OutboxAttachmentView(ModelView):
+    datamodel = SQLAInterface(OutboxAttachment)
+    class_permission_name = "Outbox"
+    base_permissions = ["can_list", "can_show"]
+    list_columns = ["filename", "content_type"]
+    label_columns = {"filename": _("File name"), "content_type": _("Type")}
+
+
+class OutboxView(ModelView):
+    """Every mail the app wrote, what happened to it, and a retry for failures.
+
+    With no MAIL_SERVER configured this is where mail is read instead of sent.
+    """
+
+    datamodel = SQLAInterface(OutboxMessage)
+    class_permission_name = "Outbox"
+    base_permissions = ["can_list", "can_show", "can_retry"]
+    list_title = _("Outbox")
+    show_title = _("Mail")
+    list_columns = ["created_at", "recipients", "subject", "status", "attempts", "sent_at"]
+    show_columns = ["created_at", "message_id", "sender", "recipients", "cc", "reply_to",
+                    "subject", "body_text", "attachment_names", "status", "attempts",
+                    "next_attempt_at", "last_error", "sent_at", "subject_type", "subject_id"]
+    search_columns = ["recipients", "subject", "status", "created_at", "subject_type", "subject_id"]
+    base_order = ("id", "desc")
+    formatters_columns = {k: format_datetime for k in ("created_at", "sent_at", "next_attempt_at")}
+    label_columns = {
+        "created_at": _("Created"), "message_id": _("Message-ID"), "sender": _("From"),
+        "recipients": _("To"), "cc": _("Cc"), "reply_to": _("Reply to"), "subject": _("Subject"),
+        "body_text": _("Text"), "attachment_names": _("Attachments"), "status": _("Status"),
+        "attempts": _("Attempts"), "next_attempt_at": _("Next attempt"),
+        "last_error": _("Last error"), "sent_at": _("Sent"), "subject_type": _("About"),
+        "subject_id": _("About #"),
+    }
+
+    @action("retry", _("Retry now"), _("Send the selected mails again now?"), "fa-repeat",
+            single=False)
+    def retry(self, items):
+        for item in items if isinstance(items, list) else [items]:
+            retry_now(item)
+        db.session.commit()
+        self.update_redirect()
+        return redirect(self.get_redirect())

@@ -1,0 +1,1 @@
+from .service import PdfError, render_pdf  # noqa: F401

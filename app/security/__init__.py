@@ -1,0 +1,1 @@
+"""Roles as data (roles.py), synced into FAB's tables by `flask roles sync`."""

@@ -1,0 +1,83 @@
+"""Every role and its permissions: the one table in code.
+
+A permission is (action, resource) as FAB stores it: ("can_list", "ServiceRequest").
+"*" as the action means every action FAB knows on that resource. `flask roles sync`
+writes this table into FAB's tables; afterwards a RoleManager may change
+roles in Security → List Roles, and sync only adds what is missing (`--prune`
+also takes away what is not listed here).
+
+Sets are stacked the way Airflow's FAB provider does: Viewer, then each
+working role = Viewer + its own actions.
+"""
+
+ADMIN = "Admin"
+PUBLIC = "Public"
+
+# What every logged-in user may do with their own account.
+OWN_ACCOUNT = [
+    ("can_userinfo", "UserDBModelView"),
+    ("resetmypassword", "UserDBModelView"),
+    ("can_this_form_get", "ResetMyPasswordView"),
+    ("can_this_form_post", "ResetMyPasswordView"),
+    ("can_this_form_get", "UserInfoEditView"),
+    ("can_this_form_post", "UserInfoEditView"),
+]
+
+ROLE_MANAGEMENT = [
+    ("*", "UserDBModelView"),
+    ("*", "RoleModelView"),
+    ("*", "UserGroupModelView"),
+    ("*", "User"),
+    ("*", "Role"),
+    ("*", "Group"),
+    ("can_read", "PermissionViewMenu"),
+    ("can_read", "Permission"),
+    ("can_read", "ViewMenu"),
+    ("menu_access", "Security"),
+    ("menu_access", "List Users"),
+    ("menu_access", "List Roles"),
+    ("menu_access", "List Groups"),
+]
+
+# Shared services
+FILES_READ = [("can_read", "File")]
+OUTBOX_READ = [("can_list", "Outbox"), ("can_show", "Outbox"), ("menu_access", "Outbox")]
+AUDIT_READ = [("can_list", "AuditLog"), ("can_show", "AuditLog"), ("menu_access", "Audit log")]
+
+# ---- Service requests (filled by app/service_requests; names are FAB resources) ----
+SR_VIEWER = []
+SR_WRITER = []
+SR_PICKUP_DESK = []
+SR_COUNTER = []
+SR_FINANCE = []
+SR_PORTAL = []
+
+# ---- Fault reports ----
+FAULTS_VIEWER = []
+FAULTS_MANAGER = []
+
+VIEWER = OWN_ACCOUNT + FILES_READ + SR_VIEWER + FAULTS_VIEWER
+
+ROLES = {
+    "RoleManager": OWN_ACCOUNT + ROLE_MANAGEMENT,
+    "Viewer": VIEWER,
+    "Writer": VIEWER + SR_WRITER,
+    "PickupDesk": VIEWER + SR_PICKUP_DESK,
+    "Counter": VIEWER + SR_COUNTER,
+    "Finance": VIEWER + SR_FINANCE,
+    "FacilityManager": OWN_ACCOUNT + FILES_READ + FAULTS_VIEWER + FAULTS_MANAGER + OUTBOX_READ,
+    "Portal": SR_PORTAL,
+}
+
+# Dutch names of the roles for the user guides (docs/) and demo users.
+ROLE_DESCRIPTIONS = {
+    ADMIN: "Beheerder: alles",
+    "RoleManager": "Rollenbeheerder: gebruikers en rollen",
+    "Viewer": "Inkijk: alles zien, niets wijzigen",
+    "Writer": "Uitschrijver",
+    "PickupDesk": "Klantenservice Afhaaldesk",
+    "Counter": "Balie",
+    "Finance": "Finance",
+    "FacilityManager": "Facilitair beheerder (storingen)",
+    "Portal": "Online portaal (alleen API)",
+}

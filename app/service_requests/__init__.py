@@ -1,0 +1,1 @@
+"""Service requests (SROBO): the land-registry back office."""

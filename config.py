@@ -1,0 +1,132 @@
+"""Configuration, read from the environment (see docs/operations.md).
+
+Nothing secret lives in code: SECRET_KEY is generated once and kept under
+instance/ when the environment does not provide one.
+"""
+import os
+import secrets
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _secret_key():
+    """SECRET_KEY from the environment, else one generated and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def database_url(value):
+    """postgresql:// means psycopg 3 here (the driver we ship), not psycopg2."""
+    if value.startswith("postgres://"):
+        value = "postgresql://" + value[len("postgres://"):]
+    if value.startswith("postgresql://"):
+        value = "postgresql+psycopg://" + value[len("postgresql://"):]
+    return value
+
+
+class Config:
+    APP_NAME = "Back office"
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'backoffice.db'}"
+    ))
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    PORT = int(os.environ.get("PORT", "8080"))
+    # Used for every absolute link that leaves the app: mails, QR codes, PDFs.
+    PUBLIC_BASE_URL = os.environ.get(
+        "PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8080')}"
+    ).rstrip("/")
+    # Behind a reverse proxy: how many proxies to trust for X-Forwarded-For/Proto.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    # Times are stored in UTC and shown in this zone.
+    DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Europe/Amsterdam")
+
+    # Files
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+    # Whole request body limit: a few uploads plus form fields.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024)))
+    MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", str(40_000_000)))
+
+    # Mail out (empty MAIL_SERVER: mail stays in the Outbox screen, nothing is sent)
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "backoffice@localhost")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    # Inbound: replies go to <local>+<token>@<domain> so they find their request.
+    MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS", "")
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12"))
+    OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
+    OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "3600"))
+
+    # Flask-AppBuilder
+    AUTH_TYPE = AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    # Schema and permissions are written by migrations and `flask roles sync`,
+    # never as a side effect of starting a web worker.
+    FAB_CREATE_DB = False
+    FAB_UPDATE_PERMS = False
+    # FAB 5.3 security REST API fails to build its schemas with marshmallow 4
+    # (KeyError: permission_id); role managers use the screens instead.
+    FAB_ADD_SECURITY_API = False
+    FAB_API_SWAGGER_UI = True
+    FAB_API_MAX_PAGE_SIZE = 100
+    FAB_PASSWORD_HASH_METHOD = os.environ.get("FAB_PASSWORD_HASH_METHOD", "scrypt")
+
+    # Security
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # valid for the session; a clerk's form may stay open for hours
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
+    PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "20 per minute")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+
+    # Languages: Dutch first, English available.
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = {
+        "nl": {"flag": "nl", "name": "Nederlands"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+
+class TestConfig(Config):
+    """Used by tests/conftest.py, which also points the DB and uploads at temp paths."""
+
+    TESTING = True
+    MAIL_SUPPRESS_SEND = False  # tests deliver to a real SMTP server (aiosmtpd)
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    MAIL_SERVER = ""
+    PUBLIC_BASE_URL = "http://backoffice.test"
+    OUTBOX_BACKOFF_SECONDS = 0
