@@ -56,7 +56,8 @@ def _base_row(action, obj=None, subject=None):
         new_value=None,
     )
     if obj is not None:
-        row["entity_id"] = str(inspect(obj).identity[0]) if inspect(obj).identity else None
+        key = inspect(obj).mapper.primary_key_from_instance(obj)
+        row["entity_id"] = None if key[0] is None else str(key[0])
     return row
 
 
@@ -89,6 +90,14 @@ def _rows_for(obj, action):
     if action == "create" and not rows:
         rows.append(_base_row("create", obj))
     return rows
+
+
+@event.listens_for(Audited, "mapper_configured", propagate=True)
+def _load_old_values(mapper, class_):
+    """Load the old value before an assignment, so an update of an expired
+    attribute still records old → new."""
+    for attr in mapper.column_attrs:
+        class_.__mapper__.class_manager[attr.key].impl.active_history = True
 
 
 @event.listens_for(Session, "before_flush")
