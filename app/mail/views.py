@@ -6,16 +6,8 @@ from flask_babel import lazy_gettext as _
 
 from ..extensions import db
 from ..formatting import format_datetime
-from .models import OutboxAttachment, OutboxMessage
+from .models import OutboxMessage
 from .sender import retry_now
-
-
-class OutboxAttachmentView(ModelView):
-    datamodel = SQLAInterface(OutboxAttachment)
-    class_permission_name = "Outbox"
-    base_permissions = ["can_list", "can_show"]
-    list_columns = ["filename", "content_type"]
-    label_columns = {"filename": _("File name"), "content_type": _("Type")}
 
 
 class OutboxView(ModelView):
@@ -27,6 +19,7 @@ class OutboxView(ModelView):
     datamodel = SQLAInterface(OutboxMessage)
     class_permission_name = "Outbox"
     base_permissions = ["can_list", "can_show", "can_retry"]
+    method_permission_name = {"retry": "retry"}
     list_title = _("Outbox")
     show_title = _("Mail")
     list_columns = ["created_at", "recipients", "subject", "status", "attempts", "sent_at"]

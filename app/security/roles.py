@@ -27,12 +27,6 @@ ROLE_MANAGEMENT = [
     ("*", "UserDBModelView"),
     ("*", "RoleModelView"),
     ("*", "UserGroupModelView"),
-    ("*", "User"),
-    ("*", "Role"),
-    ("*", "Group"),
-    ("can_read", "PermissionViewMenu"),
-    ("can_read", "Permission"),
-    ("can_read", "ViewMenu"),
     ("menu_access", "Security"),
     ("menu_access", "List Users"),
     ("menu_access", "List Roles"),
@@ -41,7 +35,7 @@ ROLE_MANAGEMENT = [
 
 # Shared services
 FILES_READ = [("can_read", "File")]
-OUTBOX_READ = [("can_list", "Outbox"), ("can_show", "Outbox"), ("menu_access", "Outbox")]
+OUTBOX_READ = [("can_list", "Outbox"), ("can_show", "Outbox"), ("menu_access", "Mail outbox")]
 AUDIT_READ = [("can_list", "AuditLog"), ("can_show", "AuditLog"), ("menu_access", "Audit log")]
 
 # ---- Service requests (filled by app/service_requests; names are FAB resources) ----
