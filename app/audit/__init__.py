@@ -5,4 +5,4 @@ is recorded by a flush listener, whichever screen, API or command caused it.
 """
 from .context import acting_as, current_actor, set_actor  # noqa: F401
 from .models import AuditEntry, Audited  # noqa: F401
-from .service import entries_for, record  # noqa: F401
+from .service import AuditLogIsAppendOnly, entries_for, record  # noqa: F401

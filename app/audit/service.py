@@ -107,6 +107,15 @@ def _refuse_audit_changes(session, flush_context, instances):
             raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_audit_changes(orm_execute_state):
+    """update(AuditEntry) / delete(AuditEntry) through a session are refused too."""
+    if orm_execute_state.is_update or orm_execute_state.is_delete:
+        mapper = orm_execute_state.bind_mapper
+        if mapper is not None and mapper.class_ is AuditEntry:
+            raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")
+
+
 @event.listens_for(Session, "after_flush")
 def _write_audit_rows(session, flush_context):
     rows = []

@@ -43,6 +43,12 @@ class OutboxMessage(Model):
     def __repr__(self):
         return f"{self.subject} → {self.recipients}"
 
+    def audit_subject(self):
+        """An explicit audit entry about a mail (a retry) belongs to the record it is about."""
+        if self.subject_type:
+            return self.subject_type, self.subject_id
+        return "OutboxMessage", self.id
+
     @property
     def attachment_names(self):
         return ", ".join(a.filename for a in self.attachments)

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import and_, or_, select, update
 
+from .. import audit
 from ..database import utcnow
 from ..extensions import db
 from .models import OutboxMessage, OutboxStatus
@@ -128,9 +129,18 @@ def send_due(limit=50):
 
 
 def retry_now(message):
-    """Put a failed or waiting message back at the front of the queue (admin action)."""
-    if message.status in (OutboxStatus.FAILED, OutboxStatus.PENDING):
-        message.status = OutboxStatus.PENDING
-        message.next_attempt_at = utcnow()
-        if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            message.attempts = 0
+    """Put a failed or waiting message back at the front of the queue (admin action).
+
+    Returns True if it was requeued (a sent message is never sent again); the
+    retry is written to the audit log of the record the mail is about.
+    """
+    if message.status not in (OutboxStatus.FAILED, OutboxStatus.PENDING):
+        return False
+    old_status = message.status
+    message.status = OutboxStatus.PENDING
+    message.next_attempt_at = utcnow()
+    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        message.attempts = 0
+    audit.record(message, "mail_retry", field="status", old=old_status,
+                 new=f"{OutboxStatus.PENDING} (#{message.id}: {message.subject})"[:200])
+    return True

@@ -1,8 +1,8 @@
-from flask import redirect
+from flask import flash, redirect
 from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import lazy_gettext as _
+from flask_babel import gettext, lazy_gettext as _
 
 from ..extensions import db
 from ..formatting import format_datetime
@@ -41,8 +41,10 @@ class OutboxView(ModelView):
     @action("retry", _("Retry now"), _("Send the selected mails again now?"), "fa-repeat",
             single=False)
     def retry(self, items):
-        for item in items if isinstance(items, list) else [items]:
-            retry_now(item)
+        items = items if isinstance(items, list) else [items]
+        requeued = sum(1 for item in items if retry_now(item))
         db.session.commit()
+        flash(gettext("%(count)s of %(total)s mails queued again (mails already sent are never "
+                      "sent twice).", count=requeued, total=len(items)), "info")
         self.update_redirect()
         return redirect(self.get_redirect())
