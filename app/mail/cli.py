@@ -2,8 +2,10 @@ import time
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..audit import acting_as
+from ..extensions import db
 from .sender import send_due, sending_enabled
 
 mail_cli = AppGroup("mail", help="Mail outbox and inbound mail.")
@@ -29,11 +31,19 @@ def worker(interval, passes):
         click.echo("MAIL_SERVER is not set: the worker idles; messages stay in the Outbox screen.")
     done = 0
     while True:
-        with acting_as("system", "mail worker"):
-            sent, failed = send_due()
-        if sent or failed:
-            click.echo(f"sent {sent}, failed {failed}")
+        try:
+            with acting_as("system", "mail worker"):
+                sent, failed = send_due()
+        except SQLAlchemyError as exc:  # database restarting: wait and go on
+            db.session.rollback()
+            click.echo(f"database error, retrying: {exc}", err=True)
+        else:
+            if sent or failed:
+                click.echo(f"sent {sent}, failed {failed}")
+        finally:
+            db.session.remove()
         done += 1
         if passes and done >= passes:
             return
         time.sleep(interval)
+

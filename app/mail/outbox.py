@@ -9,6 +9,7 @@ from ..extensions import db
 from .models import OutboxAttachment, OutboxMessage
 
 _HEADER_BREAK = re.compile(r"[\r\n\x00]")
+_CONTENT_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*")
 
 
 class MailError(ValueError):
@@ -62,10 +63,15 @@ def queue(to, subject, text, html=None, reply_to=None, cc=None, attachments=(),
     if subject_record:
         message.subject_type, message.subject_id = subject_record[0], str(subject_record[1])
     for filename, content_type, data in attachments:
+        content_type = _header_text(content_type, "attachment type")
+        if not _CONTENT_TYPE.fullmatch(content_type):
+            raise MailError(f"bad attachment type {content_type!r}")
+        if not isinstance(data, (bytes, bytearray)):
+            raise MailError(f"attachment {filename!r} is not bytes")
         message.attachments.append(OutboxAttachment(
-            filename=_header_text(filename, "attachment name"),
-            content_type=_header_text(content_type, "attachment type"),
-            data=data,
+            filename=_header_text(filename, "attachment name")[:255] or "attachment",
+            content_type=content_type,
+            data=bytes(data),
         ))
     (session or db.session).add(message)
     return message

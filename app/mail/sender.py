@@ -106,9 +106,13 @@ def send_due(limit=50):
             continue
         row = db.session.get(OutboxMessage, message_id)
         try:
+            message = _as_flask_mail(row)
             with _TimedConnection(current_app.extensions["mail"]) as connection:
-                connection.send(_as_flask_mail(row))
-        except (OSError, smtplib.SMTPException, socket.timeout) as exc:
+                connection.send(message)
+        except Exception as exc:  # SMTP down, refused, or a row that cannot be built:
+            # record it on the row and go on with the next one; never kill the worker.
+            if not isinstance(exc, (OSError, smtplib.SMTPException, socket.timeout)):
+                log.exception("mail %s cannot be sent", message_id)
             failed += 1
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             row.lease_until = None

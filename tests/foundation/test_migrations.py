@@ -48,6 +48,15 @@ def _upgrade_sync_create_admin(tmp_path, url):
     assert "created" in out
 
 
+def _describe(change):
+    """('add_table', Table(...)) → 'add_table fault_report'; nested column changes as is."""
+    if isinstance(change, list):
+        return ", ".join(_describe(c) for c in change)
+    op, *rest = change
+    names = [getattr(x, "name", None) or str(x) for x in rest if x is not None][:3]
+    return f"{op} {' '.join(map(str, names))}"
+
+
 def _check_database(url, app):
     engine = sa.create_engine(database_url(url))
     try:
@@ -78,7 +87,8 @@ def _check_database(url, app):
             with app.app_context():
                 context = MigrationContext.configure(conn, opts={"compare_type": True})
                 diff = compare_metadata(context, db.metadata)
-            assert diff == [], f"models and migrations differ: {diff}"
+            assert diff == [], ("models and migrations differ (run `make migration`): "
+                                + "; ".join(_describe(d) for d in diff))
     finally:
         engine.dispose()
 
