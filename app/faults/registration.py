@@ -1,5 +1,45 @@
 """Every menu entry, view, API and public page of this domain, registered in one place."""
+from flask_babel import lazy_gettext as _
+
+CATEGORY = "Faults"
+
+# (view, menu name = menu_access resource, label, icon); order = menu order.
+MENU = [
+    ("FaultReportView", "Fault reports", _("Fault reports"), "fa-bell"),
+    ("WorkOrderView", "Work orders", _("Work orders"), "fa-wrench"),
+    ("WorkOrderNewView", "Work orders: new", _("New"), "fa-inbox"),
+    ("WorkOrderOverdueView", "Work orders: overdue", _("Overdue (not accepted in 24 hours)"),
+     "fa-clock-o"),
+    ("WorkOrderAcceptedView", "Work orders: accepted", _("Accepted"), "fa-handshake-o"),
+    ("WorkOrderPartsView", "Work orders: parts on order", _("Parts on order"), "fa-pause"),
+    ("WorkOrderCompletedView", "Work orders: completed", _("Completed"), "fa-check"),
+    ("RatingView", "Ratings", _("Ratings"), "fa-star"),
+    ("ComplaintView", "Complaints", _("Complaints"), "fa-exclamation-triangle"),
+    ("ComplaintOpenView", "Complaints: open", _("Open complaints"), "fa-folder-open"),
+    ("ComplaintAnsweredView", "Complaints: answered", _("Answered complaints"), "fa-reply"),
+    ("ComplaintClosedView", "Complaints: closed", _("Closed complaints"), "fa-folder"),
+    ("DeviceView", "Devices", _("Devices"), "fa-plug"),
+    ("StickerCodeView", "QR stickers", _("QR stickers"), "fa-qrcode"),
+    ("LocationView", "Locations", _("Locations"), "fa-building"),
+    ("ContractorView", "Maintenance partners", _("Maintenance partners"), "fa-truck"),
+]
+MENU_NAMES = [CATEGORY] + [name for _view, name, _label, _icon in MENU]
 
 
 def register(app, appbuilder):
-    pass
+    from . import token_pages  # noqa: F401  routes on the public blueprint
+    from . import views, views_stickers
+    from .api import APIS
+    from .public import bp
+
+    found = {**vars(views), **vars(views_stickers)}
+    for view_name, name, label, icon in MENU:
+        appbuilder.add_view(found[view_name], name, label=label, icon=icon, category=CATEGORY,
+                            category_label=_("Faults"), category_icon="fa-wrench")
+    appbuilder.add_view_no_menu(views.WorkOrderTab)
+    appbuilder.add_view_no_menu(views.FaultReportTab)
+    for api in APIS:
+        appbuilder.add_api(api)
+
+    appbuilder.sm.limiter.limit(app.config["PUBLIC_FORM_RATE_LIMIT"], methods=["POST"])(bp)
+    app.register_blueprint(bp)

@@ -39,16 +39,38 @@ OUTBOX_READ = [("can_list", "Outbox"), ("can_show", "Outbox"), ("menu_access", "
 AUDIT_READ = [("can_list", "AuditLog"), ("can_show", "AuditLog"), ("menu_access", "Audit log")]
 
 # ---- Service requests (filled by app/service_requests; names are FAB resources) ----
-SR_VIEWER = []
-SR_WRITER = []
-SR_PICKUP_DESK = []
-SR_COUNTER = []
-SR_FINANCE = []
-SR_PORTAL = []
+# One resource, "ServiceRequest", with one action per workflow step (the list,
+# detail page, tabs and REST API all share it). Menu names are the blue buttons.
+SR_MENUS = [
+    "Service requests", "Service Request", "My requests", "Urgent requests",
+    "MortgageExtractRequestsView", "CadastralExtractRequestsView", "SurveyMapRequestsView",
+    "StatusReceivedView", "StatusAssignedView", "StatusDocumentsNeededView",
+    "StatusDocumentsReceivedView", "StatusInPreparationView", "StatusPreparedView",
+    "StatusCorrectionNeededView", "StatusReadyView", "StatusDeliveredView", "StatusPaidView",
+    "StatusRefundView", "Unmatched mail", "Products",
+]
+SR_VIEWER = ([("can_read", "ServiceRequest"), ("can_read", "Product")]
+             + [("menu_access", menu) for menu in SR_MENUS])
+SR_WRITER = [("can_assign", "ServiceRequest"), ("can_feedback", "ServiceRequest"),
+             ("can_upload_product", "ServiceRequest")]
+SR_PICKUP_DESK = [("can_check", "ServiceRequest"), ("can_hand_over", "ServiceRequest")]
+SR_COUNTER = [("can_create", "ServiceRequest"), ("menu_access", "New request (counter)")]
+SR_FINANCE = [("can_pay", "ServiceRequest"), ("can_refund", "ServiceRequest"),
+              ("can_correct", "ServiceRequest")]
+SR_PORTAL = [("can_submit", "Intake"), ("can_read", "Product")]
 
 # ---- Fault reports ----
-FAULTS_VIEWER = []
-FAULTS_MANAGER = []
+FAULTS_VIEWER = [("can_read", r) for r in (
+    "FaultReport", "FaultWorkOrder", "FaultRating", "FaultComplaint", "FaultDevice",
+    "FaultSticker", "FaultLocation", "FaultContractor")] + [("menu_access", m) for m in (
+    # the menu names in app/faults/registration.py
+    "Faults", "Fault reports", "Work orders", "Work orders: new", "Work orders: overdue",
+    "Work orders: accepted", "Work orders: parts on order", "Work orders: completed", "Ratings",
+    "Complaints", "Complaints: open", "Complaints: answered", "Complaints: closed", "Devices",
+    "QR stickers", "Locations", "Maintenance partners")]
+FAULTS_MANAGER = [("can_write", r) for r in (
+    "FaultReport", "FaultWorkOrder", "FaultRating", "FaultComplaint", "FaultDevice",
+    "FaultSticker", "FaultLocation", "FaultContractor")]
 
 VIEWER = OWN_ACCOUNT + FILES_READ + SR_VIEWER + FAULTS_VIEWER
 

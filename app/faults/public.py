@@ -1,0 +1,216 @@
+"""Public pages without an account: the QR scan landing /q/<code> (register a
+device, or report a fault) and /report (a report without a sticker).
+
+GET never changes anything; every POST carries a CSRF token and is rate limited
+(registration.py). The token pages (contractor, reporter, complaint) are in
+token_pages.py, on the same blueprint.
+"""
+from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect,
+                   render_template, request, url_for)
+from flask_babel import gettext
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from .. import audit
+from ..extensions import db
+from .models import Contractor, Location, StickerCode
+from .workflow import WorkflowError, create_report, register_device
+
+bp = Blueprint("faults_public", __name__)
+
+REPORTER_COOKIE = "kh_reporter"
+REPORTER_FIELDS = ("first_name", "last_name", "email", "phone")
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+# ---------------------------------------------------------------- the reporter cookie
+
+def _serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="faults-reporter")
+
+
+def remembered_reporter():
+    """Name, e-mail and phone this phone remembered from the last report, or {}."""
+    raw = request.cookies.get(REPORTER_COOKIE)
+    if not raw:
+        return {}
+    try:
+        data = _serializer().loads(raw)
+    except BadSignature:
+        return {}
+    return {k: str(data.get(k, ""))[:255] for k in REPORTER_FIELDS} if isinstance(data, dict) else {}
+
+
+def _remember(response, form):
+    if form.get("remember") == "yes":
+        data = {k: form.get(k, "").strip()[:255] for k in REPORTER_FIELDS}
+        response.set_cookie(REPORTER_COOKIE, _serializer().dumps(data), max_age=COOKIE_MAX_AGE,
+                            httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    else:
+        response.delete_cookie(REPORTER_COOKIE)
+    return response
+
+
+@bp.route("/reporter/forget", methods=["POST"])
+def forget_reporter():
+    """Clear the remembered name, e-mail and phone from this phone."""
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for(".report")
+    response = redirect(target)
+    response.delete_cookie(REPORTER_COOKIE)
+    return response
+
+
+# ---------------------------------------------------------------- scan landing
+
+def _sticker(code):
+    code = (code or "").strip().upper()
+    if not code or len(code) > 32:
+        abort(404)
+    sticker = db.session.query(StickerCode).filter_by(code=code).one_or_none()
+    if sticker is None:
+        abort(404)
+    return sticker
+
+
+def _can_register():
+    return current_app.appbuilder.sm.has_access("can_write", "FaultDevice")
+
+
+def _choices():
+    locations = db.session.query(Location).order_by(Location.name).all()
+    contractors = db.session.query(Contractor).order_by(Contractor.name).all()
+    return locations, contractors
+
+
+def _report_values(form=None):
+    values = dict(remembered_reporter())
+    values["remember"] = "yes"
+    if form is not None:
+        values.update({k: form.get(k, "") for k in form.keys() if k != "csrf_token"})
+        values["remember"] = form.get("remember", "")
+    return values
+
+
+@bp.route("/q/<code>", methods=["GET"])
+def scan(code):
+    """What a phone sees after scanning a sticker."""
+    sticker = _sticker(code)
+    if sticker.device is None:
+        if _can_register():
+            locations, contractors = _choices()
+            return render_template("faults/public/register_device.html", sticker=sticker,
+                                   locations=locations, contractors=contractors, values={})
+        return render_template("faults/public/not_in_use.html", sticker=sticker)
+    return render_template("faults/public/report_form.html", device=sticker.device,
+                           values=_report_values(), action=url_for(".scan_post", code=code))
+
+
+@bp.route("/q/<code>.json", methods=["GET"])
+def scan_json(code):
+    """The device behind a code, for the Scan QR button on /report."""
+    sticker = _sticker(code)
+    device = sticker.device
+    if device is None:
+        return jsonify(code=sticker.code, registered=False,
+                       message=gettext("This sticker is not yet in use.")), 404
+    return jsonify(code=sticker.code, registered=True, device_type=device.device_type,
+                   placement=device.placement, location_id=device.location_id,
+                   location=device.location.name)
+
+
+@bp.route("/q/<code>", methods=["POST"])
+def scan_post(code):
+    sticker = _sticker(code)
+    if sticker.device is None:
+        return _register(sticker)
+    return _send_report(
+        device=sticker.device,
+        render_error=lambda message: render_template(
+            "faults/public/report_form.html", device=sticker.device, error=message,
+            values=_report_values(request.form), action=url_for(".scan_post", code=code)))
+
+
+def _register(sticker):
+    if not _can_register():
+        abort(403)
+    form = request.form
+    location = _get(Location, form.get("location_id"))
+    contractor = _get(Contractor, form.get("contractor_id"))
+    try:
+        device = register_device(
+            sticker, location=location, contractor=contractor,
+            placement=form.get("placement"), device_type=form.get("device_type"),
+            serial_number=form.get("serial_number"), photo=request.files.get("photo"),
+            user=_user())
+    except WorkflowError as exc:
+        db.session.rollback()
+        locations, contractors = _choices()
+        return render_template("faults/public/register_device.html", sticker=sticker,
+                               locations=locations, contractors=contractors,
+                               values=form, error=exc.message), 400
+    db.session.commit()
+    return render_template("faults/public/registered.html", device=device)
+
+
+def _user():
+    from flask_login import current_user
+
+    return current_user if current_user.is_authenticated else None
+
+
+def _get(model, value):
+    try:
+        return db.session.get(model, int(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _send_report(render_error, device=None, location=None):
+    form = request.form
+    name = f"{form.get('first_name', '')} {form.get('last_name', '')}".strip()[:200]
+    audit.set_actor("reporter", name or "reporter")
+    try:
+        report = create_report(
+            device=device, location=location, placement=form.get("placement", ""),
+            description=form.get("description"), first_name=form.get("first_name"),
+            last_name=form.get("last_name"), email=form.get("email"),
+            phone=form.get("phone"), photo=request.files.get("photo"))
+    except WorkflowError as exc:
+        db.session.rollback()
+        return render_error(exc.message), 400
+    db.session.commit()
+    response = make_response(render_template("faults/public/report_sent.html", report=report))
+    return _remember(response, form)
+
+
+# ---------------------------------------------------------------- report without a sticker
+
+@bp.route("/report", methods=["GET"])
+def report():
+    """Ticket aanmaken: choose the location and type the exact placement, or scan."""
+    locations, _contractors = _choices()
+    return render_template("faults/public/report_form.html", device=None, locations=locations,
+                           values=_report_values(), action=url_for(".report_post"))
+
+
+@bp.route("/report", methods=["POST"])
+def report_post():
+    code = (request.form.get("code") or "").strip().upper()
+    device = None
+    if code:
+        sticker = db.session.query(StickerCode).filter_by(code=code).one_or_none()
+        device = sticker.device if sticker else None
+    location = None if device else _get(Location, request.form.get("location_id"))
+
+    def render_error(message):
+        locations, _contractors = _choices()
+        return render_template("faults/public/report_form.html", device=None,
+                               locations=locations, error=message,
+                               values=_report_values(request.form),
+                               action=url_for(".report_post"))
+
+    if code and device is None:
+        return render_error(gettext("This QR code is not a registered device.")), 400
+    return _send_report(render_error, device=device, location=location)

@@ -1,0 +1,61 @@
+"""QR stickers: random codes in batches, and the printable A4 sheet."""
+import secrets
+
+import segno
+from flask import current_app
+
+from ..database import utcnow
+from ..extensions import db
+from ..pdf import render_pdf
+from .models import StickerCode
+
+# 13 characters of base32 without look-alikes: 65 bits per code, never sequential.
+# Short enough to type from the sticker, too many to guess (and a guess only
+# finds a device's public report form, never data).
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 13
+MAX_BATCH = 240
+LABELS_PER_SHEET = 24  # 3 x 8 labels of 70 x 37 mm on A4
+
+
+def new_code():
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def scan_url(code):
+    return f"{current_app.config['PUBLIC_BASE_URL']}/q/{code}"
+
+
+def create_batch(count):
+    """`count` new unused codes sharing one batch name; returns the StickerCodes."""
+    if not 1 <= count <= MAX_BATCH:
+        raise ValueError(f"between 1 and {MAX_BATCH} stickers per batch")
+    batch = utcnow().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+    existing = set()
+    codes = []
+    while len(codes) < count:
+        code = new_code()
+        if code in existing or db.session.query(StickerCode.id).filter_by(code=code).first():
+            continue
+        existing.add(code)
+        codes.append(StickerCode(code=code, batch=batch))
+    db.session.add_all(codes)
+    db.session.flush()
+    return codes
+
+
+def qr_data_uri(code, scale=6):
+    """The sticker's QR code (pointing at /q/<code>) as a PNG data: URI."""
+    return segno.make(scan_url(code), error="m").png_data_uri(scale=scale, border=4)
+
+
+def qr_svg_data_uri(code, scale=4):
+    return segno.make(scan_url(code), error="m").svg_data_uri(scale=scale)
+
+
+def sticker_sheet_pdf(codes):
+    """A4 PDF of labels: QR + short code + "Storing melden? Scan mij"."""
+    labels = [{"code": c.code, "qr": qr_data_uri(c.code)} for c in codes]
+    rows = [labels[i:i + 3] for i in range(0, len(labels), 3)]
+    pages = [rows[i:i + LABELS_PER_SHEET // 3] for i in range(0, len(rows), LABELS_PER_SHEET // 3)]
+    return render_pdf("faults/sticker_sheet.html", pages=pages)

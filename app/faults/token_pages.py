@@ -1,0 +1,184 @@
+"""Pages opened from an e-mail link, without an account:
+
+- /wo/<token>  the contractor's work order (ACCEPTEREN, ONDERDELEN IN BESTELLING,
+               AFMELDEN, OPSLAAN);
+- /r/<token>   the reporter's report: status, rating, complaint;
+- /c/<token>   a complaint with all data of the order, where the contractor answers.
+
+A wrong or revoked token is a friendly 404. GET only reads (mail scanners open
+links); every change is a POST with CSRF, rate limited with the blueprint.
+"""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from .. import audit, files
+from ..extensions import db
+from . import tokens, workflow
+from .models import Complaint, FaultReport, WorkOrder
+from .public import bp
+from .workflow import WorkflowError
+
+
+def _order(token):
+    order = tokens.find(WorkOrder, token)
+    if order is None:
+        abort(404)
+    return order
+
+
+def _report(token):
+    report = tokens.find(FaultReport, token)
+    if report is None:
+        abort(404)
+    return report
+
+
+def _complaint(token):
+    complaint = tokens.find(Complaint, token)
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def _photos(report):
+    """Files a token page may show: the report's photo and its device's photo."""
+    return [f for f in (report.photo, report.device.photo if report.device else None) if f]
+
+
+def _send_photo(report, key, thumbnail):
+    for stored in _photos(report):
+        if stored.key == key:
+            return files.send_stored_file(stored, thumbnail=bool(thumbnail))
+    abort(404)
+
+
+def _context(order):
+    return dict(order=order, report=order.report, status_labels=workflow.STATUS_LABELS,
+                complaint_labels=workflow.COMPLAINT_LABELS, photos=_photos(order.report))
+
+
+# ---------------------------------------------------------------- contractor
+
+@bp.route("/wo/<token>", methods=["GET"])
+def work_order(token):
+    """The contractor's page of one work order."""
+    order = _order(token)
+    return render_template("faults/public/work_order.html", token=token, values=None,
+                           **_context(order))
+
+
+@bp.route("/wo/<token>", methods=["POST"])
+def work_order_post(token):
+    """OPSLAAN saves the fields; a status button saves them too, then changes the status."""
+    order = _order(token)
+    action = request.form.get("action", "save")
+    if action not in ("save", *workflow.TRANSITIONS):
+        abort(400)
+    audit.set_actor("contractor", order.contractor.name)
+    try:
+        workflow.save_fields(order, workflow.parse_fields(request.form))
+        if action != "save":
+            workflow.transition(order, action)
+    except WorkflowError as exc:
+        db.session.rollback()
+        order = _order(token)
+        return render_template("faults/public/work_order.html", token=token, error=exc.message,
+                               values=request.form, **_context(order)), 400
+    db.session.commit()
+    flash(_DONE[action](), "success")
+    return redirect(url_for(".work_order", token=token))
+
+
+_DONE = {
+    "save": lambda: gettext("Your changes are saved."),
+    "accept": lambda: gettext("The work order is accepted. The reporter has been told."),
+    "parts_on_order": lambda: gettext("The work order is on hold: parts on order."),
+    "complete": lambda: gettext("The work order is completed. Thank you!"),
+}
+
+
+@bp.route("/wo/<token>/photo/<key>")
+@bp.route("/wo/<token>/photo/<key>/<thumbnail>")
+def work_order_photo(token, key, thumbnail=None):
+    return _send_photo(_order(token).report, key, thumbnail)
+
+
+# ---------------------------------------------------------------- reporter
+
+@bp.route("/r/<token>", methods=["GET"])
+def reporter(token):
+    """The reporter's page: status, then the rating form, and a complaint form."""
+    report = _report(token)
+    return render_template("faults/public/reporter.html", token=token, values={},
+                           **_context(report.work_order))
+
+
+def _reporter_post(token, do, done_message):
+    report = _report(token)
+    audit.set_actor("reporter", report.reporter_name)
+    try:
+        do(report.work_order)
+    except WorkflowError as exc:
+        db.session.rollback()
+        report = _report(token)
+        return render_template("faults/public/reporter.html", token=token, error=exc.message,
+                               values=request.form, **_context(report.work_order)), 400
+    db.session.commit()
+    flash(done_message(), "success")
+    return redirect(url_for(".reporter", token=token))
+
+
+@bp.route("/r/<token>/rating", methods=["POST"])
+def rate(token):
+    """Feedback versturen."""
+    form = request.form
+    return _reporter_post(token, lambda order: workflow.rate(
+        order, speed=form.get("speed"), communication=form.get("communication"),
+        quality=form.get("quality"), solved=form.get("solved"), comment=form.get("comment")),
+        lambda: gettext("Thank you for your feedback."))
+
+
+@bp.route("/r/<token>/complaint", methods=["POST"])
+def complain(token):
+    return _reporter_post(token, lambda order: workflow.complain(order, request.form.get("text")),
+                          lambda: gettext("Your complaint has been sent to the maintenance "
+                                          "partner."))
+
+
+@bp.route("/r/<token>/photo/<key>")
+@bp.route("/r/<token>/photo/<key>/<thumbnail>")
+def reporter_photo(token, key, thumbnail=None):
+    return _send_photo(_report(token), key, thumbnail)
+
+
+# ---------------------------------------------------------------- complaint (contractor)
+
+@bp.route("/c/<token>", methods=["GET"])
+def complaint(token):
+    """A complaint with everything about its order; the contractor answers here."""
+    item = _complaint(token)
+    return render_template("faults/public/complaint.html", token=token, complaint=item,
+                           values={}, **_context(item.work_order))
+
+
+@bp.route("/c/<token>", methods=["POST"])
+def complaint_post(token):
+    item = _complaint(token)
+    audit.set_actor("contractor", item.work_order.contractor.name)
+    try:
+        workflow.respond(item, request.form.get("response"))
+    except WorkflowError as exc:
+        db.session.rollback()
+        item = _complaint(token)
+        return render_template("faults/public/complaint.html", token=token, complaint=item,
+                               error=exc.message, values=request.form,
+                               **_context(item.work_order)), 400
+    db.session.commit()
+    flash(gettext("Your response is saved and sent to the reporter."), "success")
+    return redirect(url_for(".complaint", token=token))
+
+
+@bp.route("/c/<token>/photo/<key>")
+@bp.route("/c/<token>/photo/<key>/<thumbnail>")
+def complaint_photo(token, key, thumbnail=None):
+    return _send_photo(_complaint(token).work_order.report, key, thumbnail)

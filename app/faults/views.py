@@ -1,0 +1,364 @@
+"""Back office (FAB) for fault reports: declarative views.
+
+Every view of a resource shares one `class_permission_name` and maps its
+methods to can_read / can_write (Superset style), so a role is a small matrix:
+Viewer reads, FacilityManager reads and writes. Records made by the public
+pages (reports, orders, ratings, complaints) cannot be added here.
+"""
+from datetime import timedelta
+
+from flask import abort, flash, g, redirect, url_for
+from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from .. import audit
+from ..database import utcnow
+from ..extensions import db
+from ..formatting import format_datetime, format_money
+from ..mail.models import OutboxMessage
+from . import qr, workflow
+from .models import (Complaint, ComplaintStatus, Contractor, Device, FaultReport, Location, Rating,
+                     StickerCode, WorkOrder, WorkOrderStatus)
+from .workflow import COMPLAINT_LABELS, STATUS_LABELS, WorkflowError
+
+READ_WRITE = {
+    "list": "read", "show": "read", "download": "read",
+    "add": "write", "edit": "write", "delete": "write", "action": "write", "action_post": "write",
+}
+# Views whose records only the public pages create: no add route, no add button.
+NO_ADD = {**READ_WRITE, "add": "add"}
+
+LABELS = {
+    "name": _("Name"), "street": _("Street + house number"), "postcode": _("Postcode"),
+    "city": _("City"), "contact_name": _("Contact"), "contact_phone": _("Contact phone"),
+    "contact_email": _("Contact e-mail"), "default_contractor": _("Default maintenance partner"),
+    "email": _("E-mail"), "phone": _("Phone"), "contact_person": _("Contact person"),
+    "code": _("QR code"), "sticker": _("QR code"), "location": _("Location"),
+    "placement": _("Exact location"), "device_type": _("Device type"), "photo": _("Photo"),
+    "serial_number": _("Serial number"), "contractor": _("Maintenance partner"),
+    "registered_by": _("Registered by"), "registered_at": _("Registered at"),
+    "number": _("Number"), "device": _("Device"), "description": _("Description"),
+    "reporter_first_name": _("First name"), "reporter_last_name": _("Last name"),
+    "reporter_name": _("Reporter"), "reporter_email": _("E-mail"), "reporter_phone": _("Phone"),
+    "created_at": _("Created"), "report": _("Request"), "status": _("Status"),
+    "appointment_date": _("Appointment date"), "contractor_remarks": _("Contractor remarks"),
+    "invoice_total": _("Invoice total excl. VAT"), "warranty": _("Warranty"),
+    "contractor_reference": _("Contractor reference number"), "internal_note": _("Internal"),
+    "contractor_note": _("Info for the contractor"), "accepted_at": _("Accepted"),
+    "parts_ordered_at": _("Parts ordered"), "completed_at": _("Completed"),
+    "work_order": _("Work order"), "speed": _("Speed"), "communication": _("Communication"),
+    "quality": _("Quality of the solution"), "solved": _("Solved"), "comment": _("Comment"),
+    "text": _("Complaint"), "response": _("Response"), "responded_at": _("Responded"),
+    "closed_at": _("Closed"), "batch": _("Batch"), "in_use": _("In use"),
+    "rating_summary": _("Average ratings"), "qr_preview": _("QR code"),
+    "order_status": _("Status"), "average": _("Average"),
+}
+
+
+def _status(value):
+    return STATUS_LABELS.get(value, value)
+
+
+def _complaint_status(value):
+    return COMPLAINT_LABELS.get(value, value)
+
+
+def _yes_no(value):
+    return "" if value is None else (_("Yes") if value else _("No"))
+
+
+def _photo_link(stored):
+    if not stored:
+        return ""
+    src = url_for("FileView.thumbnail", key=stored.key)
+    return Markup('<a href="{}"><img src="{}" style="max-width:200px" alt=""></a>').format(
+        url_for("FileView.download", key=stored.key), src)
+
+
+class FaultModelView(ModelView):
+    method_permission_name = READ_WRITE
+    label_columns = LABELS
+    page_size = 25
+    formatters_columns = {
+        "created_at": format_datetime, "registered_at": format_datetime,
+        "accepted_at": format_datetime, "parts_ordered_at": format_datetime,
+        "completed_at": format_datetime, "responded_at": format_datetime,
+        "closed_at": format_datetime, "status": _status, "warranty": _yes_no,
+        "solved": _yes_no, "invoice_total": format_money, "photo": _photo_link,
+        "in_use": _yes_no,
+    }
+
+
+# ---------------------------------------------------------------- work orders
+
+class OverdueFilter(BaseFilter):
+    """New and not accepted within 24 hours of the report."""
+
+    name = _("Overdue")
+    arg_name = "overdue"
+
+    def apply(self, query, value):
+        return query.filter(WorkOrder.status == WorkOrderStatus.NEW,
+                            WorkOrder.created_at < utcnow() - timedelta(hours=24))
+
+
+class WorkOrderView(FaultModelView):
+    datamodel = SQLAInterface(WorkOrder)
+    class_permission_name = "FaultWorkOrder"
+    method_permission_name = {**NO_ADD, "resend": "write", "renew": "write", "revoke": "write"}
+    exclude_route_methods = {"add"}
+    list_title = _("Work orders")
+    show_title = _("Work order")
+    edit_title = _("Edit work order")
+    show_template = "faults/admin/work_order_show.html"
+    list_columns = ["number", "report", "contractor", "status", "created_at", "accepted_at",
+                    "appointment_date", "completed_at"]
+    show_fieldsets = [
+        (_("Work order"), {"fields": ["number", "report", "contractor", "status", "created_at",
+                                      "accepted_at", "parts_ordered_at", "completed_at"]}),
+        (_("Contractor fields"), {"fields": ["appointment_date", "contractor_remarks",
+                                             "invoice_total", "warranty",
+                                             "contractor_reference"]}),
+        (_("Notes"), {"fields": ["internal_note", "contractor_note"]}),
+    ]
+    edit_columns = ["contractor", "internal_note", "contractor_note", "appointment_date",
+                    "contractor_remarks", "invoice_total", "warranty", "contractor_reference"]
+    search_columns = ["number", "status", "contractor", "created_at", "completed_at"]
+    base_order = ("id", "desc")
+
+    def pre_update(self, item):
+        workflow.check_back_office_edit(item, workflow.is_admin(g.user))
+
+    def pre_delete(self, item):
+        workflow.check_back_office_edit(item, workflow.is_admin(g.user))
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and "pk" in kwargs:
+            order = db.session.get(WorkOrder, kwargs["pk"])
+            if order is not None:
+                kwargs["order"] = order
+                kwargs["mails"] = db.session.scalars(
+                    select(OutboxMessage).where(OutboxMessage.subject_type == "WorkOrder",
+                                                OutboxMessage.subject_id == str(order.id))
+                    .order_by(OutboxMessage.id.desc())).all()
+                kwargs["audit_entries"] = db.session.scalars(
+                    audit.entries_for("WorkOrder", order.id)).all()
+                kwargs["status_labels"] = STATUS_LABELS
+                kwargs["complaint_labels"] = COMPLAINT_LABELS
+        return super().render_template(template, **kwargs)
+
+    def _act(self, pk, do, message):
+        order = db.session.get(WorkOrder, pk)
+        if order is None:
+            abort(404)
+        try:
+            do(order)
+        except WorkflowError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(message, "success")
+        return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+
+    @expose("/resend/<int:pk>", methods=["POST"])
+    @has_access
+    def resend(self, pk):
+        """Send the contractor's mail (PDF + link) again."""
+        return self._act(pk, workflow.resend_contractor_mail,
+                         _("The mail to the maintenance partner is queued again."))
+
+    @expose("/renew/<int:pk>", methods=["POST"])
+    @has_access
+    def renew(self, pk):
+        """A new contractor link; the old one stops working."""
+        return self._act(pk, workflow.renew_contractor_link,
+                         _("A new link was sent to the maintenance partner; the old link "
+                           "no longer works."))
+
+    @expose("/revoke/<int:pk>", methods=["POST"])
+    @has_access
+    def revoke(self, pk):
+        """The contractor's link stops working."""
+        return self._act(pk, workflow.revoke_contractor_link,
+                         _("The maintenance partner's link no longer works."))
+
+
+def _status_view(name, status=None, title=None, filters=None):
+    return type(name, (WorkOrderView,), {
+        "route_base": f"/faultworkorders/{name.lower()}",
+        "list_title": title,
+        "base_filters": filters or [["status", FilterEqual, status]],
+    })
+
+
+WorkOrderNewView = _status_view("WorkOrderNewView", WorkOrderStatus.NEW, _("New work orders"))
+WorkOrderAcceptedView = _status_view("WorkOrderAcceptedView", WorkOrderStatus.ACCEPTED,
+                                     _("Accepted work orders"))
+WorkOrderPartsView = _status_view("WorkOrderPartsView", WorkOrderStatus.PARTS_ON_ORDER,
+                                  _("Work orders with parts on order"))
+WorkOrderCompletedView = _status_view("WorkOrderCompletedView", WorkOrderStatus.COMPLETED,
+                                      _("Completed work orders"))
+WorkOrderOverdueView = _status_view("WorkOrderOverdueView", title=_("Overdue work orders"),
+                                    filters=[["status", OverdueFilter, None]])
+
+
+class WorkOrderTab(WorkOrderView):
+    """Work orders as a tab on a contractor."""
+
+    list_title = _("Work orders")
+    list_columns = ["number", "report", "status", "created_at", "completed_at", "invoice_total"]
+
+
+# ---------------------------------------------------------------- reports, devices
+
+class FaultReportView(FaultModelView):
+    datamodel = SQLAInterface(FaultReport)
+    class_permission_name = "FaultReport"
+    method_permission_name = NO_ADD
+    exclude_route_methods = {"add", "delete"}
+    list_title = _("Fault reports")
+    show_title = _("Fault report")
+    edit_title = _("Edit fault report")
+    list_columns = ["number", "created_at", "location", "device", "reporter_name", "order_status"]
+    show_columns = ["number", "created_at", "location", "device", "placement", "description",
+                    "photo", "reporter_first_name", "reporter_last_name", "reporter_email",
+                    "reporter_phone", "work_order", "order_status"]
+    edit_columns = ["placement", "description", "reporter_first_name", "reporter_last_name",
+                    "reporter_email", "reporter_phone"]
+    search_columns = ["number", "location", "device", "reporter_last_name", "reporter_email",
+                      "created_at"]
+    base_order = ("id", "desc")
+    formatters_columns = {**FaultModelView.formatters_columns, "order_status": _status}
+
+
+class FaultReportTab(FaultReportView):
+    list_columns = ["number", "created_at", "reporter_name", "description", "order_status"]
+
+
+class UnusedStickerFilter(BaseFilter):
+    name = _("Not in use")
+    arg_name = "unused"
+
+    def apply(self, query, value):
+        return query.filter(~StickerCode.device.has())
+
+
+class DeviceView(FaultModelView):
+    datamodel = SQLAInterface(Device)
+    class_permission_name = "FaultDevice"
+    list_title = _("Devices")
+    show_title = _("Device")
+    add_title = _("Add device")
+    edit_title = _("Edit device")
+    show_template = "faults/admin/device_show.html"
+    related_views = [FaultReportTab]
+    list_columns = ["code", "location", "placement", "device_type", "contractor",
+                    "registered_at"]
+    show_columns = ["qr_preview", "code", "location", "placement", "device_type", "photo",
+                    "serial_number", "contractor", "registered_by", "registered_at"]
+    add_columns = edit_columns = ["sticker", "location", "placement", "device_type",
+                                  "serial_number", "contractor"]
+    search_columns = ["location", "placement", "device_type", "serial_number", "contractor"]
+    base_order = ("id", "desc")
+    formatters_columns = {
+        **FaultModelView.formatters_columns,
+        "qr_preview": lambda code: Markup('<img src="{}" alt="{}" width="160">').format(
+            qr.qr_svg_data_uri(code), escape(code)) if code else "",
+    }
+    add_form_query_rel_fields = {"sticker": [["id", UnusedStickerFilter, None]]}
+
+
+class LocationView(FaultModelView):
+    datamodel = SQLAInterface(Location)
+    class_permission_name = "FaultLocation"
+    list_title = _("Locations")
+    show_title = _("Location")
+    add_title = _("Add location")
+    edit_title = _("Edit location")
+    list_columns = ["name", "street", "postcode", "city", "default_contractor"]
+    add_columns = edit_columns = show_columns = [
+        "name", "street", "postcode", "city", "contact_name", "contact_phone", "contact_email",
+        "default_contractor"]
+    search_columns = ["name", "street", "postcode", "city", "default_contractor"]
+    base_order = ("name", "asc")
+
+
+class ContractorView(FaultModelView):
+    datamodel = SQLAInterface(Contractor)
+    class_permission_name = "FaultContractor"
+    list_title = _("Maintenance partners")
+    show_title = _("Maintenance partner")
+    add_title = _("Add maintenance partner")
+    edit_title = _("Edit maintenance partner")
+    related_views = [WorkOrderTab]
+    list_columns = ["name", "email", "phone", "contact_person", "rating_summary"]
+    show_columns = ["name", "email", "phone", "contact_person", "rating_summary"]
+    add_columns = edit_columns = ["name", "email", "phone", "contact_person"]
+    search_columns = ["name", "email", "contact_person"]
+    base_order = ("name", "asc")
+
+
+# ---------------------------------------------------------------- ratings, complaints
+
+class RatingView(FaultModelView):
+    datamodel = SQLAInterface(Rating)
+    class_permission_name = "FaultRating"
+    method_permission_name = NO_ADD
+    exclude_route_methods = {"add", "edit"}
+    list_title = _("Ratings")
+    show_title = _("Rating")
+    list_columns = ["work_order", "created_at", "speed", "communication", "quality", "average",
+                    "solved"]
+    show_columns = list_columns + ["comment"]
+    search_columns = ["work_order", "created_at", "solved", "speed", "quality"]
+    base_order = ("id", "desc")
+
+
+class ComplaintView(FaultModelView):
+    datamodel = SQLAInterface(Complaint)
+    class_permission_name = "FaultComplaint"
+    method_permission_name = {**NO_ADD, "close": "write"}
+    exclude_route_methods = {"add", "edit"}
+    list_title = _("Complaints")
+    show_title = _("Complaint")
+    list_columns = ["work_order", "created_at", "status", "text", "response", "responded_at"]
+    show_columns = ["work_order", "created_at", "status", "text", "response", "responded_at",
+                    "closed_at"]
+    search_columns = ["work_order", "status", "created_at"]
+    base_order = ("id", "desc")
+    formatters_columns = {**FaultModelView.formatters_columns, "status": _complaint_status}
+
+    @action("close", _("Close"), _("Close the selected complaints?"), "fa-check", single=False)
+    def close(self, items):
+        """Close complaints (POST from the list, with CSRF)."""
+        items = items if isinstance(items, list) else [items]
+        try:
+            for item in items:
+                workflow.close_complaint(item)
+        except WorkflowError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Closed."), "success")
+        return redirect(url_for(f"{type(self).__name__}.list"))
+
+
+def _complaint_view(name, status, title):
+    return type(name, (ComplaintView,), {
+        "route_base": f"/faultcomplaints/{status}", "list_title": title,
+        "base_filters": [["status", FilterEqual, status]]})
+
+
+ComplaintOpenView = _complaint_view("ComplaintOpenView", ComplaintStatus.OPEN,
+                                    _("Open complaints"))
+ComplaintAnsweredView = _complaint_view("ComplaintAnsweredView", ComplaintStatus.ANSWERED,
+                                        _("Answered complaints"))
+ComplaintClosedView = _complaint_view("ComplaintClosedView", ComplaintStatus.CLOSED,
+                                      _("Closed complaints"))
