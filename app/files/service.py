@@ -57,24 +57,44 @@ def _read(upload):
         raise UploadError(_("The file is empty."))
     if len(data) > limit:
         raise UploadError(_("The file is too large (at most %(mb)s MB).",
-                            mb=round(limit / 1024 / 1024, 1)))
+                            mb=f"{limit / 1024 / 1024:.3g}"))
     return data, os.path.basename(name.replace("\\", "/"))[:200] or "upload"
 
 
+def _too_many_pixels(size):
+    width, height = size
+    return width * height > current_app.config["MAX_IMAGE_PIXELS"]
+
+
 def _reencode_image(data):
-    Image.MAX_IMAGE_PIXELS = current_app.config["MAX_IMAGE_PIXELS"]
+    """Decode and re-encode, so nothing but pixels survives (EXIF, GPS, scripts, trailers).
+
+    The pixel count is checked before decoding: a small file with huge dimensions
+    (a decompression bomb) is refused without allocating it.
+    """
+    not_a_photo = UploadError(_("This is not a photo (JPEG, PNG, WebP or HEIC)."))
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in IMAGE_FORMATS:
-                raise UploadError(_("This is not a photo (JPEG, PNG, WebP or HEIC)."))
+            source_format = probe.format
+            if source_format not in IMAGE_FORMATS:
+                raise not_a_photo
+            if _too_many_pixels(probe.size):
+                raise UploadError(_("The photo has too many pixels (at most %(mp)s megapixels).",
+                                    mp=round(current_app.config["MAX_IMAGE_PIXELS"] / 1e6, 1)))
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise UploadError(_("This is not a photo (JPEG, PNG, WebP or HEIC).")) from exc
-    image = ImageOps.exif_transpose(image)
+    except UploadError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise UploadError(_("The photo has too many pixels (at most %(mp)s megapixels).",
+                            mp=round(current_app.config["MAX_IMAGE_PIXELS"] / 1e6, 1))) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise not_a_photo from exc
+    image = ImageOps.exif_transpose(image)  # a copy: .format is gone, source_format is kept
     out = io.BytesIO()
-    if image.mode in ("RGBA", "LA", "P") and image.format == "PNG":
+    if source_format == "PNG" and image.mode in ("RGBA", "LA", "P", "PA"):
+        # keep transparency (a logo, a screenshot); PNG drops the metadata chunks
         image.save(out, "PNG", optimize=True)
         content_type, ext = "image/png", ".png"
     else:
@@ -103,7 +123,9 @@ def _sniff(data):
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format in IMAGE_FORMATS:
                 return "image"
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        return "image"  # refused with a clear message by _reencode_image
+    except (UnidentifiedImageError, OSError, ValueError):
         pass
     return "any"
 
