@@ -1,0 +1,75 @@
+"""Helpers for the fault-report tests: a location with a contractor, stickers,
+photos, and scraping links out of delivered mails."""
+import io
+import re
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from PIL import Image
+
+from app.extensions import db
+from app.faults import qr
+from app.faults.models import Contractor, Location
+from tests.conftest import SmtpServer
+
+CONTRACTOR_EMAIL = "monteur@contractpartner.example"
+REPORTER_EMAIL = "douwe@example.org"
+
+
+def jpeg(size=(64, 48), color=(200, 30, 30)):
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def place(app):
+    """Demo locatie 1 with Demo Contractpartner 1 as default, and 3 unused stickers."""
+    with app.app_context():
+        contractor = Contractor(name="Demo Contractpartner 1", email=CONTRACTOR_EMAIL,
+                                phone="020-1234567", contact_person="Jan")
+        location = Location(name="Demo locatie 1", street="Laan van Kronenburg 14",
+                            postcode="1183 AS", city="Amstelveen",
+                            default_contractor=contractor)
+        db.session.add_all([contractor, location])
+        codes = [s.code for s in qr.create_batch(3)]
+        db.session.commit()
+        return {"contractor_id": contractor.id, "location_id": location.id, "codes": codes}
+
+
+def link(message, path):
+    """The first link to `path` (e.g. "/wo/") in a mail's text part."""
+    body = message.get_body(("plain",)).get_content()
+    match = re.search(r"http://backoffice\.test(" + re.escape(path) + r"[A-Za-z0-9_\-]+)", body)
+    assert match, f"no {path} link in mail:\n{body}"
+    return match.group(1)
+
+
+def page(response):
+    return response.get_data(as_text=True)
+
+
+class _FixedPortSmtpServer(SmtpServer):
+    """aiosmtpd's Controller with port=0 fails at start (it connects to the port it
+    was given to see the server is up): pick a free port first."""
+
+    def __init__(self):
+        super().__init__()
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=port)
+
+
+@pytest.fixture
+def smtp_server(app):
+    server = _FixedPortSmtpServer()
+    server.start()
+    state = app.extensions["mail"]
+    old = app.config["MAIL_SERVER"], app.config["MAIL_PORT"], state.server, state.port
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    state.server, state.port = "127.0.0.1", server.port
+    yield server
+    server.stop()
+    app.config["MAIL_SERVER"], app.config["MAIL_PORT"], state.server, state.port = old
