@@ -1,8 +1,11 @@
 """Jinja template → PDF (xhtml2pdf), fetching nothing from outside.
 
 xhtml2pdf would otherwise open any `src`/`href` it meets: local files
-(file:///etc/passwd) and network URLs. The link callback only lets through
-`data:` URIs (embedded QR codes and photos) and files inside our static folder.
+(file:///etc/passwd) and network URLs. Two locks: the link callback only lets
+through `data:` URIs (embedded QR codes and photos) and files inside our static
+folder; and xhtml2pdf's own resource policy (which also covers fonts and the
+call sites that bypass the callback) forbids the network and confines local
+reads to the static folder, whatever the working directory of the process.
 """
 import io
 import logging
@@ -11,8 +14,12 @@ from urllib.parse import unquote, urlparse
 
 from flask import current_app, render_template
 from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 log = logging.getLogger(__name__)
+# What a refused link becomes. Not "": xhtml2pdf treats a falsy answer of the
+# link callback as "no rewrite" and would load the original URI.
+REFUSED = "data:,"
 
 
 class PdfError(RuntimeError):
@@ -30,7 +37,7 @@ def _safe_link(uri, rel=None):
     parsed = urlparse(uri)
     if parsed.scheme or parsed.netloc:
         log.warning("PDF resource refused: %s", uri[:200])
-        return ""
+        return REFUSED
     path = unquote(parsed.path)
     static_url = current_app.static_url_path.rstrip("/") + "/"
     if path.startswith(static_url):
@@ -38,14 +45,16 @@ def _safe_link(uri, rel=None):
         if candidate.is_relative_to(_static_root()) and candidate.is_file():
             return str(candidate)
     log.warning("PDF resource refused: %s", uri[:200])
-    return ""
+    return REFUSED
 
 
 def render_pdf(template, **context):
     """Render `template` with `context` and return the PDF bytes."""
     html = render_template(template, **context)
     out = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=out, link_callback=_safe_link, encoding="utf-8")
+    policy = ResourceAccessPolicy.server(base_dir=_static_root(), allow_remote=False)
+    result = pisa.CreatePDF(html, dest=out, link_callback=_safe_link, encoding="utf-8",
+                            resource_policy=policy)
     if result.err:
         raise PdfError(f"PDF rendering failed for {template}: {result.err} errors")
     return out.getvalue()
