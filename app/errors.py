@@ -2,7 +2,8 @@
 from flask import flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import NotFound, RequestEntityTooLarge, TooManyRequests
+from werkzeug.exceptions import (Forbidden, InternalServerError, NotFound,
+                                 RequestEntityTooLarge, TooManyRequests)
 
 
 def _wants_json():
@@ -24,7 +25,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error):
-        mb = round(app.config["MAX_CONTENT_LENGTH"] / 1024 / 1024)
+        mb = f'{app.config["MAX_CONTENT_LENGTH"] / 1024 / 1024:.3g}'
         return _page(413, _("Too large"), _("The upload is too large (at most %(mb)s MB).", mb=mb))
 
     @app.errorhandler(TooManyRequests)
@@ -35,3 +36,15 @@ def register_error_handlers(app):
     @app.errorhandler(NotFound)
     def not_found(error):
         return _page(404, _("Not found"), _("This page does not exist (any more)."))
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error):
+        return _page(403, _("No access"),
+                     _("Your role does not give access to this page. "
+                       "Ask an administrator if you need it."))
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        return _page(500, _("Something went wrong"),
+                     _("Something went wrong on our side. Please try again in a moment; "
+                       "if it keeps happening, tell an administrator."))

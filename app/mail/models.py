@@ -2,6 +2,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, 
 from sqlalchemy.orm import relationship
 
 from flask_appbuilder.models.sqla import Model
+from flask_babel import lazy_gettext as _
 
 from ..database import UTCDateTime, utcnow
 
@@ -11,6 +12,17 @@ class OutboxStatus:
     SENDING = "sending"    # claimed by a sender; lease_until guards a crashed one
     SENT = "sent"
     FAILED = "failed"      # gave up after OUTBOX_MAX_ATTEMPTS; an admin can retry
+
+    LABELS = {
+        PENDING: _("Waiting"),
+        SENDING: _("Sending"),
+        SENT: _("Sent"),
+        FAILED: _("Failed"),
+    }
+
+    @classmethod
+    def label(cls, value):
+        return str(cls.LABELS.get(value, value or ""))
 
 
 class OutboxMessage(Model):

@@ -6,7 +6,7 @@ from flask_babel import gettext, lazy_gettext as _
 
 from ..extensions import db
 from ..formatting import format_datetime
-from .models import OutboxMessage
+from .models import OutboxMessage, OutboxStatus
 from .sender import retry_now
 
 
@@ -29,6 +29,7 @@ class OutboxView(ModelView):
     search_columns = ["recipients", "subject", "status", "created_at", "subject_type", "subject_id"]
     base_order = ("id", "desc")
     formatters_columns = {k: format_datetime for k in ("created_at", "sent_at", "next_attempt_at")}
+    formatters_columns["status"] = OutboxStatus.label
     label_columns = {
         "created_at": _("Created"), "message_id": _("Message-ID"), "sender": _("From"),
         "recipients": _("To"), "cc": _("Cc"), "reply_to": _("Reply to"), "subject": _("Subject"),
