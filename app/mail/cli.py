@@ -47,3 +47,39 @@ def worker(interval, passes):
             return
         time.sleep(interval)
 
+
+EX_TEMPFAIL = 75  # sysexits.h: the MTA keeps the message and retries
+
+
+@mail_cli.command("receive")
+def receive():
+    """File one message read from stdin (an MTA pipe). Exit 0 when stored or a
+    duplicate, 75 on a temporary failure (database locked or down) so the MTA retries."""
+    import sys
+
+    from flask import current_app
+    from sqlalchemy.exc import DBAPIError
+
+    from ..extensions import db
+    from .inbound import TemporaryFailure, dispatch
+
+    raw = sys.stdin.buffer.read()
+    if not raw.strip():
+        click.echo("empty input: not a message", err=True)
+        sys.exit(65)  # EX_DATAERR
+    try:
+        with acting_as("system", "inbound mail"):
+            statuses = dispatch(current_app, raw)
+    except (TemporaryFailure, DBAPIError) as exc:
+        db.session.rollback()
+        click.echo(f"temporary failure, try again later: {exc}", err=True)
+        sys.exit(EX_TEMPFAIL)
+    except Exception as exc:  # never drop a message: let the MTA keep it
+        db.session.rollback()
+        current_app.logger.exception("inbound mail failed")
+        click.echo(f"failed, try again later: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EX_TEMPFAIL)
+    if not statuses:
+        click.echo("no handler registered: try again later", err=True)
+        sys.exit(EX_TEMPFAIL)
+    click.echo(", ".join(statuses))

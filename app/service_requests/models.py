@@ -1,1 +1,428 @@
-"""Placeholder: filled by the domain issue."""
+"""Service requests (SROBO): products, requests, their lines and the records of each sub-screen.
+
+Totals are derived from the lines (properties), never stored. Status changes only
+happen in workflow.py; the status column is left out of the automatic audit
+because the workflow writes an explicit "transition" entry for every change.
+"""
+import hashlib
+from decimal import Decimal
+
+from flask_appbuilder.models.sqla import Model
+from flask_babel import lazy_gettext as _
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import relationship
+
+from ..audit import Audited
+from ..database import TimestampMixin, UTCDateTime, utcnow
+
+ZERO = Decimal("0.00")
+
+
+class RequestStatus:
+    RECEIVED = "received"
+    ASSIGNED = "assigned"
+    DOCUMENTS_NEEDED = "documents_needed"
+    DOCUMENTS_RECEIVED = "documents_received"
+    IN_PREPARATION = "in_preparation"
+    PREPARED = "prepared"
+    CORRECTION_NEEDED = "correction_needed"
+    READY = "ready"
+    DELIVERED = "delivered"
+    REFUND = "refund"
+    PAID = "paid"
+
+    LABELS = {
+        RECEIVED: _("Received"),
+        ASSIGNED: _("Assigned"),
+        DOCUMENTS_NEEDED: _("New documents needed"),
+        DOCUMENTS_RECEIVED: _("New documents received"),
+        IN_PREPARATION: _("Product in preparation"),
+        PREPARED: _("Product prepared"),
+        CORRECTION_NEEDED: _("Correction needed by the writer"),
+        READY: _("Product ready for the customer"),
+        DELIVERED: _("Product handed over"),
+        REFUND: _("Refund"),
+        PAID: _("Paid"),
+    }
+    # Statuses with work still to do: each is a filter button.
+    OPEN = (RECEIVED, ASSIGNED, DOCUMENTS_NEEDED, DOCUMENTS_RECEIVED, IN_PREPARATION,
+            PREPARED, CORRECTION_NEEDED, READY)
+
+
+class Urgency:
+    URGENT = "urgent"
+    NORMAL = "normal"
+    ONLINE = "online"
+    LABELS = {URGENT: _("Urgent"), NORMAL: _("Normal"), ONLINE: _("Online")}
+
+
+class OnBehalfOf:
+    LABELS = {
+        "registrar": _("Registrar"),
+        "director": _("Director"),
+        "surveyor": _("Surveyor"),
+        "employee": _("Employee"),
+    }
+
+
+class ProductKind:
+    MORTGAGE_EXTRACT = "mortgage_extract"
+    CADASTRAL_EXTRACT = "cadastral_extract"
+    SURVEY_MAP = "survey_map"
+    PRINT = "print"
+    LABELS = {
+        MORTGAGE_EXTRACT: _("Mortgage extract"),
+        CADASTRAL_EXTRACT: _("Cadastral extract"),
+        SURVEY_MAP: _("Survey map"),
+        PRINT: _("Print"),
+    }
+
+
+class PaymentMethod:
+    LABELS = {"cash": _("Cash"), "card": _("Debit card"), "transfer": _("Bank transfer"),
+              "online": _("Online")}
+
+
+class Product(Audited, TimestampMixin, Model):
+    __tablename__ = "sr_product"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(32), nullable=False, unique=True)
+    name = Column(String(200), nullable=False)
+    kind = Column(String(32), nullable=False)
+    unit_price = Column(Numeric(10, 2), nullable=False)
+    # Additional products (print A4: pages beyond the first 5) go on the
+    # "Bijkomende producten" lines, never as the requested product.
+    is_additional = Column(Boolean, nullable=False, default=False)
+    active = Column(Boolean, nullable=False, default=True)
+
+    def __repr__(self):
+        return self.name
+
+    @property
+    def kind_label(self):
+        return ProductKind.LABELS.get(self.kind, self.kind)
+
+
+class OrderNumberCounter(Model):
+    """One row per year; the order number is allocated by an UPDATE of this row,
+    which PostgreSQL serialises with a row lock until the creating transaction ends."""
+
+    __tablename__ = "sr_order_number_counter"
+
+    year = Column(Integer, primary_key=True, autoincrement=False)
+    last_value = Column(Integer, nullable=False, default=0)
+
+
+class ServiceRequest(Audited, TimestampMixin, Model):
+    __tablename__ = "sr_request"
+    __audit_exclude__ = ("created_at", "updated_at", "version_id", "status")
+
+    id = Column(Integer, primary_key=True)
+    order_no = Column(String(20), nullable=False, unique=True)
+    status = Column(String(32), nullable=False, default=RequestStatus.RECEIVED, index=True)
+    urgency = Column(String(16), nullable=False, default=Urgency.ONLINE, index=True)
+    on_behalf_of = Column(String(16))
+    received_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    applicant_name = Column(String(200), nullable=False)
+    applicant_email = Column(String(254), nullable=False)
+    applicant_phone = Column(String(40))
+    id_number = Column(String(40))
+    id_card_file_id = Column(Integer, ForeignKey("stored_file.id"))
+    id_card_file = relationship("StoredFile", foreign_keys=[id_card_file_id])
+    assigned_to_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    # Hand-over facts (the desk): to whom, whether the ID was checked, when.
+    handed_over_at = Column(UTCDateTime())
+    handed_over_to = Column(String(200))
+    id_checked = Column(Boolean, nullable=False, default=False)
+    # The portal's own reference: a second submission with the same one is a duplicate.
+    client_reference = Column(String(100), unique=True)
+    version_id = Column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    requested_lines = relationship("RequestedProductLine", back_populates="service_request",
+                                   cascade="all, delete-orphan", order_by="RequestedProductLine.id")
+    additional_lines = relationship("AdditionalProductLine", back_populates="service_request",
+                                    cascade="all, delete-orphan",
+                                    order_by="AdditionalProductLine.id")
+    payments = relationship("Payment", back_populates="service_request",
+                            order_by="Payment.id")
+    refunds = relationship("Refund", back_populates="service_request", order_by="Refund.id")
+    corrections = relationship("Correction", back_populates="service_request",
+                               order_by="Correction.id")
+    track_tokens = relationship("TrackToken", back_populates="service_request")
+
+    def __repr__(self):
+        return self.order_no or "?"
+
+    @property
+    def status_label(self):
+        return RequestStatus.LABELS.get(self.status, self.status)
+
+    @property
+    def urgency_label(self):
+        """The badge after the order number: Spoed / Normaal / nothing for online requests."""
+        if self.urgency == Urgency.ONLINE:
+            return ""
+        return Urgency.LABELS.get(self.urgency, "")
+
+    @property
+    def on_behalf_of_label(self):
+        return OnBehalfOf.LABELS.get(self.on_behalf_of, "") if self.on_behalf_of else ""
+
+    @property
+    def requested_total(self):
+        return sum((line.amount for line in self.requested_lines), ZERO)
+
+    @property
+    def additional_total(self):
+        return sum((line.amount for line in self.additional_lines), ZERO)
+
+    @property
+    def correction_total(self):
+        return sum((c.amount_adjustment or ZERO for c in self.corrections), ZERO)
+
+    @property
+    def total(self):
+        return self.requested_total + self.additional_total + self.correction_total
+
+    @property
+    def paid_amount(self):
+        return sum((p.amount for p in self.payments), ZERO)
+
+    @property
+    def refunded_amount(self):
+        return sum((r.amount for r in self.refunds), ZERO)
+
+    @property
+    def is_paid(self):
+        return bool(self.payments)
+
+    @property
+    def product_kinds(self):
+        return ", ".join(sorted({str(line.product.kind_label) for line in self.requested_lines}))
+
+
+class _RequestChild(Audited):
+    """A row that belongs to one request: its history shows on that request's Audit tab."""
+
+    def audit_subject(self):
+        return "ServiceRequest", self.request_id
+
+
+class RequestedProductLine(_RequestChild, Model):
+    __tablename__ = "sr_requested_line"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest", back_populates="requested_lines")
+    product_id = Column(Integer, ForeignKey("sr_product.id"), nullable=False)
+    product = relationship("Product")
+    quantity = Column(Integer, nullable=False, default=1)
+    unit_price = Column(Numeric(10, 2), nullable=False)  # the price at order time
+    customer_info = Column(Text)
+
+    @property
+    def amount(self):
+        return Decimal(self.unit_price) * self.quantity
+
+    def __repr__(self):
+        return f"{self.quantity} × {self.product}"
+
+
+class AdditionalProductLine(_RequestChild, Model):
+    __tablename__ = "sr_additional_line"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest", back_populates="additional_lines")
+    product_id = Column(Integer, ForeignKey("sr_product.id"), nullable=False)
+    product = relationship("Product")
+    quantity = Column(Integer, nullable=False, default=1)
+    unit_price = Column(Numeric(10, 2), nullable=False)
+
+    @property
+    def amount(self):
+        return Decimal(self.unit_price) * self.quantity
+
+    def __repr__(self):
+        return f"{self.quantity} × {self.product}"
+
+
+class Payment(_RequestChild, Model):
+    __tablename__ = "sr_payment"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest", back_populates="payments")
+    paid_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    amount = Column(Numeric(10, 2), nullable=False)
+    method = Column(String(16), nullable=False)
+
+    @property
+    def method_label(self):
+        return PaymentMethod.LABELS.get(self.method, self.method)
+
+
+class Refund(_RequestChild, Model):
+    __tablename__ = "sr_refund"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest", back_populates="refunds")
+    refunded_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    amount = Column(Numeric(10, 2), nullable=False)
+    reason = Column(Text, nullable=False)
+
+
+class CustomerFeedback(_RequestChild, Model):
+    """Feedback naar klant: saving it mails the customer (workflow.send_feedback)."""
+
+    __tablename__ = "sr_customer_feedback"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest")
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    author_id = Column(Integer, ForeignKey("ab_user.id"))
+    author = relationship("User", foreign_keys=[author_id])
+    text = Column(Text, nullable=False)
+
+
+class InboundDocument(Audited, Model):
+    """Nieuwe documenten: what the customer sent (mail or track page).
+
+    request_id is empty for mail that matched no request: the Unmatched mail list.
+    """
+
+    __tablename__ = "sr_inbound_document"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), index=True)
+    service_request = relationship("ServiceRequest")
+    received_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    source = Column(String(16), nullable=False, default="email")  # email | track_page | staff
+    message_id = Column(String(255), unique=True)
+    sender = Column(String(320))
+    subject = Column(String(500))
+    text = Column(Text)
+    # Auto-replies and bounces: kept, but they move nothing.
+    automatic = Column(Boolean, nullable=False, default=False)
+    files = relationship("InboundDocumentFile", cascade="all, delete-orphan",
+                         order_by="InboundDocumentFile.id")
+
+    def audit_subject(self):
+        if self.request_id:
+            return "ServiceRequest", self.request_id
+        return "InboundDocument", self.id
+
+    def __repr__(self):
+        return self.subject or str(_("(no subject)"))
+
+
+class InboundDocumentFile(Audited, Model):
+    __tablename__ = "sr_inbound_document_file"
+
+    id = Column(Integer, primary_key=True)
+    document_id = Column(Integer, ForeignKey("sr_inbound_document.id"), nullable=False,
+                         index=True)
+    document = relationship("InboundDocument", back_populates="files")
+    stored_file_id = Column(Integer, ForeignKey("stored_file.id"), nullable=False)
+    stored_file = relationship("StoredFile")
+
+    def audit_subject(self):
+        return self.document.audit_subject() if self.document else ("InboundDocument", None)
+
+
+class DeliveredProduct(_RequestChild, Model):
+    """Opgeleverd product: a file the writer uploads; `complete` means all products are in."""
+
+    __tablename__ = "sr_delivered_product"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest")
+    uploaded_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    uploaded_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])
+    stored_file_id = Column(Integer, ForeignKey("stored_file.id"), nullable=False)
+    stored_file = relationship("StoredFile")
+    complete = Column(Boolean, nullable=False, default=False)
+    remarks = Column(Text)
+
+
+class CheckResult:
+    OK = "ok"
+    CORRECTION = "correction"
+    LABELS = {OK: _("Approved"), CORRECTION: _("Correction needed")}
+
+
+class InternalCheck(_RequestChild, Model):
+    """Interne controle: the pickup desk's verdict for the writer."""
+
+    __tablename__ = "sr_internal_check"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest")
+    checked_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    checked_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    checked_by = relationship("User", foreign_keys=[checked_by_id])
+    result = Column(String(16), nullable=False)
+    remarks = Column(Text)
+
+    @property
+    def result_label(self):
+        return CheckResult.LABELS.get(self.result, self.result)
+
+
+class ApplicantFeedback(_RequestChild, Model):
+    """Feedback van de aanvrager: an error the customer found in the delivered product."""
+
+    __tablename__ = "sr_applicant_feedback"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest")
+    reported_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    source = Column(String(16), nullable=False, default="track_page")  # track_page | staff
+    text = Column(Text, nullable=False)
+
+
+class Correction(_RequestChild, Model):
+    """Correctie (finance): a quantity and/or the amount corrected, with the reason."""
+
+    __tablename__ = "sr_correction"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest", back_populates="corrections")
+    corrected_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    line_id = Column(Integer, ForeignKey("sr_requested_line.id"))
+    line = relationship("RequestedProductLine")
+    old_quantity = Column(Integer)
+    new_quantity = Column(Integer)
+    amount_adjustment = Column(Numeric(10, 2), nullable=False, default=ZERO)
+    reason = Column(Text, nullable=False)
+
+
+class TrackToken(_RequestChild, Model):
+    """A link to the customer's track page. Only the SHA-256 of the token is kept;
+    the token itself exists only in the mail that carried it. Each mail gets a
+    fresh one, and every one stays valid."""
+
+    __tablename__ = "sr_track_token"
+    __audit_exclude__ = ("token_hash",)
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest", back_populates="track_tokens")
+    token_hash = Column(String(64), nullable=False, unique=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+    @staticmethod
+    def hash(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+

@@ -1,5 +1,56 @@
 """Every menu entry, view, API and public page of this domain, registered in one place."""
+from flask_babel import lazy_gettext as _
+
+from ..mail import inbound as inbound_mail
+
+CATEGORY = "Service requests"
+# Menu names are FAB resources for menu_access; security/roles.py lists the same.
+MENU_ALL = "Service Request"
+MENU_MINE = "My requests"
+MENU_URGENT = "Urgent requests"
+MENU_COUNTER = "New request (counter)"
+MENU_UNMATCHED = "Unmatched mail"
+MENU_PRODUCTS = "Products"
 
 
 def register(app, appbuilder):
-    pass
+    from .api import IntakeApi, ProductApi, ServiceRequestApi
+    from .counter import CounterRequestView
+    from .inbound import UnmatchedMailView, handle_mail
+    from .public import blueprint
+    from .tabs import TABS
+    from .views import (KIND_VIEWS, STATUS_VIEWS, MyRequestsView, ProductView,
+                        ServiceRequestView, UrgentRequestsView)
+
+    for tab in TABS:
+        appbuilder.add_view_no_menu(tab)
+    menu = dict(category=CATEGORY, category_label=_("Service requests"),
+                category_icon="fa-folder-open")
+    appbuilder.add_view(ServiceRequestView, MENU_ALL, label=_("Service Request"),
+                        icon="fa-list", **menu)
+    appbuilder.add_view(MyRequestsView, MENU_MINE, label=_("My requests"), icon="fa-user",
+                        **menu)
+    appbuilder.add_view(UrgentRequestsView, MENU_URGENT, label=_("Urgent"), icon="fa-bolt",
+                        **menu)
+    appbuilder.add_separator(CATEGORY)
+    for view, title in KIND_VIEWS:
+        appbuilder.add_view(view, view.__name__, label=title, icon="fa-filter", **menu)
+    appbuilder.add_separator(CATEGORY)
+    for view, title in STATUS_VIEWS:
+        appbuilder.add_view(view, view.__name__, label=title, icon="fa-filter", **menu)
+    appbuilder.add_separator(CATEGORY)
+    appbuilder.add_view(CounterRequestView, MENU_COUNTER, label=_("New request (counter)"),
+                        icon="fa-plus", **menu)
+    appbuilder.add_view(UnmatchedMailView, MENU_UNMATCHED, label=_("Unmatched mail"),
+                        icon="fa-envelope-o", **menu)
+    appbuilder.add_view(ProductView, MENU_PRODUCTS, label=_("Products"), icon="fa-tags",
+                        **menu)
+
+    appbuilder.add_api(IntakeApi)
+    appbuilder.add_api(ServiceRequestApi)
+    appbuilder.add_api(ProductApi)
+
+    app.register_blueprint(blueprint)
+    appbuilder.sm.limiter.limit(app.config["PUBLIC_FORM_RATE_LIMIT"],
+                                methods=["POST"])(blueprint)
+    inbound_mail.register_handler(app, handle_mail)

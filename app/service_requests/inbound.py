@@ -1,0 +1,126 @@
+"""Mail from customers → Nieuwe documenten, and the Unmatched mail list for the rest.
+
+A reply finds its request by the token in the reply address (aanvragen+<token>@…),
+or by the order number in the subject when it comes from the applicant's own
+address. Anything else waits in Unmatched mail for staff; nothing is dropped.
+"""
+import hashlib
+import re
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext, lazy_gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..files import UploadError, save_upload
+from ..formatting import format_datetime
+from . import display, workflow
+from .models import InboundDocument, InboundDocumentFile, ServiceRequest
+
+TOKEN_IN_ADDRESS = re.compile(r"\+([0-9a-f]{32})@")
+ORDER_NO = re.compile(r"\b(\d{4}-\d{6})\b")
+
+
+def _match(message):
+    for address in message.recipients:
+        found = TOKEN_IN_ADDRESS.search(address)
+        if found:
+            sr = workflow.find_by_token(found.group(1))
+            if sr is not None:
+                return sr
+    found = ORDER_NO.search(message.subject or "")
+    if found:
+        sr = db.session.scalars(select(ServiceRequest).where(
+            ServiceRequest.order_no == found.group(1))).first()
+        if sr is not None and sr.applicant_email.lower() == (message.sender or "").lower():
+            return sr
+    return None
+
+
+def handle_mail(message):
+    """The handler `flask mail receive` calls (registered in registration.py)."""
+    message_id = message.message_id or f"<{hashlib.sha256(message.raw).hexdigest()}@sha256>"
+    if db.session.scalars(select(InboundDocument.id).where(
+            InboundDocument.message_id == message_id)).first():
+        return "duplicate"
+    notes = []
+    document = InboundDocument(source="email", message_id=message_id, sender=message.sender,
+                               subject=message.subject, automatic=message.automatic)
+    for filename, _content_type, data in message.attachments:
+        try:
+            stored = save_upload((data, filename), accept=("any",))
+        except UploadError as exc:
+            notes.append(f"[{filename}: {exc}]")
+            continue
+        document.files.append(InboundDocumentFile(stored_file=stored))
+    document.text = "\n\n".join([message.text or ""] + notes).strip()
+    sr = _match(message)
+    if sr is not None:
+        workflow.receive_documents(sr, document)
+    else:
+        db.session.add(document)
+    try:
+        workflow.save()
+    except IntegrityError:
+        db.session.rollback()  # the same message, delivered twice at the same moment
+        return "duplicate"
+    if sr is None:
+        return "unmatched"
+    return "stored (automatic reply)" if message.automatic else f"stored on {sr.order_no}"
+
+
+class FilterIsNull(BaseFilter):
+    name = "is empty"
+    arg_name = "nul"
+
+    def apply(self, query, value):
+        return query.filter(getattr(self.model, self.column_name).is_(None))
+
+
+class UnmatchedMailView(ModelView):
+    """Mail that found no request; staff attach it to the right one by hand."""
+
+    datamodel = SQLAInterface(InboundDocument)
+    route_base = "/unmatched-mail"
+    class_permission_name = workflow.RESOURCE
+    base_permissions = workflow.PERMISSIONS
+    method_permission_name = {"list": "read", "show": "read", "attach": "feedback"}
+    include_route_methods = {"list", "show", "attach"}
+    base_filters = [["request_id", FilterIsNull, None]]
+    base_order = ("received_at", "desc")
+    show_template = "service_requests/unmatched_show.html"
+    list_title = _("Unmatched mail")
+    show_title = _("Unmatched mail")
+    list_columns = ["received_at", "sender", "subject", "files", "automatic"]
+    show_columns = ["received_at", "sender", "subject", "text", "files", "automatic"]
+    search_columns = ["sender", "subject", "received_at"]
+    label_columns = {"received_at": _("Received"), "sender": _("From"), "subject": _("Subject"),
+                     "text": _("Text"), "files": _("Files"), "automatic": _("Automatic reply")}
+    formatters_columns = {"received_at": format_datetime, "files": display.file_links,
+                          "automatic": display.yes_no}
+
+    @expose("/attach/<int:pk>", methods=["POST"])
+    @has_access
+    def attach(self, pk):
+        document = db.session.get(InboundDocument, pk)
+        if document is None or document.request_id is not None:
+            abort(404)
+        order_no = (request.form.get("order_no") or "").strip()
+        sr = db.session.scalars(select(ServiceRequest).where(
+            ServiceRequest.order_no == order_no)).first()
+        try:
+            if sr is None:
+                raise workflow.WorkflowError(gettext("No request with order number %(no)s.",
+                                                     no=order_no or "—"))
+            workflow.receive_documents(sr, document)
+            workflow.save()
+        except workflow.WorkflowError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for("UnmatchedMailView.show", pk=pk))
+        flash(gettext("Attached to %(no)s.", no=sr.order_no), "success")
+        return redirect(url_for("ServiceRequestView.show", pk=sr.id))

@@ -1,0 +1,215 @@
+"""The sub-screens of a request, shown as tabs on its detail page.
+
+Each is a FAB ModelView on the one resource "ServiceRequest": reading needs
+can_read, adding needs the step's permission (method_permission_name), and the
+add goes through workflow.py in pre_add, so the status, the mail and the audit
+entry happen together with the new row.
+"""
+from flask import request
+from flask_appbuilder import ModelView
+from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField
+from wtforms.validators import DataRequired, InputRequired
+
+from ..extensions import db
+from ..files import UploadError, save_upload
+from ..formatting import format_datetime
+from . import display, workflow
+from .models import (ApplicantFeedback, CheckResult, Correction, CustomerFeedback,
+                     DeliveredProduct, InboundDocument, InternalCheck, RequestedProductLine,
+                     ServiceRequest)
+
+READ_ONLY = {"list": "read", "show": "read"}
+
+
+def _parent():
+    """The request named by the tab's link (?_flt_0_service_request=<id>)."""
+    value = request.args.get("_flt_0_service_request")
+    sr = db.session.get(ServiceRequest, int(value)) if value and value.isdigit() else None
+    if sr is None:
+        raise workflow.WorkflowError(_("Open this form from the request's tab."))
+    return sr
+
+
+def _version():
+    return request.form.get("version_id") or None
+
+
+class _Tab(ModelView):
+    """A read-only list on the request resource; subclasses add a workflow step."""
+
+    class_permission_name = "ServiceRequest"
+    base_permissions = workflow.PERMISSIONS
+    method_permission_name = dict(READ_ONLY)
+    include_route_methods = {"list", "show"}
+    base_order = ("id", "desc")
+    page_size = 20
+
+    def _run(self, step):
+        """Run a workflow step inside FAB's add; the error text is FAB's flash."""
+        try:
+            step(_parent())
+            workflow.save()
+        except workflow.WorkflowError:
+            db.session.rollback()
+            raise
+
+    def post_add_redirect(self):
+        value = request.args.get("_flt_0_service_request")
+        if value and value.isdigit():
+            from flask import redirect, url_for
+
+            return redirect(url_for("ServiceRequestView.show", pk=int(value)))
+        return super().post_add_redirect()
+
+
+class CustomerFeedbackView(_Tab):
+    datamodel = SQLAInterface(CustomerFeedback)
+    list_title = show_title = _("Feedback to customer")
+    add_title = _("Feedback to customer")
+    include_route_methods = {"list", "show", "add"}
+    method_permission_name = dict(READ_ONLY, add="feedback")
+    list_columns = ["created_at", "author", "text"]
+    show_columns = ["service_request", "created_at", "author", "text"]
+    add_columns = ["text"]
+    validators_columns = {"text": [DataRequired()]}
+    label_columns = {"service_request": _("Request"), "created_at": _("Date and time"),
+                     "author": _("Writer"), "text": _("Feedback")}
+    formatters_columns = {"created_at": format_datetime}
+    description_columns = {"text": _("The customer receives this by e-mail when you save.")}
+
+    def pre_add(self, item):
+        self._run(lambda sr: workflow.send_feedback(sr, item.text, feedback=item))
+
+
+class InboundDocumentView(_Tab):
+    datamodel = SQLAInterface(InboundDocument)
+    list_title = show_title = _("New documents")
+    list_columns = ["received_at", "source", "sender", "subject", "files", "automatic"]
+    show_columns = ["service_request", "received_at", "source", "sender", "subject", "text",
+                    "files", "automatic"]
+    label_columns = {"service_request": _("Request"), "received_at": _("Received"),
+                     "source": _("Via"), "sender": _("From"), "subject": _("Subject"),
+                     "text": _("Text"), "files": _("Files"),
+                     "automatic": _("Automatic reply")}
+    formatters_columns = {"received_at": format_datetime, "files": display.file_links,
+                          "automatic": display.yes_no,
+                          "source": lambda v: {"email": _("E-mail"), "track_page": _("Track page"),
+                                               "staff": _("Staff")}.get(v, v)}
+
+
+class DeliveredProductView(_Tab):
+    datamodel = SQLAInterface(DeliveredProduct)
+    list_title = show_title = add_title = _("Delivered product")
+    include_route_methods = {"list", "show", "add"}
+    method_permission_name = dict(READ_ONLY, add="upload_product")
+    list_columns = ["uploaded_at", "uploaded_by", "stored_file", "complete", "remarks"]
+    show_columns = ["service_request", "uploaded_at", "uploaded_by", "stored_file", "complete",
+                    "remarks"]
+    add_columns = ["upload", "complete", "remarks"]
+    add_form_extra_fields = {
+        "upload": FileField(_("File"), validators=[DataRequired()]),
+        # FAB would make a NOT NULL boolean required, i.e. always ticked.
+        "complete": BooleanField(_("All products uploaded"), default=False),
+    }
+    label_columns = {"service_request": _("Request"), "uploaded_at": _("Uploaded"),
+                     "uploaded_by": _("Writer"), "stored_file": _("File"), "upload": _("File"),
+                     "complete": _("All products uploaded"), "remarks": _("Remarks")}
+    description_columns = {"complete": _("Tick when every product of the request is uploaded: "
+                                         "the request then goes to the internal check.")}
+    formatters_columns = {"uploaded_at": format_datetime, "stored_file": display.file_link,
+                          "complete": display.yes_no}
+
+    def pre_add(self, item):
+        def step(sr):
+            try:
+                stored = save_upload(request.files.get("upload"), accept=("pdf", "image"))
+            except UploadError as exc:
+                raise workflow.WorkflowError(str(exc)) from exc
+            workflow.upload_product(sr, stored, item.complete, item.remarks, product=item)
+        self._run(step)
+
+
+class InternalCheckView(_Tab):
+    datamodel = SQLAInterface(InternalCheck)
+    list_title = show_title = add_title = _("Internal check")
+    include_route_methods = {"list", "show", "add"}
+    method_permission_name = dict(READ_ONLY, add="check")
+    list_columns = ["checked_at", "checked_by", "result", "remarks"]
+    show_columns = ["service_request", "checked_at", "checked_by", "result", "remarks"]
+    add_columns = ["result", "remarks"]
+    add_form_extra_fields = {"result": SelectField(
+        _("Result"), choices=list(CheckResult.LABELS.items()), validators=[InputRequired()])}
+    label_columns = {"service_request": _("Request"), "checked_at": _("Checked"),
+                     "checked_by": _("Checked by"), "result": _("Result"),
+                     "remarks": _("Feedback for the writer")}
+    formatters_columns = {"checked_at": format_datetime, "result": display.check_result}
+
+    def pre_add(self, item):
+        self._run(lambda sr: workflow.record_internal_check(sr, item.result, item.remarks,
+                                                            check=item))
+
+
+class ApplicantFeedbackView(_Tab):
+    datamodel = SQLAInterface(ApplicantFeedback)
+    list_title = show_title = add_title = _("Feedback from the applicant")
+    include_route_methods = {"list", "show", "add"}
+    # The desk also writes down what a customer reports in person.
+    method_permission_name = dict(READ_ONLY, add="check")
+    list_columns = ["reported_at", "source", "text"]
+    show_columns = ["service_request", "reported_at", "source", "text"]
+    add_columns = ["text"]
+    validators_columns = {"text": [DataRequired()]}
+    label_columns = {"service_request": _("Request"), "reported_at": _("Reported"),
+                     "source": _("Via"), "text": _("Error in the product")}
+    formatters_columns = {"reported_at": format_datetime,
+                          "source": lambda v: {"track_page": _("Track page"),
+                                               "staff": _("Staff")}.get(v, v)}
+
+    def pre_add(self, item):
+        self._run(lambda sr: workflow.report_applicant_error(sr, item.text, source="staff",
+                                                             row=item))
+
+
+def _line_query():
+    value = request.args.get("_flt_0_service_request")
+    query = db.session.query(RequestedProductLine)
+    if value and value.isdigit():
+        return query.filter(RequestedProductLine.request_id == int(value))
+    return query.filter(False)
+
+
+class CorrectionView(_Tab):
+    """Correctie: only Finance (and Admin) even see it (can_correct)."""
+
+    datamodel = SQLAInterface(Correction)
+    list_title = show_title = add_title = _("Correction")
+    include_route_methods = {"list", "show", "add"}
+    method_permission_name = {"list": "correct", "show": "correct", "add": "correct"}
+    list_columns = ["corrected_at", "line", "old_quantity", "new_quantity",
+                    "amount_adjustment", "reason"]
+    show_columns = ["service_request"] + list_columns
+    add_columns = ["line", "new_quantity", "amount_adjustment", "reason"]
+    add_form_extra_fields = {"line": QuerySelectField(
+        _("Product line"), query_func=lambda: _line_query().all(), get_pk_func=lambda o: str(o.id),
+        allow_blank=True, widget=Select2Widget())}
+    validators_columns = {"reason": [DataRequired()]}
+    label_columns = {"service_request": _("Request"), "corrected_at": _("Corrected"),
+                     "line": _("Product line"), "old_quantity": _("Old quantity"),
+                     "new_quantity": _("New quantity"), "amount_adjustment": _("Amount correction"),
+                     "reason": _("Reason")}
+    description_columns = {"amount_adjustment": _("Added to the total (negative: less).")}
+    formatters_columns = {"corrected_at": format_datetime, "amount_adjustment": display.money}
+
+    def pre_add(self, item):
+        self._run(lambda sr: workflow.correct(
+            sr, item.reason, line=item.line, new_quantity=item.new_quantity,
+            amount_adjustment=item.amount_adjustment, correction=item))
+
+
+TABS = [CustomerFeedbackView, InboundDocumentView, DeliveredProductView, InternalCheckView,
+        ApplicantFeedbackView, CorrectionView]

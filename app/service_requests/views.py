@@ -1,0 +1,221 @@
+"""The request list (the orange button), its filtered copies (the blue buttons) and
+the detail page with its sections, step buttons and tabs."""
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext, lazy_gettext as _
+from sqlalchemy import select
+from wtforms import SelectField
+from wtforms.validators import InputRequired
+
+from .. import audit
+from ..extensions import db
+from ..formatting import format_datetime
+from . import display, workflow
+from .models import (PaymentMethod, Product, ProductKind, RequestedProductLine,
+                     RequestStatus as S, ServiceRequest, Urgency)
+from .tabs import TABS
+
+RESOURCE = workflow.RESOURCE
+
+
+class FilterHasProductKind(BaseFilter):
+    """Requests with at least one requested product of this kind."""
+
+    name = "has product kind"
+    arg_name = "spk"
+
+    def apply(self, query, value):
+        lines = (select(RequestedProductLine.request_id)
+                 .join(Product, Product.id == RequestedProductLine.product_id)
+                 .where(Product.kind == value))
+        return query.filter(ServiceRequest.id.in_(lines))
+
+
+def current_user_id():
+    return g.user.id if getattr(g, "user", None) is not None else None
+
+
+def writers():
+    """Users with the Writer role, for the assign form."""
+    role = current_app.appbuilder.sm.find_role("Writer")
+    return sorted(role.user if role is not None else [],
+                  key=lambda u: (u.first_name or "", u.last_name or ""))
+
+
+LABELS = {
+    "order_no": _("Order no."), "status": _("Status"), "urgency": _("Urgency"),
+    "on_behalf_of": _("On behalf of"), "on_behalf_of_label": _("On behalf of"),
+    "received_at": _("Date and time"), "applicant_name": _("Applicant"),
+    "applicant_email": _("E-mail"), "applicant_phone": _("Phone number"),
+    "id_number": _("ID card number"), "id_card_file": _("ID card"),
+    "assigned_to": _("Writer"), "requested_lines": _("Requested product"),
+    "requested_total": _("Total requested product"), "additional_lines": _("Additional products"),
+    "additional_total": _("Total additional products"), "correction_total": _("Corrections"),
+    "total": _("Total amount"), "payments": _("Paid"), "handed_over_at": _("Handed over"),
+    "handed_over_to": _("Handed over to"), "id_checked": _("ID checked"),
+    "refunds": _("Refunds"), "product_kinds": _("Product"),
+}
+
+
+class ServiceRequestView(ModelView):
+    """Service Request: every request. The blue buttons subclass it with a base filter."""
+
+    datamodel = SQLAInterface(ServiceRequest)
+    route_base = "/service-requests"
+    class_permission_name = RESOURCE
+    base_permissions = workflow.PERMISSIONS
+    method_permission_name = {"list": "read", "show": "read", "assign_writer": "assign",
+                              "hand_over": "hand_over", "pay": "pay", "refund": "refund"}
+    include_route_methods = {"list", "show", "assign_writer", "hand_over", "pay", "refund"}
+    show_template = "service_requests/show.html"
+    list_title = _("Service requests")
+    show_title = _("Service request")
+    list_columns = ["order_no", "urgency", "status", "received_at", "applicant_name",
+                    "applicant_email", "id_number", "product_kinds", "assigned_to"]
+    order_columns = ["order_no", "urgency", "status", "received_at", "applicant_name",
+                     "applicant_email", "id_number"]
+    search_columns = ["order_no", "applicant_name", "applicant_email", "id_number", "status",
+                      "urgency", "received_at"]
+    base_order = ("received_at", "desc")
+    label_columns = LABELS
+    show_fieldsets = [
+        (_("Request"), {"fields": [
+            "order_no", "urgency", "status", "received_at", "on_behalf_of_label",
+            "applicant_name", "applicant_email", "applicant_phone", "id_number",
+            "id_card_file", "assigned_to"]}),
+        (_("Requested product"), {"fields": ["requested_lines", "requested_total"],
+                                  "expanded": True}),
+        (_("Additional products"), {"fields": ["additional_lines", "additional_total"],
+                                    "expanded": True}),
+        (_("Paid, handed over, ID and refunds"), {"fields": [
+            "total", "correction_total", "payments", "handed_over_at", "handed_over_to",
+            "id_checked", "refunds"]}),
+    ]
+    formatters_columns = {
+        "status": display.status_label, "urgency": display.urgency_badge,
+        "received_at": format_datetime, "handed_over_at": format_datetime,
+        "id_card_file": display.file_link, "requested_lines": display.lines_table,
+        "additional_lines": display.lines_table, "requested_total": display.money,
+        "additional_total": display.money, "correction_total": display.money,
+        "total": display.money, "payments": display.payments_text,
+        "refunds": display.refunds_text, "id_checked": display.yes_no,
+    }
+    related_views = TABS
+    page_size = 25
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        sr = self.datamodel.get(pk, self._base_filters)
+        if sr is None:
+            abort(404)
+        widgets = self._show(pk)
+        sm = self.appbuilder.sm
+        tabs = [(view, widget) for view, widget in zip(self._related_views, widgets["related_views"])
+                if sm.has_access("can_" + view.get_method_permission("list"),
+                                 view.class_permission_name)]
+        history = db.session.scalars(audit.entries_for(RESOURCE, sr.id).limit(500)).all()
+        steps = {name: workflow.may(sr, name) for name in workflow.TRANSITIONS}
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets, sr=sr,
+            tabs=tabs, history=history, steps=steps, writers=writers() if steps["assign"] else [],
+            payment_methods=PaymentMethod.LABELS, status_labels=S.LABELS, related_views=[],
+        )
+
+    def _step(self, pk, run):
+        sr = db.session.get(ServiceRequest, pk)
+        if sr is None:
+            abort(404)
+        try:
+            run(sr, request.form.get("version_id"))
+            workflow.save()
+        except workflow.WorkflowError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            flash(gettext("Saved."), "success")
+        return redirect(url_for("ServiceRequestView.show", pk=pk))
+
+    @expose("/assign/<int:pk>", methods=["POST"])
+    @has_access
+    def assign_writer(self, pk):
+        user_id = request.form.get("writer_id", "")
+        writer = (self.appbuilder.sm.get_user_by_id(int(user_id)) if user_id.isdigit() else None)
+        if writer is not None and writer not in writers():
+            writer = None
+        return self._step(pk, lambda sr, v: workflow.assign(sr, writer, expected_version=v))
+
+    @expose("/hand-over/<int:pk>", methods=["POST"])
+    @has_access
+    def hand_over(self, pk):
+        return self._step(pk, lambda sr, v: workflow.hand_over(
+            sr, request.form.get("handed_over_to"), request.form.get("id_checked") == "y",
+            expected_version=v))
+
+    @expose("/pay/<int:pk>", methods=["POST"])
+    @has_access
+    def pay(self, pk):
+        return self._step(pk, lambda sr, v: workflow.mark_paid(
+            sr, request.form.get("amount", ""), request.form.get("method"), expected_version=v))
+
+    @expose("/refund/<int:pk>", methods=["POST"])
+    @has_access
+    def refund(self, pk):
+        return self._step(pk, lambda sr, v: workflow.refund(
+            sr, request.form.get("amount", ""), request.form.get("reason"), expected_version=v))
+
+
+def _filtered(name, title, filters, route):
+    """A blue button: the same list and detail page with a built-in filter."""
+    return type(name, (ServiceRequestView,), {
+        "route_base": route, "list_title": title, "base_filters": filters,
+        "include_route_methods": {"list", "show"},
+    })
+
+
+MyRequestsView = _filtered("MyRequestsView", _("My requests"),
+                           [["assigned_to_id", FilterEqualFunction, current_user_id]],
+                           "/service-requests/mine")
+UrgentRequestsView = _filtered("UrgentRequestsView", _("Urgent"),
+                               [["urgency", FilterEqual, Urgency.URGENT]],
+                               "/service-requests/urgent")
+KIND_BUTTONS = [
+    (ProductKind.MORTGAGE_EXTRACT, "MortgageExtractRequestsView", _("Mortgage extracts")),
+    (ProductKind.CADASTRAL_EXTRACT, "CadastralExtractRequestsView", _("Cadastral extracts")),
+    (ProductKind.SURVEY_MAP, "SurveyMapRequestsView", _("Survey maps")),
+]
+KIND_VIEWS = [(_filtered(cls, title, [["id", FilterHasProductKind, kind]],
+                         f"/service-requests/kind/{kind}"), title) for kind, cls, title in KIND_BUTTONS]
+STATUS_BUTTONS = list(S.OPEN) + [S.DELIVERED, S.PAID, S.REFUND]
+STATUS_VIEWS = [
+    (_filtered("Status" + "".join(p.title() for p in status.split("_")) + "View",
+               S.LABELS[status], [["status", FilterEqual, status]],
+               f"/service-requests/status/{status}"), S.LABELS[status])
+    for status in STATUS_BUTTONS
+]
+
+
+class ProductView(ModelView):
+    datamodel = SQLAInterface(Product)
+    class_permission_name = "Product"
+    method_permission_name = {"list": "read", "show": "read", "add": "write", "edit": "write"}
+    include_route_methods = {"list", "show", "add", "edit"}
+    list_title = _("Products")
+    show_title = _("Product")
+    add_title = _("Add product")
+    edit_title = _("Edit product")
+    list_columns = ["code", "name", "kind", "unit_price", "is_additional", "active"]
+    add_columns = edit_columns = ["code", "name", "kind", "unit_price", "is_additional", "active"]
+    search_columns = ["code", "name", "kind", "is_additional", "active"]
+    label_columns = {"code": _("Code"), "name": _("Name"), "kind": _("Kind"),
+                     "unit_price": _("Unit price"), "is_additional": _("Additional product"),
+                     "active": _("Active")}
+    add_form_extra_fields = edit_form_extra_fields = {"kind": SelectField(
+        _("Kind"), choices=list(ProductKind.LABELS.items()), validators=[InputRequired()])}
+    formatters_columns = {"kind": lambda v: ProductKind.LABELS.get(v, v),
+                          "unit_price": display.money, "is_additional": display.yes_no,
+                          "active": display.yes_no}
+    base_order = ("code", "asc")

@@ -1,0 +1,445 @@
+"""The rules of a service request: which step may happen, by whom, and what it does.
+
+Views, the API, public pages and the mail handler call these functions and show
+the result; none of them sets a status itself. A refused step raises
+WorkflowError, whose text is a message for the user. Functions change the
+session but do not commit: the caller commits with `save()`, which turns a lost
+optimistic-locking race into a WorkflowError too.
+"""
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from flask import current_app
+from flask_babel import force_locale, gettext, lazy_gettext as _
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import audit
+from ..mail import MailError, queue_template
+from ..database import utcnow
+from ..extensions import db
+from ..formatting import local_time
+from .models import (ApplicantFeedback, CheckResult, Correction, CustomerFeedback,
+                     DeliveredProduct, InboundDocument, InboundDocumentFile, InternalCheck,
+                     OrderNumberCounter, Payment, PaymentMethod, Refund, RequestStatus as S,
+                     ServiceRequest, TrackToken, Urgency, OnBehalfOf)
+
+RESOURCE = "ServiceRequest"
+# Every action on RESOURCE. Each view on the resource declares all of them, so FAB's
+# permission update never tries to remove one view's action while adding another's.
+PERMISSIONS = ["can_read", "can_create", "can_assign", "can_feedback", "can_upload_product",
+               "can_check", "can_hand_over", "can_pay", "can_refund", "can_correct"]
+STALE_MESSAGE = _("Someone else changed this request in the meantime. "
+                  "Reload the page and try again.")
+
+
+class WorkflowError(Exception):
+    """A refused step; str() is the (translated) message for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return str(self.message)
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple        # statuses it may start from ("*": any)
+    target: str | None    # new status, None: the status stays
+    permission: str       # FAB action on RESOURCE, checked for logged-in users
+
+
+WORKING = (S.RECEIVED, S.ASSIGNED, S.DOCUMENTS_NEEDED, S.DOCUMENTS_RECEIVED,
+           S.IN_PREPARATION, S.CORRECTION_NEEDED)
+
+# The one table of steps. Targets that depend on input (upload complete or not,
+# check approved or not) are decided in the step's function.
+TRANSITIONS = {
+    "assign": Transition(WORKING + (S.PREPARED,), S.ASSIGNED, "can_assign"),
+    "feedback": Transition(WORKING, S.DOCUMENTS_NEEDED, "can_feedback"),
+    "receive_documents": Transition("*", S.DOCUMENTS_RECEIVED, "can_feedback"),
+    "upload_product": Transition(WORKING[1:], S.IN_PREPARATION, "can_upload_product"),
+    "check": Transition((S.PREPARED,), S.READY, "can_check"),
+    "hand_over": Transition((S.READY,), S.DELIVERED, "can_hand_over"),
+    "pay": Transition("*", None, "can_pay"),
+    "refund": Transition((S.DELIVERED, S.PAID, S.READY, S.REFUND) + WORKING, S.REFUND,
+                         "can_refund"),
+    "correct": Transition("*", None, "can_correct"),
+    "applicant_feedback": Transition((S.READY, S.DELIVERED, S.PAID), S.CORRECTION_NEEDED,
+                                     "can_check"),
+}
+
+
+def _user_may(permission):
+    """Logged-in users need the permission; the system, customers and the portal
+    act through their own entry points (mail pipe, track token, API role)."""
+    actor = audit.current_actor()
+    if actor.type != "user":
+        return True
+    return current_app.appbuilder.sm.has_access(permission, RESOURCE)
+
+
+def may(sr, name):
+    """Whether the current user may take this step now (for showing buttons)."""
+    step = TRANSITIONS[name]
+    if step.sources != "*" and sr.status not in step.sources:
+        return False
+    if name == "refund" and not sr.is_paid:
+        return False
+    if name == "pay" and sr.is_paid:
+        return False
+    return _user_may(step.permission)
+
+
+def _guard(sr, name, expected_version=None):
+    step = TRANSITIONS[name]
+    if not _user_may(step.permission):
+        raise WorkflowError(gettext("You are not allowed to do this."))
+    if expected_version is not None and str(expected_version) != str(sr.version_id):
+        raise WorkflowError(STALE_MESSAGE)
+    if step.sources != "*" and sr.status not in step.sources:
+        raise WorkflowError(gettext(
+            "This cannot be done while the request has status “%(status)s”.",
+            status=sr.status_label))
+    return step
+
+
+def _move(sr, new_status):
+    """Set the status and write the explicit transition entry (old → new)."""
+    old = sr.status
+    if new_status and new_status != old:
+        sr.status = new_status
+        audit.record(sr, "transition", field="status", old=old, new=new_status)
+
+
+def save():
+    """Commit; a concurrent change of the same request becomes a WorkflowError."""
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise WorkflowError(STALE_MESSAGE) from exc
+
+
+def _current_user_id():
+    actor = audit.current_actor()
+    return actor.user_id if actor.type == "user" else None
+
+
+# ---------------------------------------------------------------- creation
+
+def next_order_no(year=None):
+    """The next order number of this year, e.g. 2026-000123.
+
+    One counter row per year, bumped with UPDATE ... RETURNING: on PostgreSQL
+    the row stays locked until this transaction ends, so two clerks never get
+    the same number and no number is skipped by a rollback of another.
+    """
+    year = year or local_time(utcnow()).year
+    bump = (update(OrderNumberCounter).where(OrderNumberCounter.year == year)
+            .values(last_value=OrderNumberCounter.last_value + 1)
+            .returning(OrderNumberCounter.last_value))
+    for _attempt in range(3):
+        value = db.session.execute(bump).scalar()
+        if value is not None:
+            return f"{year}-{value:06d}"
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(OrderNumberCounter).values(year=year, last_value=1))
+            return f"{year}-{1:06d}"
+        except IntegrityError:
+            continue  # another transaction made this year's row first
+    raise WorkflowError(gettext("No order number could be allocated; please try again."))
+
+
+def create_request(*, applicant_name, applicant_email, applicant_phone=None, id_number=None,
+                   urgency=Urgency.ONLINE, on_behalf_of=None, products=(), additional=(),
+                   id_card_file=None, client_reference=None, received_at=None):
+    """A new request with its lines; status received, an order number of this year.
+
+    products: [(Product, quantity, customer_info)]; additional: [(Product, quantity)].
+    """
+    if urgency not in Urgency.LABELS:
+        raise WorkflowError(gettext("Unknown urgency."))
+    if urgency == Urgency.URGENT and on_behalf_of not in OnBehalfOf.LABELS:
+        raise WorkflowError(gettext("An urgent request needs “on behalf of”."))
+    if urgency != Urgency.URGENT:
+        on_behalf_of = None
+    if not products:
+        raise WorkflowError(gettext("Choose at least one product."))
+    sr = ServiceRequest(
+        order_no=next_order_no(), status=S.RECEIVED, urgency=urgency,
+        on_behalf_of=on_behalf_of, received_at=received_at or utcnow(),
+        applicant_name=applicant_name, applicant_email=applicant_email,
+        applicant_phone=applicant_phone, id_number=id_number, id_card_file=id_card_file,
+        client_reference=client_reference,
+    )
+    from .models import AdditionalProductLine, RequestedProductLine
+
+    for product, quantity, info in products:
+        if product.is_additional:
+            raise WorkflowError(gettext("%(name)s is an additional product.", name=product.name))
+        sr.requested_lines.append(RequestedProductLine(
+            product=product, quantity=quantity, unit_price=product.unit_price,
+            customer_info=info))
+    for product, quantity in additional:
+        if not product.is_additional:
+            raise WorkflowError(gettext("%(name)s is not an additional product.",
+                                        name=product.name))
+        sr.additional_lines.append(AdditionalProductLine(
+            product=product, quantity=quantity, unit_price=product.unit_price))
+    db.session.add(sr)
+    db.session.flush()
+    audit.record(sr, "transition", field="status", old=None, new=S.RECEIVED)
+    return sr
+
+
+# ---------------------------------------------------------------- track links and mail
+
+def issue_track_token(sr):
+    """A fresh token for a mail: 128 random bits, lower-case hex (it also travels in
+    the local part of the reply address, where case may be lost)."""
+    token = secrets.token_hex(16)
+    db.session.add(TrackToken(service_request=sr, token_hash=TrackToken.hash(token)))
+    return token
+
+
+def find_by_token(token):
+    if not token or len(token) > 64:
+        return None
+    row = db.session.scalars(select(TrackToken).where(
+        TrackToken.token_hash == TrackToken.hash(token.lower()))).first()
+    return row.service_request if row else None
+
+
+def track_url(token):
+    return f"{current_app.config['PUBLIC_BASE_URL']}/track/{token}"
+
+
+def reply_address(token):
+    """aanvragen+<token>@domain: replies come back to this request."""
+    base = current_app.config.get("MAIL_REPLY_ADDRESS") or current_app.config["MAIL_DEFAULT_SENDER"]
+    local, _sep, domain = base.rpartition("@")
+    local = local.split("+")[0]
+    return f"{local}+{token}@{domain}"
+
+
+def _queue_customer_mail(sr, template, subject, **extra):
+    token = issue_track_token(sr)
+    context = dict(sr=sr, track_url=track_url(token), **extra)
+    reply_to = reply_address(token)
+    with force_locale("nl"):
+        subject_text = subject(sr)
+        try:
+            queue_template(template, sr.applicant_email, subject_text, context=context,
+                                reply_to=reply_to, subject_record=(RESOURCE, sr.id))
+        except MailError:
+            # An unusable reply domain (e.g. @localhost in development): the order
+            # number in the subject still routes the reply.
+            current_app.logger.warning("reply address %s refused; mail without Reply-To",
+                                       reply_to)
+            queue_template(template, sr.applicant_email, subject_text, context=context,
+                                subject_record=(RESOURCE, sr.id))
+
+
+# ---------------------------------------------------------------- steps
+
+def assign(sr, writer, expected_version=None):
+    """Assign (or re-assign) a writer; a new request becomes Toegewezen."""
+    _guard(sr, "assign", expected_version)
+    if writer is None:
+        raise WorkflowError(gettext("Choose a writer."))
+    sr.assigned_to = writer
+    sr.updated_at = utcnow()  # re-assignment alone must also bump the version
+    if sr.status == S.RECEIVED:
+        _move(sr, S.ASSIGNED)
+
+
+def send_feedback(sr, text, feedback=None, expected_version=None):
+    """Feedback naar klant: store it, ask for new documents, mail the customer."""
+    _guard(sr, "feedback", expected_version)
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(gettext("Write the feedback for the customer."))
+    feedback = feedback or CustomerFeedback()
+    feedback.service_request, feedback.text = sr, text
+    feedback.author_id = _current_user_id()
+    db.session.add(feedback)
+    if sr.assigned_to_id is None and feedback.author_id:
+        sr.assigned_to_id = feedback.author_id
+    _move(sr, S.DOCUMENTS_NEEDED)
+    _queue_customer_mail(sr, "service_requests/mail/feedback",
+                         lambda r: gettext("Your request %(order_no)s: we need more information",
+                                           order_no=r.order_no),
+                         feedback_text=text)
+    return feedback
+
+
+def receive_documents(sr, document):
+    """Nieuwe documenten: file what the customer sent; waiting for documents → received.
+
+    Auto-replies are filed but move nothing.
+    """
+    _guard(sr, "receive_documents")
+    document.service_request = sr
+    db.session.add(document)
+    if not document.automatic and sr.status == S.DOCUMENTS_NEEDED:
+        _move(sr, S.DOCUMENTS_RECEIVED)
+    else:
+        sr.updated_at = utcnow()
+    return document
+
+
+def attach_documents(sr, files, *, source, text=None, sender=None, subject=None):
+    """A new InboundDocument with stored files, filed on the request."""
+    document = InboundDocument(source=source, text=text, sender=sender, subject=subject)
+    for stored in files:
+        document.files.append(InboundDocumentFile(stored_file=stored))
+    return receive_documents(sr, document)
+
+
+def upload_product(sr, stored_file, complete, remarks=None, product=None,
+                   expected_version=None):
+    """Opgeleverd product: one file; complete → Product opgemaakt, else aan het opmaken."""
+    _guard(sr, "upload_product", expected_version)
+    if stored_file is None:
+        raise WorkflowError(gettext("Choose the file of the product."))
+    product = product or DeliveredProduct()
+    product.service_request, product.stored_file = sr, stored_file
+    product.complete, product.remarks = bool(complete), remarks
+    product.uploaded_by_id = _current_user_id()
+    db.session.add(product)
+    _move(sr, S.PREPARED if complete else S.IN_PREPARATION)
+    return product
+
+
+def record_internal_check(sr, result, remarks=None, check=None, expected_version=None):
+    """Interne controle: approved → ready (and the pickup mail), else correction needed."""
+    _guard(sr, "check", expected_version)
+    if result not in CheckResult.LABELS:
+        raise WorkflowError(gettext("Choose the result of the check."))
+    if result == CheckResult.CORRECTION and not (remarks or "").strip():
+        raise WorkflowError(gettext("Tell the writer what must be corrected."))
+    check = check or InternalCheck()
+    check.service_request, check.result, check.remarks = sr, result, remarks
+    check.checked_by_id = _current_user_id()
+    db.session.add(check)
+    if result == CheckResult.OK:
+        _move(sr, S.READY)
+        _queue_customer_mail(sr, "service_requests/mail/ready",
+                             lambda r: gettext("Your request %(order_no)s is ready for pickup",
+                                               order_no=r.order_no))
+    else:
+        _move(sr, S.CORRECTION_NEEDED)
+    return check
+
+
+def hand_over(sr, to_whom, id_checked, expected_version=None):
+    """Afgeven: only with the ID checked; records to whom and when."""
+    _guard(sr, "hand_over", expected_version)
+    to_whom = (to_whom or "").strip()
+    if not to_whom:
+        raise WorkflowError(gettext("Fill in to whom the product was handed over."))
+    if not id_checked:
+        raise WorkflowError(gettext("Check the ID before handing over."))
+    sr.handed_over_to, sr.id_checked, sr.handed_over_at = to_whom, True, utcnow()
+    _move(sr, S.DELIVERED)
+
+
+def _amount(value, what):
+    try:
+        amount = Decimal(str(value).replace(",", ".")).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise WorkflowError(gettext("%(what)s is not an amount.", what=what)) from None
+    return amount
+
+
+def mark_paid(sr, amount, method, expected_version=None):
+    """Betaald: a payment fact; a handed-over request becomes Betaald."""
+    _guard(sr, "pay", expected_version)
+    if sr.is_paid:
+        raise WorkflowError(gettext("This request is already paid."))
+    amount = _amount(amount, gettext("Amount"))
+    if amount <= 0:
+        raise WorkflowError(gettext("The amount must be more than zero."))
+    if method not in PaymentMethod.LABELS:
+        raise WorkflowError(gettext("Choose how it was paid."))
+    payment = Payment(service_request=sr, amount=amount, method=method, paid_at=utcnow())
+    db.session.add(payment)
+    sr.updated_at = utcnow()
+    if sr.status == S.DELIVERED:
+        _move(sr, S.PAID)
+    return payment
+
+
+def refund(sr, amount, reason, expected_version=None):
+    """Restitutie: at most what was paid, with a reason; the request goes to Restitutie."""
+    _guard(sr, "refund", expected_version)
+    if not sr.is_paid:
+        raise WorkflowError(gettext("Nothing has been paid for this request."))
+    amount = _amount(amount, gettext("Amount"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(gettext("Give the reason for the refund."))
+    if amount <= 0 or amount > sr.paid_amount - sr.refunded_amount:
+        raise WorkflowError(gettext("The refund must be more than zero and at most what was paid."))
+    row = Refund(service_request=sr, amount=amount, reason=reason, refunded_at=utcnow())
+    db.session.add(row)
+    _move(sr, S.REFUND)
+    sr.updated_at = utcnow()
+    return row
+
+
+def correct(sr, reason, line=None, new_quantity=None, amount_adjustment=None,
+            correction=None, expected_version=None):
+    """Correctie: a line's quantity and/or an amount adjustment, with the reason."""
+    _guard(sr, "correct", expected_version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(gettext("Give the reason for the correction."))
+    adjustment = _amount(amount_adjustment or 0, gettext("Amount"))
+    if line is None and new_quantity is not None:
+        raise WorkflowError(gettext("Choose the product line whose quantity changes."))
+    if line is not None and line.request_id != sr.id:
+        raise WorkflowError(gettext("This product line belongs to another request."))
+    if new_quantity is not None and new_quantity < 0:
+        raise WorkflowError(gettext("The quantity cannot be negative."))
+    if new_quantity is None and adjustment == 0:
+        raise WorkflowError(gettext("Change a quantity or the amount."))
+    correction = correction or Correction()
+    correction.service_request, correction.reason = sr, reason
+    correction.amount_adjustment = adjustment
+    if line is not None and new_quantity is not None:
+        correction.line, correction.old_quantity = line, line.quantity
+        correction.new_quantity = new_quantity
+        line.quantity = new_quantity
+    db.session.add(correction)
+    sr.updated_at = utcnow()
+    return correction
+
+
+def report_applicant_error(sr, text, source="track_page", row=None):
+    """Feedback van de aanvrager: the customer found an error; the writer corrects."""
+    _guard(sr, "applicant_feedback")
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(gettext("Describe the error."))
+    row = row or ApplicantFeedback()
+    row.service_request, row.text, row.source = sr, text, source
+    db.session.add(row)
+    _move(sr, S.CORRECTION_NEEDED)
+    return row
+
+
+def open_for_customer_documents(sr):
+    """Whether the track page offers the upload form."""
+    return sr.status in WORKING
+
+
+def may_report_error(sr):
+    return sr.status in TRANSITIONS["applicant_feedback"].sources
+
