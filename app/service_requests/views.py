@@ -190,10 +190,12 @@ KIND_BUTTONS = [
 KIND_VIEWS = [(_filtered(cls, title, [["id", FilterHasProductKind, kind]],
                          f"/service-requests/kind/{kind}"), title) for kind, cls, title in KIND_BUTTONS]
 STATUS_BUTTONS = list(S.OPEN) + [S.DELIVERED, S.PAID, S.REFUND]
+# The manual's name for the delivered button.
+BUTTON_TITLES = dict(S.LABELS, **{S.DELIVERED: _("Handed-over product")})
 STATUS_VIEWS = [
     (_filtered("Status" + "".join(p.title() for p in status.split("_")) + "View",
-               S.LABELS[status], [["status", FilterEqual, status]],
-               f"/service-requests/status/{status}"), S.LABELS[status])
+               BUTTON_TITLES[status], [["status", FilterEqual, status]],
+               f"/service-requests/status/{status}"), BUTTON_TITLES[status])
     for status in STATUS_BUTTONS
 ]
 

@@ -1,0 +1,174 @@
+"""The orange list and the blue filter buttons show exactly their rows; each role can
+do its own steps and gets 403 for the rest."""
+import re
+
+import pytest
+
+from tests.conftest import csrf_token, submit
+from tests.service_requests.conftest import load, make_request
+
+ORDER_NO = re.compile(r"\b\d{4}-\d{6}\b")
+
+
+@pytest.fixture
+def four(app, products):
+    """A: urgent mortgage extract, new; B: normal cadastral extract, assigned to the writer;
+    C: online survey map, handed over, the writer's; D: online mortgage extract, ready, admin's."""
+    a = make_request(app, "HYP-UIT", urgency="urgent", on_behalf_of="registrar", name="Arie A",
+                     email="arie@example.org", id_number="AA111")
+    b = make_request(app, "KAD-UIT", urgency="normal", name="Bea B", email="bea@example.org",
+                     id_number="BB222", status="assigned", writer="writer")
+    c = make_request(app, "MEETBRIEF", name="Cor C", email="cor@example.org", id_number="CC333",
+                     status="delivered", writer="writer")
+    d = make_request(app, "HYP-UIT", name="Dina D", email="dina@example.org", id_number="DD444",
+                     status="ready", writer="admin")
+    return {k: load(app, pk).order_no for k, pk in zip("ABCD", (a, b, c, d))} | {
+        "ids": dict(zip("ABCD", (a, b, c, d)))}
+
+
+def rows(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    page = response.get_data(as_text=True)
+    return set(ORDER_NO.findall(page)), page
+
+
+BUTTONS = [
+    ("/service-requests/list/", "ABCD", "Aanvragen"),
+    ("/service-requests/mine/list/", "BC", "Mijn aanvragen"),
+    ("/service-requests/urgent/list/", "A", "Spoed"),
+    ("/service-requests/kind/mortgage_extract/list/", "AD", "Hypothecaire uittreksels"),
+    ("/service-requests/kind/cadastral_extract/list/", "B", "Kadastrale uittreksels"),
+    ("/service-requests/kind/survey_map/list/", "C", "Meetbrieven"),
+    ("/service-requests/status/received/list/", "A", "Ingekomen"),
+    ("/service-requests/status/assigned/list/", "B", "Toegewezen"),
+    ("/service-requests/status/delivered/list/", "C", "Afgegeven product"),
+    ("/service-requests/status/ready/list/", "D", "Product gereed voor de klant"),
+    ("/service-requests/status/documents_needed/list/", "", "Nieuwe documenten nodig"),
+    ("/service-requests/status/refund/list/", "", "Restitutie"),
+]
+
+
+@pytest.mark.parametrize("url,expected,title", BUTTONS)
+def test_each_button_shows_exactly_its_rows(four, client_for, url, expected, title):
+    found, page = rows(client_for("Writer"), url)
+    assert found == {four[k] for k in expected}
+    assert title in page
+
+
+def test_the_menu_has_the_blue_buttons_in_dutch(four, viewer_client):
+    page = viewer_client.get("/service-requests/list/").get_data(as_text=True)
+    for label in ("Service Request", "Mijn aanvragen", "Spoed", "Hypothecaire uittreksels",
+                  "Afgegeven product", "Nieuwe documenten nodig", "Niet-gekoppelde mail"):
+        assert label in page
+    assert "Nieuwe aanvraag (balie)" not in page  # the counter's, not the viewer's
+
+
+def test_search_and_sort(four, viewer_client):
+    found, _ = rows(viewer_client, "/service-requests/list/?_flt_2_applicant_name=Bea")
+    assert found == {four["B"]}
+    found, _ = rows(viewer_client, "/service-requests/list/?_flt_3_id_number=DD444")
+    assert found == {four["D"]}
+    found, _ = rows(viewer_client, "/service-requests/list/?_flt_2_applicant_email=cor@")
+    assert found == {four["C"]}
+    found, _ = rows(viewer_client, f"/service-requests/list/?_flt_3_order_no={four['A']}")
+    assert found == {four["A"]}
+    _, page = rows(viewer_client, "/service-requests/list/?_oc_ServiceRequestView=order_no"
+                                  "&_od_ServiceRequestView=desc")
+    listed = ORDER_NO.findall(page)
+    assert listed == sorted(set(listed), reverse=True)
+
+
+def test_a_filter_button_cannot_be_escaped_with_url_filters(four, viewer_client):
+    found, _ = rows(viewer_client, "/service-requests/urgent/list/?_flt_3_status=ready")
+    assert found == set()
+
+
+def test_urgency_badges(four, viewer_client):
+    _, page = rows(viewer_client, f"/service-requests/show/{four['ids']['A']}")
+    assert "Spoed" in page and "Bewaarder" in page
+    _, page = rows(viewer_client, f"/service-requests/show/{four['ids']['B']}")
+    assert ">Normaal<" in page
+    _, page = rows(viewer_client, f"/service-requests/show/{four['ids']['D']}")
+    assert ">Spoed<" not in page and ">Normaal<" not in page
+
+
+# (role, method, url template, expected status). {pk}: a request ready for pickup.
+MATRIX = [
+    ("Viewer", "post", "/service-requests/assign/{pk}", 403),
+    ("Viewer", "post", "/service-requests/hand-over/{pk}", 403),
+    ("Viewer", "post", "/service-requests/pay/{pk}", 403),
+    ("Viewer", "post", "/service-requests/refund/{pk}", 403),
+    ("Viewer", "get", "/customerfeedbackview/add?_flt_0_service_request={pk}", 403),
+    ("Viewer", "get", "/deliveredproductview/add?_flt_0_service_request={pk}", 403),
+    ("Viewer", "get", "/internalcheckview/add?_flt_0_service_request={pk}", 403),
+    ("Viewer", "get", "/correctionview/list/", 403),
+    ("Viewer", "get", "/service-requests/counter/form", 403),
+    ("Viewer", "get", "/productview/add", 403),
+    ("Viewer", "get", "/productview/list/", 200),
+    ("Writer", "get", "/customerfeedbackview/add?_flt_0_service_request={pk}", 200),
+    ("Writer", "get", "/deliveredproductview/add?_flt_0_service_request={pk}", 200),
+    ("Writer", "get", "/internalcheckview/add?_flt_0_service_request={pk}", 403),
+    ("Writer", "post", "/service-requests/hand-over/{pk}", 403),
+    ("Writer", "post", "/service-requests/pay/{pk}", 403),
+    ("Writer", "get", "/correctionview/add?_flt_0_service_request={pk}", 403),
+    ("PickupDesk", "get", "/internalcheckview/add?_flt_0_service_request={pk}", 200),
+    ("PickupDesk", "get", "/customerfeedbackview/add?_flt_0_service_request={pk}", 403),
+    ("PickupDesk", "post", "/service-requests/pay/{pk}", 403),
+    ("PickupDesk", "post", "/service-requests/assign/{pk}", 403),
+    ("Finance", "get", "/correctionview/add?_flt_0_service_request={pk}", 200),
+    ("Finance", "get", "/correctionview/list/", 200),
+    ("Finance", "post", "/service-requests/hand-over/{pk}", 403),
+    ("Finance", "get", "/deliveredproductview/add?_flt_0_service_request={pk}", 403),
+    ("Counter", "get", "/service-requests/counter/form", 200),
+    ("Counter", "get", "/customerfeedbackview/add?_flt_0_service_request={pk}", 403),
+    ("Counter", "post", "/service-requests/refund/{pk}", 403),
+    ("Writer", "get", "/service-requests/counter/form", 403),
+    ("Admin", "get", "/correctionview/add?_flt_0_service_request={pk}", 200),
+    ("Admin", "get", "/service-requests/counter/form", 200),
+]
+
+
+@pytest.mark.parametrize("role,method,url,expected", MATRIX)
+def test_permission_matrix(app, four, client_for, role, method, url, expected):
+    client = client_for(role)
+    url = url.format(pk=four["ids"]["D"])
+    if method == "get":
+        response = client.get(url)
+    else:
+        token = csrf_token(client, "/resetmypassword/form")  # any form: the token is per session
+        response = client.post(url, data={"csrf_token": token, "handed_over_to": "x",
+                                          "id_checked": "y", "amount": "1", "method": "cash"})
+    assert response.status_code == expected
+    assert load(app, four["ids"]["D"]).status == "ready"  # nothing changed by a refusal
+
+
+def test_only_finance_and_admin_see_the_correction_tab(four, client_for):
+    pk = four["ids"]["D"]
+    for role, sees in [("Viewer", False), ("Writer", False), ("PickupDesk", False),
+                       ("Counter", False), ("Finance", True), ("Admin", True)]:
+        page = client_for(role).get(f"/service-requests/show/{pk}").get_data(as_text=True)
+        assert ("Correctie</a>" in page) is sees, role
+
+
+def test_buttons_only_for_allowed_steps(four, client_for):
+    pk = four["ids"]["D"]  # ready: hand over (desk), pay (finance)
+    desk = client_for("PickupDesk").get(f"/service-requests/show/{pk}").get_data(as_text=True)
+    assert "/service-requests/hand-over/" in desk and "/service-requests/pay/" not in desk
+    finance = client_for("Finance").get(f"/service-requests/show/{pk}").get_data(as_text=True)
+    assert "/service-requests/pay/" in finance and "/service-requests/hand-over/" not in finance
+    assert "/service-requests/refund/" not in finance  # nothing paid yet
+    viewer = client_for("Viewer").get(f"/service-requests/show/{pk}").get_data(as_text=True)
+    assert "/service-requests/" + "hand-over" not in viewer and "Acties" not in viewer
+    assert "/customerfeedbackview/add" not in viewer
+
+
+def test_a_refused_transition_is_a_message_not_an_error(app, four, client_for):
+    writer = client_for("Writer")
+    pk = four["ids"]["C"]  # delivered: no feedback any more
+    response = submit(writer, f"/customerfeedbackview/add?_flt_0_service_request={pk}",
+                      {"text": "Nog iets"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Dit kan niet zolang de aanvraag de status “Product afgegeven” heeft." in page
+    assert load(app, pk).status == "delivered"
