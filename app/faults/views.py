@@ -149,6 +149,10 @@ class WorkOrderView(FaultModelView):
                 kwargs["audit_entries"] = db.session.scalars(
                     audit.entries_for("WorkOrder", order.id)).all()
                 kwargs["status_labels"] = STATUS_LABELS
+                # not `"can_edit" | is_item_visible(...)`: Jinja folds a filter with
+                # constant arguments at compile time, i.e. once for the first user.
+                kwargs["can_write"] = self.appbuilder.sm.has_access(
+                    "can_write", self.class_permission_name)
                 kwargs["complaint_labels"] = COMPLAINT_LABELS
         return super().render_template(template, **kwargs)
 

@@ -33,6 +33,8 @@ class StickerCodeView(FaultModelView):
                                  .group_by(StickerCode.batch)
                                  .order_by(StickerCode.batch.desc()).limit(10)]
             kwargs["max_batch"] = qr.MAX_BATCH
+            kwargs["can_generate"] = self.appbuilder.sm.has_access("can_write",
+                                                                   self.class_permission_name)
         return super().render_template(template, **kwargs)
 
     @expose("/generate", methods=["POST"])

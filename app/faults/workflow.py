@@ -14,7 +14,8 @@ from flask import current_app
 from flask_babel import gettext, lazy_gettext as _
 from sqlalchemy import inspect
 
-from .. import audit, files, mail
+from .. import audit, files
+from ..mail import queue_template
 from ..database import utcnow
 from ..extensions import db
 from ..pdf import render_pdf
@@ -165,7 +166,7 @@ def create_report(*, location=None, device=None, placement="", description, firs
     db.session.add_all([report, order])
     db.session.flush()
     queue_contractor_mail(order)
-    mail.queue_template(
+    queue_template(
         "faults/mail/report_received", report.reporter_email,
         f"Uw melding {report.number} is ontvangen",
         context={"report": report, "order": order, "link": _public("/r/", report)},
@@ -185,7 +186,7 @@ def queue_contractor_mail(order):
     link = _public("/wo/", order)
     if link is None:
         raise WorkflowError(gettext("The contractor link is revoked; renew it first."))
-    return mail.queue_template(
+    return queue_template(
         "faults/mail/new_order", order.contractor.email,
         f"Nieuwe opdracht {order.number} — {order.report.location.name}",
         context={"order": order, "report": order.report, "link": link},
@@ -221,13 +222,13 @@ def transition(order, action):
         order.completed_at = now
     audit.record(order, "transition", field="status", old=old, new=target)
     if action == "accept" and old == S.NEW:
-        mail.queue_template(
+        queue_template(
             "faults/mail/order_accepted", report.reporter_email,
             f"Uw melding {report.number} is opgepakt",
             context={"order": order, "report": report, "link": _public("/r/", report)},
             subject_record=("WorkOrder", order.id))
     elif target == S.COMPLETED:
-        mail.queue_template(
+        queue_template(
             "faults/mail/order_completed", report.reporter_email,
             f"Uw melding {report.number} is afgerond — hoe was het?",
             context={"order": order, "report": report, "link": _public("/r/", report)},
@@ -328,7 +329,7 @@ def complain(order, text):
     tokens.issue(complaint)
     db.session.add(complaint)
     db.session.flush()
-    mail.queue_template(
+    queue_template(
         "faults/mail/complaint", order.contractor.email,
         f"Klacht over opdracht {order.number}",
         context={"order": order, "report": order.report, "complaint": complaint,
@@ -345,7 +346,7 @@ def respond(complaint, text):
     complaint.responded_at = utcnow()
     complaint.status = ComplaintStatus.ANSWERED
     report = complaint.work_order.report
-    mail.queue_template(
+    queue_template(
         "faults/mail/complaint_answered", report.reporter_email,
         f"Reactie op uw klacht over melding {report.number}",
         context={"complaint": complaint, "report": report, "link": _public("/r/", report)},

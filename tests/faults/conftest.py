@@ -73,3 +73,28 @@ def smtp_server(app):
     yield server
     server.stop()
     app.config["MAIL_SERVER"], app.config["MAIL_PORT"], state.server, state.port = old
+
+
+def make_order(app, place, description="Lekkage onder de koffieautomaat", photo=True):
+    """A report with a device and a photo, made through the workflow; returns ids and links."""
+    from app import audit
+    from app.faults import tokens, workflow
+    from app.faults.models import StickerCode
+
+    with app.app_context(), audit.acting_as("system", "test"):
+        location = db.session.get(Location, place["location_id"])
+        contractor = db.session.get(Contractor, place["contractor_id"])
+        sticker = db.session.query(StickerCode).filter_by(code=place["codes"][0]).one()
+        device = sticker.device or workflow.register_device(
+            sticker, location=location, contractor=contractor, placement="Keuken 1e verdieping",
+            device_type="Koffieautomaat", photo=(jpeg(), "device.jpg"))
+        report = workflow.create_report(
+            device=device, description=description, first_name="Douwe", last_name="Demo",
+            email=REPORTER_EMAIL, phone="088-5550555",
+            photo=(jpeg(), "storing.jpg") if photo else None)
+        order = report.work_order
+        result = {"report_id": report.id, "order_id": order.id,
+                  "wo": "/wo/" + tokens.token_for(order), "r": "/r/" + tokens.token_for(report),
+                  "photo_keys": [report.photo.key, device.photo.key] if photo else []}
+        db.session.commit()
+        return result

@@ -1,0 +1,203 @@
+"""Back office: what each role may do, the filtered lists, the facility
+manager's buttons, the lock on completed orders, and the REST API."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app import audit
+from app.database import utcnow
+from app.extensions import db
+from app.faults import tokens, workflow
+from app.faults.models import Complaint, Location, WorkOrder
+from app.mail.models import OutboxMessage
+from tests.conftest import PASSWORD, submit
+from tests.faults.conftest import CONTRACTOR_EMAIL, make_order, page
+
+SCREENS = ["/faultreportview/list/", "/workorderview/list/", "/deviceview/list/",
+           "/locationview/list/", "/contractorview/list/", "/ratingview/list/",
+           "/complaintview/list/", "/stickercodeview/list/",
+           "/faultworkorders/workordernewview/list/", "/faultworkorders/workorderoverdueview/list/",
+           "/faultcomplaints/open/list/"]
+
+
+def _set(app, order_id, **values):
+    with app.app_context(), audit.acting_as("system", "test"):
+        order = db.session.get(WorkOrder, order_id)
+        for key, value in values.items():
+            setattr(order, key, value)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("url", SCREENS)
+def test_anonymous_is_sent_to_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/login/" in response.headers["Location"]
+
+
+def test_viewer_sees_every_list_but_changes_nothing(app, viewer_client, place):
+    links = make_order(app, place)
+    for url in SCREENS:
+        response = viewer_client.get(url)
+        assert response.status_code == 200, url
+    text = page(viewer_client.get("/workorderview/list/"))
+    assert "KH-OC-000001" in text and "Storingen" in text
+    show = page(viewer_client.get(f"/workorderview/show/{links['order_id']}"))
+    assert "Link contractpartner intrekken" not in show
+    # the buttons and forms refuse the Viewer
+    before = page(viewer_client.get(links["wo"]))
+    response = submit(viewer_client, "/report", {}, post_url=f"/workorderview/revoke/{links['order_id']}")
+    assert response.status_code in (302, 403)
+    assert page(viewer_client.get(links["wo"])) == before  # link still works
+    response = submit(viewer_client, "/report", {"name": "Nieuw"}, post_url="/locationview/add")
+    assert response.status_code in (302, 403)
+    with app.app_context():
+        assert db.session.query(Location).count() == 1
+
+
+def test_work_order_filters(app, client_for, place):
+    new = make_order(app, place, description="nieuw")
+    late = make_order(app, place, description="te laat")
+    done = make_order(app, place, description="klaar")
+    _set(app, late["order_id"], created_at=utcnow() - timedelta(hours=25))
+    _set(app, done["order_id"], status="completed", completed_at=utcnow())
+    manager = client_for("FacilityManager")
+    numbers = {}
+    with app.app_context():
+        for key, ids in (("new", new), ("late", late), ("done", done)):
+            numbers[key] = db.session.get(WorkOrder, ids["order_id"]).number
+    overdue = page(manager.get("/faultworkorders/workorderoverdueview/list/"))
+    assert numbers["late"] in overdue and numbers["new"] not in overdue
+    assert numbers["done"] not in overdue
+    new_list = page(manager.get("/faultworkorders/workordernewview/list/"))
+    assert numbers["new"] in new_list and numbers["late"] in new_list
+    assert numbers["done"] not in new_list
+    completed = page(manager.get("/faultworkorders/workordercompletedview/list/"))
+    assert numbers["done"] in completed and numbers["new"] not in completed
+    menu = page(manager.get("/workorderview/list/"))
+    assert "Te laat (niet binnen 24 uur geaccepteerd)" in menu
+
+
+def test_manager_resends_revokes_and_renews(app, client_for, place, smtp_server, deliver):
+    links = make_order(app, place)
+    deliver()
+    manager = client_for("FacilityManager")
+    show_url = f"/workorderview/show/{links['order_id']}"
+    response = submit(manager, show_url, {}, post_url=f"/workorderview/resend/{links['order_id']}",
+                      follow_redirects=True)
+    assert "staat opnieuw klaar" in page(response)
+    deliver()
+    mails = [m for m in smtp_server.to(CONTRACTOR_EMAIL) if "Nieuwe opdracht" in m["Subject"]]
+    assert len(mails) == 2
+    assert links["wo"] in mails[1].get_body(("plain",)).get_content()  # the same link
+    submit(manager, show_url, {}, post_url=f"/workorderview/revoke/{links['order_id']}")
+    assert app.test_client().get(links["wo"]).status_code == 404
+    response = submit(manager, show_url, {}, post_url=f"/workorderview/renew/{links['order_id']}",
+                      follow_redirects=True)
+    assert "de oude link werkt niet meer" in page(response)
+    deliver()
+    renewed = [m for m in smtp_server.to(CONTRACTOR_EMAIL) if "Nieuwe opdracht" in m["Subject"]][-1]
+    body = renewed.get_body(("plain",)).get_content()
+    assert links["wo"] not in body
+    show = page(manager.get(show_url))
+    assert "link_revoked" in show and "link_renewed" in show and "mail_resent" in show
+    assert show.count("Nieuwe opdracht KH-OC-000001") == 3
+
+
+def test_completed_order_is_locked_for_all_but_admin(app, client_for, admin_client, place):
+    links = make_order(app, place)
+    _set(app, links["order_id"], status="completed", completed_at=utcnow())
+    manager = client_for("FacilityManager")
+    url = f"/workorderview/edit/{links['order_id']}"
+    response = submit(manager, url, {"internal_note": "na afronding",
+                                     "contractor": str(place["contractor_id"])},
+                      follow_redirects=True)
+    assert "alleen een beheerder kan hem nog wijzigen" in page(response)
+    with app.app_context():
+        assert db.session.get(WorkOrder, links["order_id"]).internal_note is None
+    submit(admin_client, url, {"internal_note": "door beheerder",
+                               "contractor": str(place["contractor_id"])})
+    with app.app_context():
+        assert db.session.get(WorkOrder, links["order_id"]).internal_note == "door beheerder"
+
+
+def test_open_order_can_be_edited_by_the_manager(app, client_for, place):
+    links = make_order(app, place)
+    manager = client_for("FacilityManager")
+    submit(manager, f"/workorderview/edit/{links['order_id']}",
+           {"internal_note": "Sleutel bij receptie", "contractor": str(place["contractor_id"])})
+    with app.app_context():
+        assert db.session.get(WorkOrder, links["order_id"]).internal_note == "Sleutel bij receptie"
+    assert "Sleutel bij receptie" in page(app.test_client().get(links["wo"]))
+
+
+def test_manager_closes_a_complaint(app, client_for, place):
+    links = make_order(app, place)
+    with app.app_context():
+        complaint = workflow.complain(db.session.get(WorkOrder, links["order_id"]), "Monteur kwam niet")
+        db.session.commit()
+        complaint_id = complaint.id
+        c_link = "/c/" + tokens.token_for(complaint)
+    manager = client_for("FacilityManager")
+    assert "Monteur kwam niet" in page(manager.get("/faultcomplaints/open/list/"))
+    response = submit(manager, "/complaintview/list/", {"action": "close", "rowid": complaint_id},
+                      post_url="/complaintview/action_post", follow_redirects=True)
+    assert "Gesloten." in page(response)
+    with app.app_context():
+        assert db.session.get(Complaint, complaint_id).status == "closed"
+    assert "Monteur kwam niet" in page(manager.get("/faultcomplaints/closed/list/"))
+    assert "Monteur kwam niet" not in page(manager.get("/faultcomplaints/open/list/"))
+    # a closed complaint takes no more answers
+    response = submit(app.test_client(), "/report", {"response": "Toch nog"}, post_url=c_link)
+    assert response.status_code == 400 and "Deze klacht is gesloten." in page(response)
+
+
+def test_contractor_tab_and_average_ratings(app, client_for, place):
+    links = make_order(app, place)
+    with app.app_context():
+        order = db.session.get(WorkOrder, links["order_id"])
+        workflow.transition(order, "accept")
+        workflow.transition(order, "complete")
+        workflow.rate(order, speed=4, communication=2, quality=5, solved="no")
+        db.session.commit()
+    show = page(client_for("Viewer").get(f"/contractorview/show/{place['contractor_id']}"))
+    assert "4.0 / 2.0 / 5.0 (1×)" in show and "KH-OC-000001" in show
+
+
+def _api_token(client, username):
+    response = client.post("/api/v1/security/login", json={
+        "username": username, "password": PASSWORD, "provider": "db", "refresh": False})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+
+def test_rest_api(app, client, place):
+    links = make_order(app, place)
+    viewer = _api_token(client, "viewer")
+    for resource in ("location", "contractor", "device", "faultreport", "workorder"):
+        response = client.get(f"/api/v1/{resource}/", headers=viewer)
+        assert response.status_code == 200, resource
+        assert response.get_json()["count"] >= 1
+    order = client.get(f"/api/v1/workorder/{links['order_id']}", headers=viewer).get_json()
+    assert order["result"]["number"] == "KH-OC-000001" and order["result"]["status"] == "new"
+    assert "token_hash" not in order["result"]
+    # the Viewer reads only; the facility manager writes locations
+    new = {"name": "Demo locatie 3", "street": "Dorpsstraat 1", "postcode": "1234 AB",
+           "city": "Ergens"}
+    assert client.post("/api/v1/location/", json=new, headers=viewer).status_code == 403
+    manager = _api_token(client, "facilitymanager")
+    assert client.post("/api/v1/location/", json=new, headers=manager).status_code == 201
+    # work orders change only through the workflow
+    response = client.put(f"/api/v1/workorder/{links['order_id']}", json={"status": "completed"},
+                          headers=manager)
+    assert response.status_code in (404, 405)
+    assert client.get("/api/v1/workorder/", headers={}).status_code == 401
+
+
+def test_mails_tab_lists_only_this_orders_mails(app, client_for, place):
+    first = make_order(app, place)
+    make_order(app, place, description="tweede")
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(OutboxMessage.id))) == 4
+    show = page(client_for("Viewer").get(f"/workorderview/show/{first['order_id']}"))
+    assert "Nieuwe opdracht KH-OC-000001" in show and "KH-OC-000002" not in show

@@ -1,0 +1,154 @@
+"""Reporting: photos refused cleanly, /report without a sticker, the remembered
+reporter, unknown and unused stickers."""
+import io
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.faults.models import FaultReport, StickerCode, WorkOrder
+from app.files.models import StoredFile
+from app.mail.models import OutboxMessage
+from tests.conftest import submit
+from tests.faults.conftest import REPORTER_EMAIL, jpeg, make_order, page
+
+REPORT = {"description": "Deur klemt", "first_name": "Douwe", "last_name": "Demo",
+          "email": REPORTER_EMAIL, "phone": "088-5550555"}
+
+
+def _counts(app):
+    with app.app_context():
+        return {m.__name__: db.session.scalar(select(func.count()).select_from(m))
+                for m in (FaultReport, WorkOrder, StoredFile, OutboxMessage)}
+
+
+def _device_code(app, place):
+    make_order(app, place)  # registers the device of codes[0]
+    return place["codes"][0]
+
+
+def test_non_image_photo_is_refused_and_nothing_is_stored(app, client, place):
+    code = _device_code(app, place)
+    before = _counts(app)
+    response = submit(client, f"/q/{code}", {
+        **REPORT, "photo": (io.BytesIO(b"#!/bin/sh\necho not a photo\n"), "foto.jpg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    text = page(response)
+    assert "De foto is niet geaccepteerd" in text
+    assert 'value="Douwe"' in text and "Deur klemt" in text  # the form keeps what was typed
+    assert _counts(app) == before
+
+
+def test_oversized_photo_is_refused_and_nothing_is_stored(app, client, place):
+    code = _device_code(app, place)
+    before = _counts(app)
+    big = jpeg(size=(1500, 1500))
+    old = app.config["MAX_UPLOAD_BYTES"]
+    app.config["MAX_UPLOAD_BYTES"] = len(big) - 1
+    try:
+        response = submit(client, f"/q/{code}", {**REPORT, "photo": (io.BytesIO(big), "f.jpg")},
+                          content_type="multipart/form-data")
+    finally:
+        app.config["MAX_UPLOAD_BYTES"] = old
+    assert response.status_code == 400
+    assert "De foto is niet geaccepteerd" in page(response)
+    assert _counts(app) == before
+
+
+def test_whole_request_too_large_gives_a_clear_page(app, client, place):
+    code = _device_code(app, place)
+    before = _counts(app)
+    old = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 50_000
+    try:
+        response = submit(client, f"/q/{code}", {
+            **REPORT, "photo": (io.BytesIO(b"\xff" * 60_000), "f.jpg")},
+            content_type="multipart/form-data")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = old
+    assert response.status_code == 413
+    assert _counts(app) == before
+
+
+def test_missing_fields_are_named(app, client, place):
+    code = _device_code(app, place)
+    response = submit(client, f"/q/{code}", {**REPORT, "email": "geen-adres"})
+    assert response.status_code == 400
+    assert "Vul een geldig e-mailadres in." in page(response)
+    response = submit(client, f"/q/{code}", {**REPORT, "description": " "})
+    assert "Vul in: Omschrijving." in page(response)
+
+
+def test_unknown_code_is_404_and_unused_sticker_is_explained(app, client, client_for, place):
+    assert client.get("/q/NOTACODE123").status_code == 404
+    unused = place["codes"][1]
+    text = page(client.get(f"/q/{unused}"))
+    assert "Sticker nog niet in gebruik" in text and "Apparaat registreren" not in text
+    # a logged-in user without the right to register sees the same, and cannot POST
+    viewer = client_for("Viewer")
+    assert "Sticker nog niet in gebruik" in page(viewer.get(f"/q/{unused}"))
+    response = submit(viewer, "/report", {"location_id": place["location_id"],
+                                          "placement": "x", "device_type": "y",
+                                          "contractor_id": place["contractor_id"]},
+                      post_url=f"/q/{unused.lower()}")
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.query(StickerCode).filter_by(code=unused).one().device is None
+
+
+def test_report_without_sticker_goes_to_the_default_contractor(app, client, place):
+    form = page(client.get("/report"))
+    assert "Scan QR" in form and "vendor/jsqr/jsQR.js" in form and "Demo locatie 1" in form
+    assert 'capture="environment"' in form
+    response = submit(client, "/report", {**REPORT, "location_id": place["location_id"],
+                                          "placement": "Op de koelkast in kantoor 2.21"})
+    assert response.status_code == 200, page(response)
+    assert "KH-A-000001" in page(response)
+    with app.app_context():
+        order = db.session.query(WorkOrder).one()
+        assert order.contractor.name == "Demo Contractpartner 1"
+        assert order.report.device is None and order.report.where == "Op de koelkast in kantoor 2.21"
+
+
+def test_report_page_scan_fills_in_a_device(app, client, place):
+    code = _device_code(app, place)
+    info = client.get(f"/q/{code}.json").get_json()
+    assert info["registered"] and info["device_type"] == "Koffieautomaat"
+    assert client.get(f"/q/{place['codes'][2]}.json").status_code == 404
+    response = submit(client, "/report", {**REPORT, "code": code.lower()})
+    assert response.status_code == 200, page(response)
+    with app.app_context():
+        report = db.session.query(FaultReport).order_by(FaultReport.id.desc()).first()
+        assert report.device.code == code
+
+
+def test_jsqr_is_served_from_our_own_static_files(client):
+    response = client.get("/static/vendor/jsqr/jsQR.js")
+    assert response.status_code == 200 and b"jsQR" in response.data
+    assert client.get("/static/js/faults_scan.js").status_code == 200
+
+
+def test_the_phone_remembers_the_reporter_until_told_to_forget(app, client, place):
+    code = _device_code(app, place)
+    submit(client, f"/q/{code}", {**REPORT, "remember": "yes"})
+    form = page(client.get(f"/q/{code}"))
+    assert 'value="Douwe"' in form and f'value="{REPORTER_EMAIL}"' in form
+    assert "Mijn gegevens op deze telefoon vergeten" in form
+    response = submit(client, f"/q/{code}", {"next": f"/q/{code}"},
+                      post_url="/reporter/forget", follow_redirects=True)
+    assert 'value="Douwe"' not in page(response)
+    # without the tick nothing is remembered
+    submit(client, f"/q/{code}", {**REPORT})
+    assert 'value="Douwe"' not in page(client.get(f"/q/{code}"))
+
+
+def test_public_posts_are_rate_limited(app, client, place):
+    code = _device_code(app, place)
+    token = None
+    statuses = []
+    for _ in range(25):
+        if token is None:
+            from tests.conftest import csrf_token
+            token = csrf_token(client, f"/q/{code}")
+        statuses.append(client.post(f"/q/{code}", data={"csrf_token": token}).status_code)
+    assert 429 in statuses

@@ -1,0 +1,107 @@
+"""Token pages: GET changes nothing (mail scanners open links), wrong and revoked
+tokens are a friendly 404, photos are served only to the token that owns them."""
+import pytest
+from sqlalchemy import func, select
+
+from app.audit import AuditEntry
+from app.extensions import db
+from app.faults import tokens, workflow
+from app.faults.models import Complaint, FaultReport, Rating, WorkOrder
+from app.mail.models import OutboxMessage
+from tests.conftest import submit
+from tests.faults.conftest import make_order, page
+
+
+def _snapshot(app):
+    """Every row of the tables a token page could touch."""
+    with app.app_context():
+        db.session.expire_all()
+        rows = {}
+        for model in (WorkOrder, FaultReport, Rating, Complaint, OutboxMessage, AuditEntry):
+            rows[model.__name__] = [
+                tuple(getattr(r, c.key) for c in model.__table__.columns)
+                for r in db.session.scalars(select(model).order_by(model.id))]
+        return rows
+
+
+def _complaint_link(app, order_id):
+    with app.app_context():
+        order = db.session.get(WorkOrder, order_id)
+        complaint = workflow.complain(order, "Niemand kwam.")
+        db.session.commit()
+        return "/c/" + tokens.token_for(complaint)
+
+
+def test_get_on_every_token_page_changes_nothing(app, client, place):
+    links = make_order(app, place)
+    c_link = _complaint_link(app, links["order_id"])
+    before = _snapshot(app)
+    assert before["AuditEntry"] and before["OutboxMessage"]
+    urls = [links["wo"], links["r"], c_link]
+    urls += [f"{links['wo']}/photo/{k}" for k in links["photo_keys"]]
+    urls += [f"{links['r']}/photo/{k}/thumb" for k in links["photo_keys"]]
+    for _round in range(3):
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            client.head(url)
+    assert _snapshot(app) == before
+    assert "Lekkage onder de koffieautomaat" in page(client.get(links["wo"]))
+
+
+@pytest.mark.parametrize("url", ["/wo/x", "/r/x", "/c/x", "/wo/" + "A" * 43, "/r/" + "A" * 500,
+                                 "/wo/x/photo/abc"])
+def test_wrong_token_is_a_friendly_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet (meer)." in page(response) or "bestaat niet" in page(response)
+
+
+def test_post_with_a_wrong_token_is_404(app, client, place):
+    links = make_order(app, place)
+    response = submit(client, links["wo"], {"action": "accept"},
+                      post_url=links["wo"][:-2] + "xx")
+    assert response.status_code == 404
+
+
+def test_revoked_and_renewed_links(app, client, place):
+    links = make_order(app, place)
+    assert client.get(links["wo"]).status_code == 200
+    with app.app_context():
+        order = db.session.get(WorkOrder, links["order_id"])
+        workflow.revoke_contractor_link(order)
+        db.session.commit()
+    assert client.get(links["wo"]).status_code == 404
+    with app.app_context():
+        order = db.session.get(WorkOrder, links["order_id"])
+        workflow.renew_contractor_link(order)
+        db.session.commit()
+        new_link = "/wo/" + tokens.token_for(order)
+        assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.subject.like("Nieuwe opdracht%"))) == 2
+    assert new_link != links["wo"]
+    assert client.get(links["wo"]).status_code == 404
+    assert client.get(new_link).status_code == 200
+    # the reporter's link is another token and still works
+    assert client.get(links["r"]).status_code == 200
+
+
+def test_tokens_are_stored_hashed_and_long(app, place):
+    links = make_order(app, place)
+    token = links["wo"].split("/")[-1]
+    assert len(token) >= 43  # 256 bits, URL-safe base64
+    with app.app_context():
+        order = db.session.get(WorkOrder, links["order_id"])
+        assert token not in (order.token_hash, order.token_salt)
+        audit_text = " ".join(str(e.new_value) for e in db.session.scalars(select(AuditEntry)))
+        assert order.token_hash not in audit_text and token not in audit_text
+
+
+def test_a_token_only_serves_its_own_photos(app, client, place):
+    first = make_order(app, place)
+    second = make_order(app, place, description="Tweede melding")
+    own = first["photo_keys"][0]
+    other = second["photo_keys"][0]
+    assert client.get(f"{first['wo']}/photo/{own}").status_code == 200
+    assert client.get(f"{first['wo']}/photo/{other}").status_code == 404
+    assert client.get(f"{first['r']}/photo/{other}").status_code == 404
