@@ -204,6 +204,7 @@ class ProductApi(ModelRestApi):
     resource_name = "product"
     datamodel = SQLAInterface(Product)
     class_permission_name = "Product"
+    base_permissions = ["can_read", "can_write"]  # as ProductView: one set per resource
     method_permission_name = {"get_list": "read", "get": "read", "info": "read"}
     include_route_methods = {"get_list", "get", "info"}
     list_columns = show_columns = ["id", "code", "name", "kind", "unit_price", "is_additional",

@@ -203,6 +203,7 @@ STATUS_VIEWS = [
 class ProductView(ModelView):
     datamodel = SQLAInterface(Product)
     class_permission_name = "Product"
+    base_permissions = ["can_read", "can_write"]
     method_permission_name = {"list": "read", "show": "read", "add": "write", "edit": "write"}
     include_route_methods = {"list", "show", "add", "edit"}
     list_title = _("Products")
