@@ -104,3 +104,22 @@ def test_facility_manager_reads_outbox_but_not_audit(client_for):
     manager = client_for("FacilityManager")
     assert manager.get("/outboxview/list/").status_code == 200
     assert manager.get("/auditentryview/list/").status_code in (302, 403)
+
+
+def test_role_manager_edits_roles_and_users_but_sees_no_data(app, client_for):
+    manager = client_for("RoleManager")
+    with app.app_context():
+        viewer_id = app.appbuilder.sm.find_role("Viewer").id
+    assert manager.get("/roles/list/").status_code == 200
+    assert manager.get(f"/roles/edit/{viewer_id}").status_code == 200
+    assert manager.get("/users/list/").status_code == 200
+    assert manager.get("/outboxview/list/").status_code == 403
+    assert manager.get("/auditentryview/list/").status_code == 403
+
+
+def test_unknown_pairs_are_reported_not_invented():
+    existing = {("can_list", "Outbox"), ("can_show", "Outbox"), ("can_read", "File")}
+    wanted = [("*", "Outbox"), ("can_read", "File"), ("can_list", "Typo"), ("*", "Nothing")]
+    resolved, unknown = expand(wanted, existing)
+    assert resolved == existing
+    assert unknown == [("can_list", "Typo"), ("*", "Nothing")]
