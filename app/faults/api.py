@@ -21,7 +21,6 @@ class FaultApi(ModelRestApi):
     # The same pair as the screens that share the resource: FAB's permission
     # update would otherwise try to drop can_write of a read-only API's resource.
     base_permissions = ["can_read", "can_write"]
-    allow_browser_login = True
 
 
 class LocationApi(FaultApi):

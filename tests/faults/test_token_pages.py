@@ -32,7 +32,7 @@ def _complaint_link(app, order_id):
         return "/c/" + tokens.token_for(complaint)
 
 
-def test_get_on_every_token_page_changes_nothing(app, client, place):
+def test_get_on_every_token_page_changes_nothing(app, client, client_for, place):
     links = make_order(app, place)
     c_link = _complaint_link(app, links["order_id"])
     before = _snapshot(app)
@@ -40,11 +40,15 @@ def test_get_on_every_token_page_changes_nothing(app, client, place):
     urls = [links["wo"], links["r"], c_link]
     urls += [f"{links['wo']}/photo/{k}" for k in links["photo_keys"]]
     urls += [f"{links['r']}/photo/{k}/thumb" for k in links["photo_keys"]]
+    code = place["codes"][0]
+    urls += [f"/q/{code}", f"/q/{code}.json", f"/q/{place['codes'][1]}", "/report"]
     for _round in range(3):
         for url in urls:
             response = client.get(url)
             assert response.status_code == 200, url
             client.head(url)
+    # a logged-in facility manager opening an unused sticker only sees the form
+    assert client_for("FacilityManager").get(f"/q/{place['codes'][1]}").status_code == 200
     assert _snapshot(app) == before
     assert "Lekkage onder de koffieautomaat" in page(client.get(links["wo"]))
 
