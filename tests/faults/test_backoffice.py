@@ -201,3 +201,36 @@ def test_mails_tab_lists_only_this_orders_mails(app, client_for, place):
         assert db.session.scalar(select(db.func.count(OutboxMessage.id))) == 4
     show = page(client_for("Viewer").get(f"/workorderview/show/{first['order_id']}"))
     assert "Nieuwe opdracht KH-OC-000001" in show and "KH-OC-000002" not in show
+
+
+def test_manager_opens_every_screen_and_record(app, client_for, place):
+    from app.faults.models import Device, FaultReport, Rating, StickerCode
+    links = make_order(app, place)
+    with app.app_context():
+        order = db.session.get(WorkOrder, links["order_id"])
+        workflow.transition(order, "accept")
+        workflow.transition(order, "complete")
+        workflow.rate(order, speed=3, communication=3, quality=3, solved="yes")
+        complaint = workflow.complain(order, "Rommel achtergelaten")
+        db.session.commit()
+        records = {"faultreportview": db.session.scalars(select(FaultReport.id)).first(),
+                   "workorderview": order.id,
+                   "deviceview": db.session.scalars(select(Device.id)).first(),
+                   "locationview": place["location_id"], "contractorview": place["contractor_id"],
+                   "ratingview": db.session.scalars(select(Rating.id)).first(),
+                   "complaintview": complaint.id,
+                   "stickercodeview": db.session.scalars(select(StickerCode.id)).first()}
+    for role in ("FacilityManager", "Admin", "Viewer"):
+        user = client_for(role)
+        for url in SCREENS:
+            assert user.get(url).status_code == 200, (role, url)
+        for view, pk in records.items():
+            response = user.get(f"/{view}/show/{pk}")
+            assert response.status_code == 200, (role, view)
+    manager = client_for("FacilityManager")
+    for view in ("deviceview", "locationview", "contractorview"):
+        assert manager.get(f"/{view}/add").status_code == 200, view
+    assert manager.get(f"/workorderview/edit/{order.id}").status_code == 200
+    assert manager.get(f"/faultreportview/edit/{records['faultreportview']}").status_code == 200
+    assert manager.get("/workorderview/add").status_code == 404
+    assert "Rommel achtergelaten" in page(manager.get(f"/workorderview/show/{order.id}"))
