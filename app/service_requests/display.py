@@ -2,6 +2,8 @@
 from flask import render_template, url_for
 from markupsafe import Markup, escape
 
+from flask_babel import lazy_gettext as _
+
 from ..formatting import format_datetime, format_money
 from .models import CheckResult, PaymentMethod, RequestStatus, Urgency
 
@@ -62,6 +64,41 @@ def refunds_text(refunds):
     return Markup("<br>").join(
         escape(f"{format_datetime(r.refunded_at)} · € {format_money(r.amount)} · {r.reason}")
         for r in refunds or [])
+
+
+def text(value):
+    """FAB shows None as "None"; an empty field shows nothing."""
+    return "" if value is None else value
+
+
+def payments_or_no(payments):
+    from flask_babel import gettext
+
+    return payments_text(payments) if payments else gettext("No")
+
+
+# The Audit tab in words the staff use.
+AUDIT_ENTITIES = {
+    "ServiceRequest": _("Request"), "RequestedProductLine": _("Requested product"),
+    "AdditionalProductLine": _("Additional product"), "CustomerFeedback": _("Feedback to customer"),
+    "InboundDocument": _("New documents"), "InboundDocumentFile": _("File"),
+    "DeliveredProduct": _("Delivered product"), "InternalCheck": _("Internal check"),
+    "ApplicantFeedback": _("Feedback from the applicant"), "Correction": _("Correction"),
+    "Payment": _("Payment"), "Refund": _("Refund"), "TrackToken": _("Track link"),
+}
+AUDIT_ACTIONS = {"create": _("created"), "update": _("changed"), "delete": _("deleted"),
+                 "transition": _("status change")}
+AUDIT_ACTORS = {"user": _("staff"), "customer": _("customer"), "system": _("system"),
+                "portal": _("portal"), "anonymous": _("anonymous")}
+AUDIT_FIELDS = {
+    "quantity": _("Quantity"), "unit_price": _("Unit price"), "customer_info": _("Information from the customer"),
+    "product_id": _("Product"), "request_id": _("Request"), "text": _("Text"), "result": _("Result"),
+    "remarks": _("Remarks"), "amount": _("Amount"), "reason": _("Reason"), "method": _("Payment method"),
+    "complete": _("All products uploaded"), "paid_at": _("Paid"), "refunded_at": _("Refunded"),
+    "sender": _("From"), "subject": _("Subject"), "automatic": _("Automatic reply"),
+    "new_quantity": _("New quantity"), "old_quantity": _("Old quantity"),
+    "amount_adjustment": _("Amount correction"), "stored_file_id": _("File"),
+}
 
 
 def money(value):

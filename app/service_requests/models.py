@@ -131,7 +131,7 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     id_card_file_id = Column(Integer, ForeignKey("stored_file.id"))
     id_card_file = relationship("StoredFile", foreign_keys=[id_card_file_id])
     assigned_to_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
-    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id], lazy="joined")
     # Hand-over facts (the desk): to whom, whether the ID was checked, when.
     handed_over_at = Column(UTCDateTime())
     handed_over_to = Column(String(200))
@@ -142,8 +142,10 @@ class ServiceRequest(Audited, TimestampMixin, Model):
 
     __mapper_args__ = {"version_id_col": version_id}
 
+    # selectin: the list shows each request's product kind without a query per row.
     requested_lines = relationship("RequestedProductLine", back_populates="service_request",
-                                   cascade="all, delete-orphan", order_by="RequestedProductLine.id")
+                                   cascade="all, delete-orphan", order_by="RequestedProductLine.id",
+                                   lazy="selectin")
     additional_lines = relationship("AdditionalProductLine", back_populates="service_request",
                                     cascade="all, delete-orphan",
                                     order_by="AdditionalProductLine.id")
@@ -219,7 +221,7 @@ class RequestedProductLine(_RequestChild, Model):
     request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
     service_request = relationship("ServiceRequest", back_populates="requested_lines")
     product_id = Column(Integer, ForeignKey("sr_product.id"), nullable=False)
-    product = relationship("Product")
+    product = relationship("Product", lazy="joined")
     quantity = Column(Integer, nullable=False, default=1)
     unit_price = Column(Numeric(10, 2), nullable=False)  # the price at order time
     customer_info = Column(Text)

@@ -7,7 +7,7 @@ from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunctio
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext as _
 from sqlalchemy import select
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
 from .. import audit
@@ -100,8 +100,11 @@ class ServiceRequestView(ModelView):
         "id_card_file": display.file_link, "requested_lines": display.lines_table,
         "additional_lines": display.lines_table, "requested_total": display.money,
         "additional_total": display.money, "correction_total": display.money,
-        "total": display.money, "payments": display.payments_text,
+        "total": display.money,
         "refunds": display.refunds_text, "id_checked": display.yes_no,
+        "payments": display.payments_or_no, "assigned_to": display.text,
+        "handed_over_to": display.text, "applicant_phone": display.text,
+        "id_number": display.text,
     }
     related_views = TABS
     page_size = 25
@@ -123,6 +126,8 @@ class ServiceRequestView(ModelView):
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, sr=sr,
             tabs=tabs, history=history, steps=steps, writers=writers() if steps["assign"] else [],
             payment_methods=PaymentMethod.LABELS, status_labels=S.LABELS, related_views=[],
+            field_labels=dict(LABELS, **display.AUDIT_FIELDS), entity_labels=display.AUDIT_ENTITIES,
+            action_labels=display.AUDIT_ACTIONS, actor_labels=display.AUDIT_ACTORS,
         )
 
     def _step(self, pk, run):
@@ -216,8 +221,13 @@ class ProductView(ModelView):
     label_columns = {"code": _("Code"), "name": _("Name"), "kind": _("Kind"),
                      "unit_price": _("Unit price"), "is_additional": _("Additional product"),
                      "active": _("Active")}
-    add_form_extra_fields = edit_form_extra_fields = {"kind": SelectField(
-        _("Kind"), choices=list(ProductKind.LABELS.items()), validators=[InputRequired()])}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": SelectField(_("Kind"), choices=list(ProductKind.LABELS.items()),
+                            validators=[InputRequired()]),
+        # FAB would make these NOT NULL booleans required, i.e. always ticked.
+        "is_additional": BooleanField(_("Additional product")),
+        "active": BooleanField(_("Active"), default=True),
+    }
     formatters_columns = {"kind": lambda v: ProductKind.LABELS.get(v, v),
                           "unit_price": display.money, "is_additional": display.yes_no,
                           "active": display.yes_no}

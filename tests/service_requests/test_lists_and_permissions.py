@@ -172,3 +172,33 @@ def test_a_refused_transition_is_a_message_not_an_error(app, four, client_for):
     assert response.status_code == 200
     assert "Dit kan niet zolang de aanvraag de status “Product afgegeven” heeft." in page
     assert load(app, pk).status == "delivered"
+
+
+def test_admin_maintains_products_and_the_viewer_reads_them(app, products, admin_client,
+                                                            viewer_client):
+    response = submit(admin_client, "/productview/add", {
+        "code": "GRONDKAART", "name": "Grondkaart", "kind": "survey_map", "unit_price": "12.50",
+        "active": "y"}, follow_redirects=True)
+    assert response.status_code == 200
+    page = viewer_client.get("/productview/list/").get_data(as_text=True)
+    assert "Grondkaart" in page and "€ 12,50" in page and "Meetbrief" in page
+    assert "/productview/add" not in page
+
+
+def test_the_list_does_not_query_per_row(app, products, viewer_client):
+    from sqlalchemy import event
+
+    for i in range(12):
+        make_request(app, name=f"Klant {i}", email=f"k{i}@example.org", writer="writer")
+    statements = []
+    with app.app_context():
+        engine = __import__("app.extensions", fromlist=["db"]).db.engine
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listen)
+        try:
+            found, _ = rows(viewer_client, "/service-requests/list/")
+        finally:
+            event.remove(engine, "before_cursor_execute", listen)
+    assert len(found) == 12
+    per_request = [s for s in statements if "sr_requested_line" in s or "sr_product" in s]
+    assert len(per_request) <= 2, per_request
