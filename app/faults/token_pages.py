@@ -10,6 +10,8 @@ links); every change is a POST with CSRF, rate limited with the blueprint.
 """
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, files
 from ..extensions import db
@@ -79,12 +81,16 @@ def work_order_post(token):
         workflow.save_fields(order, workflow.parse_fields(request.form))
         if action != "save":
             workflow.transition(order, action)
-    except WorkflowError as exc:
+        db.session.commit()
+    except (WorkflowError, StaleDataError) as exc:
+        # StaleDataError: the same order was saved at the same moment (two tabs,
+        # a double click); the version column refuses the second write.
         db.session.rollback()
         order = _order(token)
-        return render_template("faults/public/work_order.html", token=token, error=exc.message,
+        message = exc.message if isinstance(exc, WorkflowError) else gettext(
+            "The work order was changed at the same moment. Please check and try again.")
+        return render_template("faults/public/work_order.html", token=token, error=message,
                                values=request.form, **_context(order)), 400
-    db.session.commit()
     flash(_DONE[action](), "success")
     return redirect(url_for(".work_order", token=token))
 
@@ -118,12 +124,15 @@ def _reporter_post(token, do, done_message):
     audit.set_actor("reporter", report.reporter_name)
     try:
         do(report.work_order)
-    except WorkflowError as exc:
+        db.session.commit()
+    except (WorkflowError, IntegrityError) as exc:
+        # IntegrityError: a second rating sent at the same moment (unique key).
         db.session.rollback()
         report = _report(token)
-        return render_template("faults/public/reporter.html", token=token, error=exc.message,
+        message = exc.message if isinstance(exc, WorkflowError) else gettext(
+            "You have already rated this report. Thank you!")
+        return render_template("faults/public/reporter.html", token=token, error=message,
                                values=request.form, **_context(report.work_order)), 400
-    db.session.commit()
     flash(done_message(), "success")
     return redirect(url_for(".reporter", token=token))
 

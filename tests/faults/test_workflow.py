@@ -174,3 +174,20 @@ def test_reports_created_concurrently_get_distinct_numbers(app, place):
         assert len(orders) == len(set(orders)) == threads + 1
         assert sorted(numbers)[-1] == f"KH-A-{threads + 1:06d}"
         assert db.session.scalar(select(func.count(WorkOrder.id))) == threads + 1
+
+
+def test_version_column_refuses_a_lost_update(app, place):
+    from sqlalchemy.orm.exc import StaleDataError
+    links = make_order(app, place)
+    with app.app_context(), audit.acting_as("contractor", "tab 1"):
+        first = db.session.get(WorkOrder, links["order_id"])
+        assert first.version == 1
+        with app.app_context(), audit.acting_as("contractor", "tab 2"):
+            second = db.session.get(WorkOrder, links["order_id"])
+            workflow.transition(second, "accept")
+            db.session.commit()
+        workflow.save_fields(first, {"contractor_remarks": "oude pagina"})
+        with pytest.raises(StaleDataError):
+            db.session.commit()
+        db.session.rollback()
+        assert db.session.get(WorkOrder, links["order_id"]).contractor_remarks is None
