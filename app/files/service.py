@@ -8,12 +8,13 @@ Kinds a caller may accept:
 """
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
@@ -24,6 +25,7 @@ from ..extensions import db
 from .models import StoredFile
 
 register_heif_opener()
+log = logging.getLogger(__name__)
 
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
 THUMBNAIL_SIZE = (400, 400)
@@ -172,9 +174,13 @@ def read_bytes(stored, thumbnail=False):
 def send_stored_file(stored, thumbnail=False, download=False):
     """A response serving the file. Callers check permission first."""
     thumbnail = thumbnail and stored.has_thumbnail
+    path = _path(stored.key, thumbnail)
+    if not path.is_file():  # a row restored without its file: say so, don't crash
+        log.error("stored file %s (%s) missing on disk", stored.key, stored.original_name)
+        abort(404)
     inline = stored.content_type in ("image/jpeg", "image/png", "application/pdf") and not download
     response = send_file(
-        _path(stored.key, thumbnail),
+        path,
         mimetype="image/jpeg" if thumbnail else stored.content_type,
         as_attachment=not inline,
         download_name=stored.original_name,

@@ -83,6 +83,15 @@ def test_jpeg_is_reencoded_without_exif_with_orientation_applied_and_a_thumbnail
     assert thumb.format == "JPEG" and max(thumb.size) <= 400
 
 
+def test_xmp_metadata_is_dropped_too(app_ctx):
+    xmp = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
+           b'02/22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+           b'exif:GPSLatitude="52,22.2N"/></rdf:RDF></x:xmpmeta>')
+    data = _image("JPEG", xmp=xmp)
+    assert b"GPSLatitude" in data
+    assert b"GPSLatitude" not in read_bytes(save_upload((data, "x.jpg")))
+
+
 def test_large_photo_gets_a_small_thumbnail(app_ctx):
     stored = save_upload((_image("JPEG", size=(1600, 1200)), "big.jpg"))
     thumb = Image.open(io.BytesIO(read_bytes(stored, thumbnail=True)))
@@ -214,4 +223,11 @@ def test_portal_role_without_file_permission_is_refused(client_for, stored_photo
 
 @pytest.mark.parametrize("key", ["0" * 32, "not-a-key", "..%2F..%2Fconfig.py"])
 def test_unknown_key_is_404(viewer_client, key):
+    assert viewer_client.get(f"/files/{key}").status_code == 404
+
+
+def test_a_file_missing_on_disk_is_404_not_500(app, viewer_client, stored_photo):
+    key, _data, _thumb = stored_photo
+    for path in Path(app.config["UPLOAD_FOLDER"]).rglob(f"{key}*"):
+        path.unlink()
     assert viewer_client.get(f"/files/{key}").status_code == 404

@@ -281,3 +281,19 @@ def test_a_row_that_cannot_be_built_does_not_stop_the_others(app, smtp_server, d
 def test_bad_attachments_are_refused_at_queue_time(app_ctx, attachment):
     with pytest.raises(MailError):
         queue("klant@example.org", "Hallo", "text", attachments=[attachment])
+
+
+def test_non_ascii_subject_body_and_attachment_name(app, smtp_server, deliver):
+    with app.app_context():
+        queue("klant@example.org", "Uw aanvraag ‘KH-A-010816’ – ontvangen ✓",
+              "Beste mevrouw Ünal,\n\nwij hebben uw melding ontvangen. Één moment…",
+              html="<p>Beste mevrouw Ünal — ✓</p>",
+              attachments=[("Opdracht één.pdf", "application/pdf", b"%PDF-1.4 test")])
+        db.session.commit()
+    assert deliver() == (1, 0)
+    [received] = smtp_server.messages
+    assert received["Subject"] == "Uw aanvraag ‘KH-A-010816’ – ontvangen ✓"
+    assert "Één moment…" in received.get_body(("plain",)).get_content()
+    assert "Ünal — ✓" in received.get_body(("html",)).get_content()
+    [attachment] = list(received.iter_attachments())
+    assert attachment.get_filename() == "Opdracht één.pdf"
