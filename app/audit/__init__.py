@@ -4,5 +4,6 @@ Models opt in with `Audited`; every insert, update and delete of such a model
 is recorded by a flush listener, whichever screen, API or command caused it.
 """
 from .context import acting_as, current_actor, set_actor  # noqa: F401
+from .labels import ACTION_LABELS, action_label, actor_label  # noqa: F401
 from .models import AuditEntry, Audited  # noqa: F401
 from .service import AuditLogIsAppendOnly, entries_for, record  # noqa: F401

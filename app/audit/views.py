@@ -3,6 +3,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from ..formatting import format_datetime
+from .labels import action_label, actor_label
 from .models import AuditEntry
 
 
@@ -22,7 +23,8 @@ class AuditEntryView(ModelView):
     search_columns = ["at", "actor_type", "actor_name", "ip_address", "action",
                       "subject_type", "subject_id", "entity_type", "field"]
     base_order = ("id", "desc")
-    formatters_columns = {"at": format_datetime}
+    formatters_columns = {"at": format_datetime, "actor_type": actor_label,
+                          "action": action_label}
     label_columns = {
         "at": _("When"), "actor_type": _("Actor type"), "actor_name": _("Who"),
         "user": _("User"), "ip_address": _("IP address"), "user_agent": _("Browser"),

@@ -20,6 +20,7 @@ def test_unknown_url_is_a_friendly_dutch_404(client):
     page = response.get_data(as_text=True)
     assert "Niet gevonden" in page and "Deze pagina bestaat niet (meer)." in page
     assert '<html lang="nl">' in page
+    assert 'href="/">Naar de startpagina</a>' in page
 
 
 def test_api_404_is_json(client):
