@@ -87,3 +87,15 @@ def test_fab_delete_without_token_is_refused(app, admin_client):
             if role:
                 db.session.delete(role)
                 db.session.commit()
+
+
+def test_session_cookie_secure_when_configured(app, client):
+    """SESSION_COOKIE_SECURE=1 (production behind HTTPS) marks the cookie Secure."""
+    app.config["SESSION_COOKIE_SECURE"] = True
+    try:
+        token = csrf_token(client, "/login/")
+        response = _login(client, "viewer", PASSWORD, token)
+    finally:
+        app.config["SESSION_COOKIE_SECURE"] = False
+    cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")][-1]
+    assert "Secure" in cookie and "HttpOnly" in cookie
