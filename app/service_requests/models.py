@@ -14,73 +14,10 @@ from sqlalchemy.orm import relationship
 
 from ..audit import Audited
 from ..database import TimestampMixin, UTCDateTime, utcnow
+from .choices import (CheckResult, OnBehalfOf, PaymentMethod, ProductKind,  # noqa: F401
+                      RequestStatus, Urgency)
 
 ZERO = Decimal("0.00")
-
-
-class RequestStatus:
-    RECEIVED = "received"
-    ASSIGNED = "assigned"
-    DOCUMENTS_NEEDED = "documents_needed"
-    DOCUMENTS_RECEIVED = "documents_received"
-    IN_PREPARATION = "in_preparation"
-    PREPARED = "prepared"
-    CORRECTION_NEEDED = "correction_needed"
-    READY = "ready"
-    DELIVERED = "delivered"
-    REFUND = "refund"
-    PAID = "paid"
-
-    LABELS = {
-        RECEIVED: _("Received"),
-        ASSIGNED: _("Assigned"),
-        DOCUMENTS_NEEDED: _("New documents needed"),
-        DOCUMENTS_RECEIVED: _("New documents received"),
-        IN_PREPARATION: _("Product in preparation"),
-        PREPARED: _("Product prepared"),
-        CORRECTION_NEEDED: _("Correction needed by the writer"),
-        READY: _("Product ready for the customer"),
-        DELIVERED: _("Product handed over"),
-        REFUND: _("Refund"),
-        PAID: _("Paid"),
-    }
-    # Statuses with work still to do: each is a filter button.
-    OPEN = (RECEIVED, ASSIGNED, DOCUMENTS_NEEDED, DOCUMENTS_RECEIVED, IN_PREPARATION,
-            PREPARED, CORRECTION_NEEDED, READY)
-
-
-class Urgency:
-    URGENT = "urgent"
-    NORMAL = "normal"
-    ONLINE = "online"
-    LABELS = {URGENT: _("Urgent"), NORMAL: _("Normal"), ONLINE: _("Online")}
-
-
-class OnBehalfOf:
-    LABELS = {
-        "registrar": _("Registrar"),
-        "director": _("Director"),
-        "surveyor": _("Surveyor"),
-        "employee": _("Employee"),
-    }
-
-
-class ProductKind:
-    MORTGAGE_EXTRACT = "mortgage_extract"
-    CADASTRAL_EXTRACT = "cadastral_extract"
-    SURVEY_MAP = "survey_map"
-    PRINT = "print"
-    LABELS = {
-        MORTGAGE_EXTRACT: _("Mortgage extract"),
-        CADASTRAL_EXTRACT: _("Cadastral extract"),
-        SURVEY_MAP: _("Survey map"),
-        PRINT: _("Print"),
-    }
-
-
-class PaymentMethod:
-    LABELS = {"cash": _("Cash"), "card": _("Debit card"), "transfer": _("Bank transfer"),
-              "online": _("Online")}
 
 
 class Product(Audited, TimestampMixin, Model):
@@ -353,12 +290,6 @@ class DeliveredProduct(_RequestChild, Model):
     stored_file = relationship("StoredFile")
     complete = Column(Boolean, nullable=False, default=False)
     remarks = Column(Text)
-
-
-class CheckResult:
-    OK = "ok"
-    CORRECTION = "correction"
-    LABELS = {OK: _("Approved"), CORRECTION: _("Correction needed")}
 
 
 class InternalCheck(_RequestChild, Model):

@@ -6,25 +6,26 @@ WorkflowError, whose text is a message for the user. Functions change the
 session but do not commit: the caller commits with `save()`, which turns a lost
 optimistic-locking race into a WorkflowError too.
 """
-import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
-from flask_babel import force_locale, gettext, lazy_gettext as _
-from sqlalchemy import insert, select, update
+from flask_babel import gettext, lazy_gettext as _
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
-from ..mail import MailError, queue_template
 from ..database import utcnow
 from ..extensions import db
 from ..formatting import local_time
-from .models import (ApplicantFeedback, CheckResult, Correction, CustomerFeedback,
-                     DeliveredProduct, InboundDocument, InboundDocumentFile, InternalCheck,
-                     OrderNumberCounter, Payment, PaymentMethod, Refund, RequestStatus as S,
-                     ServiceRequest, TrackToken, Urgency, OnBehalfOf)
+from ..mail import MailError
+from .customer_mail import (find_by_token, issue_track_token,  # noqa: F401  (re-exported)
+                            queue_customer_mail, reply_address, track_url)
+from .models import (AdditionalProductLine, ApplicantFeedback, CheckResult, Correction,
+                     CustomerFeedback, DeliveredProduct, InboundDocument, InboundDocumentFile,
+                     InternalCheck, OnBehalfOf, OrderNumberCounter, Payment, PaymentMethod, Refund,
+                     RequestedProductLine, RequestStatus as S, ServiceRequest, Urgency)
 
 RESOURCE = "ServiceRequest"
 # Every action on RESOURCE. Each view on the resource declares all of them, so FAB's
@@ -125,6 +126,14 @@ def save():
         raise WorkflowError(STALE_MESSAGE) from exc
 
 
+def _mail_customer(sr, kind, **extra):
+    try:
+        queue_customer_mail(sr, kind, **extra)
+    except MailError as exc:
+        raise WorkflowError(gettext("No e-mail can be sent to %(address)s; correct the address "
+                                    "first.", address=sr.applicant_email)) from exc
+
+
 def _current_user_id():
     actor = audit.current_actor()
     return actor.user_id if actor.type == "user" else None
@@ -178,8 +187,6 @@ def create_request(*, applicant_name, applicant_email, applicant_phone=None, id_
         applicant_phone=applicant_phone, id_number=id_number, id_card_file=id_card_file,
         client_reference=client_reference,
     )
-    from .models import AdditionalProductLine, RequestedProductLine
-
     for product, quantity, info in products:
         if product.is_additional:
             raise WorkflowError(gettext("%(name)s is an additional product.", name=product.name))
@@ -198,54 +205,6 @@ def create_request(*, applicant_name, applicant_email, applicant_phone=None, id_
     return sr
 
 
-# ---------------------------------------------------------------- track links and mail
-
-def issue_track_token(sr):
-    """A fresh token for a mail: 128 random bits, lower-case hex (it also travels in
-    the local part of the reply address, where case may be lost)."""
-    token = secrets.token_hex(16)
-    db.session.add(TrackToken(service_request=sr, token_hash=TrackToken.hash(token)))
-    return token
-
-
-def find_by_token(token):
-    if not token or len(token) > 64:
-        return None
-    row = db.session.scalars(select(TrackToken).where(
-        TrackToken.token_hash == TrackToken.hash(token.lower()))).first()
-    return row.service_request if row else None
-
-
-def track_url(token):
-    return f"{current_app.config['PUBLIC_BASE_URL']}/track/{token}"
-
-
-def reply_address(token):
-    """aanvragen+<token>@domain: replies come back to this request."""
-    base = current_app.config.get("MAIL_REPLY_ADDRESS") or current_app.config["MAIL_DEFAULT_SENDER"]
-    local, _sep, domain = base.rpartition("@")
-    local = local.split("+")[0]
-    return f"{local}+{token}@{domain}"
-
-
-def _queue_customer_mail(sr, template, subject, **extra):
-    token = issue_track_token(sr)
-    context = dict(sr=sr, track_url=track_url(token), **extra)
-    reply_to = reply_address(token)
-    with force_locale("nl"):
-        subject_text = subject(sr)
-        try:
-            queue_template(template, sr.applicant_email, subject_text, context=context,
-                                reply_to=reply_to, subject_record=(RESOURCE, sr.id))
-        except MailError:
-            # An unusable reply domain (e.g. @localhost in development): the order
-            # number in the subject still routes the reply.
-            current_app.logger.warning("reply address %s refused; mail without Reply-To",
-                                       reply_to)
-            queue_template(template, sr.applicant_email, subject_text, context=context,
-                                subject_record=(RESOURCE, sr.id))
-
-
 # ---------------------------------------------------------------- steps
 
 def assign(sr, writer, expected_version=None):
@@ -254,7 +213,6 @@ def assign(sr, writer, expected_version=None):
     if writer is None:
         raise WorkflowError(gettext("Choose a writer."))
     sr.assigned_to = writer
-    sr.updated_at = utcnow()  # re-assignment alone must also bump the version
     if sr.status == S.RECEIVED:
         _move(sr, S.ASSIGNED)
 
@@ -272,10 +230,7 @@ def send_feedback(sr, text, feedback=None, expected_version=None):
     if sr.assigned_to_id is None and feedback.author_id:
         sr.assigned_to_id = feedback.author_id
     _move(sr, S.DOCUMENTS_NEEDED)
-    _queue_customer_mail(sr, "service_requests/mail/feedback",
-                         lambda r: gettext("Your request %(order_no)s: we need more information",
-                                           order_no=r.order_no),
-                         feedback_text=text)
+    _mail_customer(sr, "feedback", feedback_text=text)
     return feedback
 
 
@@ -330,9 +285,7 @@ def record_internal_check(sr, result, remarks=None, check=None, expected_version
     db.session.add(check)
     if result == CheckResult.OK:
         _move(sr, S.READY)
-        _queue_customer_mail(sr, "service_requests/mail/ready",
-                             lambda r: gettext("Your request %(order_no)s is ready for pickup",
-                                               order_no=r.order_no))
+        _mail_customer(sr, "ready")
     else:
         _move(sr, S.CORRECTION_NEEDED)
     return check

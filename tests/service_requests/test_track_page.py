@@ -1,7 +1,6 @@
 """The customer's track page: /track/<token> shows, the two forms post; GET changes nothing."""
 import io
 
-import pytest
 from sqlalchemy import func, select
 
 from app import audit
