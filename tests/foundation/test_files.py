@@ -231,3 +231,27 @@ def test_a_file_missing_on_disk_is_404_not_500(app, viewer_client, stored_photo)
     for path in Path(app.config["UPLOAD_FOLDER"]).rglob(f"{key}*"):
         path.unlink()
     assert viewer_client.get(f"/files/{key}").status_code == 404
+
+
+def test_pdf_is_served_inline_where_browsers_can_show_it(app, viewer_client):
+    with app.app_context():
+        stored = save_upload((_pdf(), "scan.pdf"), accept=("pdf",))
+        db.session.commit()
+        key = stored.key
+    response = viewer_client.get(f"/files/{key}")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" not in response.headers["Content-Security-Policy"]
+
+
+def test_other_files_are_downloads_in_a_sandbox(app, viewer_client):
+    with app.app_context():
+        stored = save_upload((b"<html><script>alert(1)</script>", "evil.html"), accept=("any",))
+        db.session.commit()
+        key = stored.key
+    response = viewer_client.get(f"/files/{key}")
+    assert response.headers["Content-Type"] == "application/octet-stream"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response.headers["Content-Security-Policy"]
