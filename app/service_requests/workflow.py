@@ -303,11 +303,14 @@ def hand_over(sr, to_whom, id_checked, expected_version=None):
     _move(sr, S.DELIVERED)
 
 
-def _amount(value, what):
+def _amount(value):
+    """'12,50' or '12.50' → Decimal('12.50')."""
     try:
-        amount = Decimal(str(value).replace(",", ".")).quantize(Decimal("0.01"))
+        amount = Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise WorkflowError(gettext("%(what)s is not an amount.", what=what)) from None
+        raise WorkflowError(gettext("Enter the amount as a number, e.g. 12,50.")) from None
+    if not amount.is_finite():
+        raise WorkflowError(gettext("Enter the amount as a number, e.g. 12,50."))
     return amount
 
 
@@ -316,7 +319,7 @@ def mark_paid(sr, amount, method, expected_version=None):
     _guard(sr, "pay", expected_version)
     if sr.is_paid:
         raise WorkflowError(gettext("This request is already paid."))
-    amount = _amount(amount, gettext("Amount"))
+    amount = _amount(amount)
     if amount <= 0:
         raise WorkflowError(gettext("The amount must be more than zero."))
     if method not in PaymentMethod.LABELS:
@@ -334,7 +337,7 @@ def refund(sr, amount, reason, expected_version=None):
     _guard(sr, "refund", expected_version)
     if not sr.is_paid:
         raise WorkflowError(gettext("Nothing has been paid for this request."))
-    amount = _amount(amount, gettext("Amount"))
+    amount = _amount(amount)
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(gettext("Give the reason for the refund."))
@@ -354,7 +357,7 @@ def correct(sr, reason, line=None, new_quantity=None, amount_adjustment=None,
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(gettext("Give the reason for the correction."))
-    adjustment = _amount(amount_adjustment or 0, gettext("Amount"))
+    adjustment = _amount(amount_adjustment or 0)
     if line is None and new_quantity is not None:
         raise WorkflowError(gettext("Choose the product line whose quantity changes."))
     if line is not None and line.request_id != sr.id:

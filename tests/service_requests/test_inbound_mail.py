@@ -146,3 +146,24 @@ def test_a_locked_database_asks_the_mta_to_retry(app, waiting):
     assert receive(app, eml("reply_with_attachments.eml", sr, token)).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count(InboundDocument.id))) == 1
+
+
+def test_parse_html_only_bulk_mail_without_message_id(app, waiting):
+    """No Message-ID: the message's own hash recognises a second delivery."""
+    from app.mail.inbound import parse
+
+    sr, token = waiting
+    raw = (f"From: anna@example.org\r\nTo: aanvragen+{token}@example.org\r\n"
+           "Subject: nieuwsbrief\r\nPrecedence: bulk\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/html; charset=utf-8\r\n\r\n<p>Hallo <b>daar</b></p>\r\n").encode()
+    parsed = parse(raw)
+    assert parsed.automatic and parsed.message_id == "" and "Hallo" in parsed.text
+    assert "<b>" not in parsed.text
+    assert receive(app, raw).exit_code == 0
+    assert "duplicate" in receive(app, raw).output
+    assert len(documents(app)) == 1 and load(app, sr.id).status == "documents_needed"
+
+
+def test_empty_input_is_refused(app):
+    result = receive(app, b"")
+    assert result.exit_code == 65

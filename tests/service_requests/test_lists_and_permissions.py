@@ -202,3 +202,26 @@ def test_the_list_does_not_query_per_row(app, products, viewer_client):
     assert len(found) == 12
     per_request = [s for s in statements if "sr_requested_line" in s or "sr_product" in s]
     assert len(per_request) <= 2, per_request
+
+
+def test_finance_mistakes_are_messages(app, four, client_for):
+    finance = client_for("Finance")
+    pk = four["ids"]["C"]  # delivered
+    token = csrf_token(finance, f"/service-requests/show/{pk}")
+
+    def press(action, **data):
+        page = finance.post(f"/service-requests/{action}/{pk}", data=dict(data, csrf_token=token),
+                            follow_redirects=True)
+        assert page.status_code == 200
+        return page.get_data(as_text=True)
+
+    assert "Voor deze aanvraag is niets betaald." in press("refund", amount="5", reason="x")
+    assert "Vul het bedrag in als getal, bijv. 12,50." in press("pay", amount="veel", method="cash")
+    assert "Vul het bedrag in als getal" in press("pay", amount="NaN", method="cash")
+    assert "Kies hoe er is betaald." in press("pay", amount="40", method="goud")
+    assert "Betaald" in press("pay", amount="40,00", method="card")
+    assert load(app, pk).status == "paid"
+    assert "Deze aanvraag is al betaald." in press("pay", amount="40", method="cash")
+    assert "ten hoogste het betaalde bedrag" in press("refund", amount="41", reason="te veel")
+    assert "Geef de reden van de restitutie." in press("refund", amount="10", reason=" ")
+    assert load(app, pk).status == "paid"
