@@ -13,6 +13,10 @@ class Audited:
     `audit_subject()` names the record whose history this change belongs to;
     a child row (a feedback line, a file) returns its parent so the parent's
     Audit tab shows it.
+
+    Only changes made through ORM objects are seen: a bulk `update(Model)` /
+    `delete(Model)` statement bypasses the listener, so change the objects, or
+    write the entry yourself with `audit.record()`.
     """
 
     __audit_exclude__ = ("created_at", "updated_at")
