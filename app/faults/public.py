@@ -9,6 +9,7 @@ from flask import (Blueprint, abort, current_app, jsonify, make_response, redire
                    render_template, request, url_for)
 from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
@@ -144,13 +145,17 @@ def _register(sticker):
             placement=form.get("placement"), device_type=form.get("device_type"),
             serial_number=form.get("serial_number"), photo=request.files.get("photo"),
             user=_user())
-    except WorkflowError as exc:
+        db.session.commit()
+    except (WorkflowError, IntegrityError) as exc:
+        # IntegrityError: someone registered this sticker at the same moment.
         db.session.rollback()
+        message = exc.message if isinstance(exc, WorkflowError) else gettext(
+            "This sticker is already in use.")
+        sticker = _sticker(sticker.code)
         locations, contractors = _choices()
         return render_template("faults/public/register_device.html", sticker=sticker,
                                locations=locations, contractors=contractors,
-                               values=form, error=exc.message), 400
-    db.session.commit()
+                               values=form, error=message), 400
     return render_template("faults/public/registered.html", device=device)
 
 

@@ -48,6 +48,15 @@ def test_batch_and_sheet_decode_to_scan_links(app, client_for):
         assert match, url
         found.add(match.group(1))
     assert found == codes
+    # label layout: 3 columns 70 mm apart, rows 37 mm apart, QR 30 mm, all on the page
+    placed = []
+    reader.pages[0].extract_text(visitor_operand_before=lambda op, args, cm, tm: placed.append(
+        tuple(round(v / 72 * 25.4) for v in (cm[4], cm[5], cm[0]))) if op == b"Do" else None)
+    assert len(placed) == 24
+    assert sorted({x for x, _y, _s in placed}) == [2, 72, 142]
+    rows = sorted({y for _x, y, _s in placed}, reverse=True)
+    assert len(rows) == 8 and all(a - b == 37 for a, b in zip(rows, rows[1:]))
+    assert {s for *_xy, s in placed} == {30} and rows[0] + 30 <= 297 and rows[-1] >= 0
     text = reader.pages[0].extract_text()
     assert "Storing melden?" in text and "Scan mij" in text
     assert sum(code in text for code in codes) == 24
