@@ -73,7 +73,7 @@ class Config:
     MAIL_USE_SSL = _env_bool("MAIL_USE_SSL")
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "backoffice@localhost")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "backoffice@example.org")
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
     # Inbound: replies go to <local>+<token>@<domain> so they find their request.
     MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS", "")
