@@ -54,7 +54,7 @@ SR_VIEWER = ([("can_read", "ServiceRequest"), ("can_read", "Product")]
 SR_WRITER = [("can_assign", "ServiceRequest"), ("can_feedback", "ServiceRequest"),
              ("can_upload_product", "ServiceRequest")]
 SR_PICKUP_DESK = [("can_check", "ServiceRequest"), ("can_hand_over", "ServiceRequest")]
-SR_COUNTER = [("can_create", "ServiceRequest"), ("menu_access", "New request (counter)")]
+SR_COUNTER = [("can_write", "ServiceRequest"), ("menu_access", "New request (counter)")]
 SR_FINANCE = [("can_pay", "ServiceRequest"), ("can_refund", "ServiceRequest"),
               ("can_correct", "ServiceRequest")]
 SR_PORTAL = [("can_submit", "Intake"), ("can_read", "Product")]

@@ -60,7 +60,7 @@ class CounterRequestView(SimpleFormView):
     route_base = "/service-requests/counter"
     class_permission_name = workflow.RESOURCE
     base_permissions = workflow.PERMISSIONS
-    method_permission_name = {"this_form_get": "create", "this_form_post": "create"}
+    method_permission_name = {"this_form_get": "write", "this_form_post": "write"}
     form = CounterRequestForm
     form_title = _("New request (counter)")
 

@@ -7,8 +7,8 @@ from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunctio
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext as _
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField
-from wtforms.validators import InputRequired
+from wtforms import BooleanField, HiddenField, SelectField
+from wtforms.validators import Email, InputRequired
 
 from .. import audit
 from ..extensions import db
@@ -67,9 +67,11 @@ class ServiceRequestView(ModelView):
     route_base = "/service-requests"
     class_permission_name = RESOURCE
     base_permissions = workflow.PERMISSIONS
-    method_permission_name = {"list": "read", "show": "read", "assign_writer": "assign",
-                              "hand_over": "hand_over", "pay": "pay", "refund": "refund"}
-    include_route_methods = {"list", "show", "assign_writer", "hand_over", "pay", "refund"}
+    method_permission_name = {"list": "read", "show": "read", "edit": "write",
+                              "assign_writer": "assign", "hand_over": "hand_over", "pay": "pay",
+                              "refund": "refund"}
+    include_route_methods = {"list", "show", "edit", "assign_writer", "hand_over", "pay",
+                             "refund"}
     show_template = "service_requests/show.html"
     list_title = _("Service requests")
     show_title = _("Service request")
@@ -108,6 +110,24 @@ class ServiceRequestView(ModelView):
     }
     related_views = TABS
     page_size = 25
+    # The counter corrects the applicant's details; status and lines are the workflow's.
+    edit_title = _("Edit applicant details")
+    edit_columns = ["applicant_name", "applicant_email", "applicant_phone", "id_number",
+                    "expected_version"]
+    edit_form_extra_fields = {"expected_version": HiddenField()}
+    validators_columns = {"applicant_email": [Email()]}
+
+    def prefill_form(self, form, pk):
+        form.expected_version.data = self.datamodel.get(pk).version_id
+
+    def pre_update(self, item):
+        """Optimistic locking for the edit form: refuse a form opened before another change."""
+        if str(getattr(item, "expected_version", "")) != str(item.version_id):
+            db.session.rollback()
+            raise workflow.WorkflowError(workflow.STALE_MESSAGE)
+
+    def post_edit_redirect(self):
+        return redirect(url_for("ServiceRequestView.show", pk=request.view_args["pk"]))
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -122,6 +142,7 @@ class ServiceRequestView(ModelView):
                                  view.class_permission_name)]
         history = db.session.scalars(audit.entries_for(RESOURCE, sr.id).limit(500)).all()
         steps = {name: workflow.may(sr, name) for name in workflow.TRANSITIONS}
+        steps["edit"] = sm.has_access("can_write", RESOURCE)
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, sr=sr,
             tabs=tabs, history=history, steps=steps, writers=writers() if steps["assign"] else [],

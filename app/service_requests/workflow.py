@@ -30,7 +30,7 @@ from .models import (AdditionalProductLine, ApplicantFeedback, CheckResult, Corr
 RESOURCE = "ServiceRequest"
 # Every action on RESOURCE. Each view on the resource declares all of them, so FAB's
 # permission update never tries to remove one view's action while adding another's.
-PERMISSIONS = ["can_read", "can_create", "can_assign", "can_feedback", "can_upload_product",
+PERMISSIONS = ["can_read", "can_write", "can_assign", "can_feedback", "can_upload_product",
                "can_check", "can_hand_over", "can_pay", "can_refund", "can_correct"]
 STALE_MESSAGE = _("Someone else changed this request in the meantime. "
                   "Reload the page and try again.")

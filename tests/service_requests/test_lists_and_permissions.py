@@ -225,3 +225,28 @@ def test_finance_mistakes_are_messages(app, four, client_for):
     assert "ten hoogste het betaalde bedrag" in press("refund", amount="41", reason="te veel")
     assert "Geef de reden van de restitutie." in press("refund", amount="10", reason=" ")
     assert load(app, pk).status == "paid"
+
+
+def test_the_counter_corrects_applicant_details_with_optimistic_locking(app, four, client_for):
+    counter, other = client_for("Counter"), client_for("Counter")
+    pk = four["ids"]["B"]
+    assert "Aanvrager wijzigen" in counter.get(f"/service-requests/show/{pk}").get_data(as_text=True)
+    stale_token = csrf_token(other, f"/service-requests/edit/{pk}")  # opened by a colleague
+    stale_page = other.get(f"/service-requests/edit/{pk}").get_data(as_text=True)
+    stale_version = re.search(r'name="expected_version"[^>]*value="(\d+)"', stale_page).group(1)
+    data = {"applicant_name": "Bea Bakker", "applicant_email": "bea.b@example.org",
+            "applicant_phone": "+597 1", "id_number": "BB222"}
+    page = submit(counter, f"/service-requests/edit/{pk}", dict(data, expected_version=stale_version),
+                  follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "Bea Bakker" in text and "bea.b@example.org" in text
+    page = other.post(f"/service-requests/edit/{pk}", follow_redirects=True, data=dict(
+        data, applicant_name="Bea Anders", csrf_token=stale_token, expected_version=stale_version))
+    assert "Iemand anders heeft deze aanvraag intussen gewijzigd" in page.get_data(as_text=True)
+    assert load(app, pk).applicant_name == "Bea Bakker"
+    version = str(load(app, pk).version_id)
+    bad = submit(counter, f"/service-requests/edit/{pk}",
+                 dict(data, applicant_email="geen-adres", expected_version=version))
+    assert load(app, pk).applicant_email == "bea.b@example.org" and bad.status_code == 200
+    for role in ("Viewer", "Writer", "Finance"):
+        assert client_for(role).get(f"/service-requests/edit/{pk}").status_code == 403
