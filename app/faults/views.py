@@ -30,8 +30,9 @@ READ_WRITE = {
     "list": "read", "show": "read", "download": "read",
     "add": "write", "edit": "write", "delete": "write", "action": "write", "action_post": "write",
 }
-# Views whose records only the public pages create: no add route, no add button.
-NO_ADD = {**READ_WRITE, "add": "add"}
+# Records the public pages create (reports, orders, ratings, complaints): no add and
+# no delete route, and mapping them apart keeps FAB from showing their buttons.
+NO_ADD = {**READ_WRITE, "add": "add", "delete": "delete"}
 
 LABELS = {
     "name": _("Name"), "street": _("Street + house number"), "postcode": _("Postcode"),
@@ -111,7 +112,7 @@ class WorkOrderView(FaultModelView):
     datamodel = SQLAInterface(WorkOrder)
     class_permission_name = "FaultWorkOrder"
     method_permission_name = {**NO_ADD, "resend": "write", "renew": "write", "revoke": "write"}
-    exclude_route_methods = {"add"}
+    exclude_route_methods = {"add", "delete"}
     list_title = _("Work orders")
     show_title = _("Work order")
     edit_title = _("Edit work order")
@@ -132,9 +133,6 @@ class WorkOrderView(FaultModelView):
     base_order = ("id", "desc")
 
     def pre_update(self, item):
-        workflow.check_back_office_edit(item, workflow.is_admin(g.user))
-
-    def pre_delete(self, item):
         workflow.check_back_office_edit(item, workflow.is_admin(g.user))
 
     def render_template(self, template, **kwargs):
@@ -314,7 +312,7 @@ class RatingView(FaultModelView):
     datamodel = SQLAInterface(Rating)
     class_permission_name = "FaultRating"
     method_permission_name = NO_ADD
-    exclude_route_methods = {"add", "edit"}
+    exclude_route_methods = {"add", "edit", "delete"}
     list_title = _("Ratings")
     show_title = _("Rating")
     list_columns = ["work_order", "created_at", "speed", "communication", "quality", "average",
@@ -328,7 +326,7 @@ class ComplaintView(FaultModelView):
     datamodel = SQLAInterface(Complaint)
     class_permission_name = "FaultComplaint"
     method_permission_name = {**NO_ADD, "close": "write"}
-    exclude_route_methods = {"add", "edit"}
+    exclude_route_methods = {"add", "edit", "delete"}
     list_title = _("Complaints")
     show_title = _("Complaint")
     list_columns = ["work_order", "created_at", "status", "text", "response", "responded_at"]

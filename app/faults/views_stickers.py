@@ -18,7 +18,7 @@ class StickerCodeView(FaultModelView):
     class_permission_name = "FaultSticker"
     method_permission_name = {**NO_ADD, "generate": "write", "sheet": "read",
                               "device_sticker": "read"}
-    exclude_route_methods = {"add", "edit"}
+    exclude_route_methods = {"add", "edit", "delete"}
     list_title = _("QR stickers")
     show_title = _("QR sticker")
     list_template = "faults/admin/sticker_list.html"

@@ -234,3 +234,14 @@ def test_manager_opens_every_screen_and_record(app, client_for, place):
     assert manager.get(f"/faultreportview/edit/{records['faultreportview']}").status_code == 200
     assert manager.get("/workorderview/add").status_code == 404
     assert "Rommel achtergelaten" in page(manager.get(f"/workorderview/show/{order.id}"))
+
+
+def test_records_of_the_public_pages_cannot_be_deleted(app, admin_client, place):
+    links = make_order(app, place)
+    for view, pk in (("workorderview", links["order_id"]), ("faultreportview", links["report_id"])):
+        listing = page(admin_client.get(f"/{view}/list/"))
+        assert f"/{view}/delete/" not in listing
+        response = submit(admin_client, f"/{view}/list/", {}, post_url=f"/{view}/delete/{pk}")
+        assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(WorkOrder, links["order_id"]) is not None

@@ -152,3 +152,28 @@ def test_public_posts_are_rate_limited(app, client, place):
             token = csrf_token(client, f"/q/{code}")
         statuses.append(client.post(f"/q/{code}", data={"csrf_token": token}).status_code)
     assert 429 in statuses
+
+
+def test_device_registration_refuses_bad_input_and_stores_nothing(app, client_for, place):
+    from app.faults.models import Device
+    manager = client_for("FacilityManager")
+    code = place["codes"][1]
+    data = {"location_id": place["location_id"], "placement": "Gang", "device_type": "Deur",
+            "contractor_id": place["contractor_id"]}
+    response = submit(manager, f"/q/{code}", {**data, "photo": (io.BytesIO(b"GIF89a-no"), "x.jpg")},
+                      content_type="multipart/form-data")
+    assert response.status_code == 400 and "De foto is niet geaccepteerd" in page(response)
+    assert 'value="Gang"' in page(response)
+    response = submit(manager, f"/q/{code}", {**data, "device_type": ""})
+    assert response.status_code == 400 and "Vul in: Type apparaat." in page(response)
+    response = submit(manager, f"/q/{code}", {**data, "contractor_id": "999"})
+    assert "Kies een locatie en een onderhoudspartner." in page(response)
+    with app.app_context():
+        assert db.session.query(Device).count() == 0
+        assert db.session.query(StoredFile).count() == 0
+    # and then it works, by the facility manager, audited as that user
+    response = submit(manager, f"/q/{code}", data)
+    assert "Apparaat geregistreerd" in page(response)
+    with app.app_context():
+        device = db.session.query(Device).one()
+        assert device.registered_by.username == "facilitymanager" and device.code == code
