@@ -9,6 +9,10 @@ Knows no domain. A domain registers a handler in its registration.py:
 status ("stored", "duplicate", "unmatched", ...). A handler raising
 TemporaryFailure (or a database error) makes the command exit 75 so the MTA
 retries later.
+
+With Postfix, for example: `recipient_delimiter = +` in main.cf and an alias
+    aanvragen: "|/srv/backoffice/.venv/bin/flask --app /srv/backoffice/run.py mail receive"
+so that aanvragen+<token>@domain reaches the pipe with its To/Delivered-To intact.
 """
 import re
 from dataclasses import dataclass, field

@@ -87,6 +87,8 @@ def parse_intake(data):
     if not isinstance(items, list) or not items:
         errors["products"] = ["Give at least one product."]
         items = []
+    elif len(items) > MAX_LINES:
+        errors["products"] = [f"At most {MAX_LINES} products."]
     for i, item in enumerate(items[:MAX_LINES]):
         if not isinstance(item, dict):
             errors[f"products[{i}]"] = ["Not an object."]
@@ -100,6 +102,8 @@ def parse_intake(data):
     if not isinstance(additional, list):
         errors["additional"] = ["Not a list."]
         additional = []
+    elif len(additional) > MAX_LINES:
+        errors["additional"] = [f"At most {MAX_LINES} additional products."]
     for i, item in enumerate(additional[:MAX_LINES]):
         if not isinstance(item, dict):
             errors[f"additional[{i}]"] = ["Not an object."]

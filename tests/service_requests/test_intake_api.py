@@ -63,6 +63,8 @@ def test_a_good_submission(app, products, client):
     ({"products": [{"code": "PRINT-A4", "quantity": 1}]}, "products[0].code"),
     ({"additional": [{"code": "HYP-UIT", "quantity": 1}]}, "additional[0].code"),
     ({"id_card_image": "%%% not base64"}, "id_card_image"),
+    ({"products": [{"code": "HYP-UIT", "quantity": 1}] * 51}, "products"),
+    ({"applicant": "Esther"}, "applicant"),
 ])
 def test_invalid_input_is_400_with_a_message_per_field(app, products, client, changes, field):
     response = client.post("/api/v1/intake/", headers=token_for(client, "portal"),
