@@ -109,3 +109,12 @@ def test_a_token_only_serves_its_own_photos(app, client, place):
     assert client.get(f"{first['wo']}/photo/{own}").status_code == 200
     assert client.get(f"{first['wo']}/photo/{other}").status_code == 404
     assert client.get(f"{first['r']}/photo/{other}").status_code == 404
+
+
+def test_public_pages_speak_english_when_chosen(app, client, place):
+    links = make_order(app, place)
+    assert "ACCEPTEREN" in page(client.get(links["wo"]))
+    client.get("/lang/en")
+    text = page(client.get(links["wo"]))
+    assert "ACCEPT" in text and "PARTS ON ORDER" in text and "ACCEPTEREN" not in text
+    assert "Report a fault" in page(client.get("/report"))
