@@ -5,7 +5,7 @@ can_read, adding needs the step's permission (method_permission_name), and the
 add goes through workflow.py in pre_add, so the status, the mail and the audit
 entry happen together with the new row.
 """
-from flask import request
+from flask import redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -35,10 +35,6 @@ def _parent():
     return sr
 
 
-def _version():
-    return request.form.get("version_id") or None
-
-
 class _Tab(ModelView):
     """A read-only list on the request resource; subclasses add a workflow step."""
 
@@ -61,8 +57,6 @@ class _Tab(ModelView):
     def post_add_redirect(self):
         value = request.args.get("_flt_0_service_request")
         if value and value.isdigit():
-            from flask import redirect, url_for
-
             return redirect(url_for("ServiceRequestView.show", pk=int(value)))
         return super().post_add_redirect()
 
