@@ -3,8 +3,11 @@
 Idempotent: a second run finds the demo locations and adds nothing. The
 caller commits and names the actor ("system").
 """
+import io
 from datetime import date, timedelta
 from decimal import Decimal
+
+from PIL import Image, ImageDraw
 
 from ..database import utcnow
 from ..extensions import db
@@ -35,6 +38,15 @@ STEPS = {"new": [], "accepted": ["accept"], "parts_on_order": ["accept", "parts_
          "completed": ["accept", "complete"]}
 
 
+def _photo(label, color):
+    """A small generated 'photo' so the photo fields show something."""
+    image = Image.new("RGB", (480, 360), color)
+    ImageDraw.Draw(image).text((20, 20), label, fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    return out.getvalue(), f"{label}.jpg"
+
+
 def load():
     """Add the demo rows if the first demo location is not there yet."""
     if db.session.query(Location).filter_by(name=LOCATIONS[0][0]).first():
@@ -48,12 +60,14 @@ def load():
     stickers = qr.create_batch(12)
     devices = [workflow.register_device(stickers[i], location=locations[loc], placement=pl,
                                         device_type=t, serial_number=sn,
-                                        contractor=contractors[c])
+                                        contractor=contractors[c],
+                                        photo=_photo(t, (40 + 60 * i, 90, 140)))
                for i, (loc, pl, t, sn, c) in enumerate(DEVICES)]
     for n, (dev, description, status, rated, complained) in enumerate(REPORTS):
         report = workflow.create_report(
             device=devices[dev], description=description, first_name="Douwe", last_name="Demo",
-            email=f"demo{n + 1}@example.org", phone="088-5550555")
+            email=f"demo{n + 1}@example.org", phone="088-5550555",
+            photo=_photo(description[:20], (160, 60, 40)) if n % 2 == 0 else None)
         order = report.work_order
         order.internal_note = "Sleutel bij de receptie."
         order.contractor_note = "Melden bij de receptie."

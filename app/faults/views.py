@@ -73,6 +73,14 @@ def _yes_no(value):
     return "" if value is None else (_("Yes") if value else _("No"))
 
 
+def _text_or_blank(value):
+    return "" if value is None else str(value)
+
+
+def _date(value):
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
 def _photo_link(stored):
     if not stored:
         return ""
@@ -91,7 +99,12 @@ class FaultModelView(ModelView):
         "completed_at": format_datetime, "responded_at": format_datetime,
         "closed_at": format_datetime, "status": _status, "warranty": _yes_no,
         "solved": _yes_no, "invoice_total": format_money, "photo": _photo_link,
-        "in_use": _yes_no,
+        "in_use": _yes_no, "appointment_date": _date,
+        **{k: _text_or_blank for k in ("device", "registered_by", "default_contractor",
+                                       "work_order", "sticker", "contractor_remarks",
+                                       "contractor_reference", "internal_note",
+                                       "contractor_note", "serial_number", "comment",
+                                       "response", "placement", "reporter_phone")},
     }
 
 
