@@ -38,6 +38,7 @@ def register(app, appbuilder):
                             category_label=_("Faults"), category_icon="fa-wrench")
     appbuilder.add_view_no_menu(views.WorkOrderTab)
     appbuilder.add_view_no_menu(views.FaultReportTab)
+    appbuilder.add_view_no_menu(views.DeviceTab)
     for api in APIS:
         appbuilder.add_api(api)
 

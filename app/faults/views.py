@@ -289,6 +289,13 @@ class DeviceView(FaultModelView):
     add_form_query_rel_fields = {"sticker": [["id", UnusedStickerFilter, None]]}
 
 
+class DeviceTab(DeviceView):
+    """Devices as a tab on a location and on a maintenance partner."""
+
+    related_views = []
+    list_columns = ["code", "placement", "device_type", "serial_number", "registered_at"]
+
+
 class LocationView(FaultModelView):
     datamodel = SQLAInterface(Location)
     class_permission_name = "FaultLocation"
@@ -302,6 +309,7 @@ class LocationView(FaultModelView):
         "default_contractor"]
     search_columns = ["name", "street", "postcode", "city", "default_contractor"]
     base_order = ("name", "asc")
+    related_views = [DeviceTab]
 
 
 class ContractorView(FaultModelView):
@@ -311,7 +319,7 @@ class ContractorView(FaultModelView):
     show_title = _("Maintenance partner")
     add_title = _("Add maintenance partner")
     edit_title = _("Edit maintenance partner")
-    related_views = [WorkOrderTab]
+    related_views = [WorkOrderTab, DeviceTab]
     list_columns = ["name", "email", "phone", "contact_person", "rating_summary"]
     show_columns = ["name", "email", "phone", "contact_person", "rating_summary"]
     add_columns = edit_columns = ["name", "email", "phone", "contact_person"]

@@ -160,8 +160,11 @@ def test_contractor_tab_and_average_ratings(app, client_for, place):
         workflow.transition(order, "complete")
         workflow.rate(order, speed=4, communication=2, quality=5, solved="no")
         db.session.commit()
-    show = page(client_for("Viewer").get(f"/contractorview/show/{place['contractor_id']}"))
+    viewer = client_for("Viewer")
+    show = page(viewer.get(f"/contractorview/show/{place['contractor_id']}"))
     assert "4.0 / 2.0 / 5.0 (1×)" in show and "KH-OC-000001" in show
+    assert "Keuken 1e verdieping" in show  # devices tab
+    assert "Keuken 1e verdieping" in page(viewer.get(f"/locationview/show/{place['location_id']}"))
 
 
 def _api_token(client, username):
