@@ -1,4 +1,6 @@
 """CSRF on every form, the real login form, its rate limit, and the session cookie."""
+import pytest
+
 from app.extensions import db
 from tests.conftest import PASSWORD, csrf_token
 
@@ -99,3 +101,27 @@ def test_session_cookie_secure_when_configured(app, client):
         app.config["SESSION_COOKIE_SECURE"] = False
     cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")][-1]
     assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+@pytest.fixture(scope="module")
+def proxied_app(app):
+    """The same database and settings, behind one reverse proxy (PROXY_COUNT=1)."""
+    from app import create_app
+
+    return create_app("config.TestConfig", PROXY_COUNT=1,
+                      SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                      UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
+                      SECRET_KEY=app.config["SECRET_KEY"])
+
+
+def test_behind_a_proxy_the_login_limit_counts_per_client(proxied_app):
+    client = proxied_app.test_client()
+    token = csrf_token(client, "/login/")
+    limit = int(proxied_app.config["AUTH_RATE_LIMIT"].split()[0])
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.66", "REMOTE_ADDR": "127.0.0.1"}
+    colleague = {"HTTP_X_FORWARDED_FOR": "203.0.113.10", "REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(limit):
+        _login(client, "admin", "wrong", token, attacker)
+    assert _login(client, "admin", PASSWORD, token, attacker).status_code == 429
+    # same proxy address, another client: not locked out
+    assert _login(client, "admin", PASSWORD, token, colleague).status_code == 302
