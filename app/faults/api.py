@@ -6,6 +6,7 @@ sends the mails.
 """
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from marshmallow.validate import Email
 
 from .models import Contractor, Device, FaultReport, Location, WorkOrder
 
@@ -41,6 +42,7 @@ class ContractorApi(FaultApi):
     datamodel = SQLAInterface(Contractor)
     list_columns = show_columns = ["id", "name", "email", "phone", "contact_person"]
     add_columns = edit_columns = ["name", "email", "phone", "contact_person"]
+    validators_columns = {"email": Email()}
 
 
 class DeviceApi(FaultApi):

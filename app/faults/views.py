@@ -14,6 +14,7 @@ from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
+from wtforms.validators import Email, Optional
 from sqlalchemy import select
 
 from .. import audit
@@ -308,6 +309,7 @@ class LocationView(FaultModelView):
         "name", "street", "postcode", "city", "contact_name", "contact_phone", "contact_email",
         "default_contractor"]
     search_columns = ["name", "street", "postcode", "city", "default_contractor"]
+    validators_columns = {"contact_email": [Optional(), Email()]}
     base_order = ("name", "asc")
     related_views = [DeviceTab]
 
@@ -323,6 +325,7 @@ class ContractorView(FaultModelView):
     list_columns = ["name", "email", "phone", "contact_person", "rating_summary"]
     show_columns = ["name", "email", "phone", "contact_person", "rating_summary"]
     add_columns = edit_columns = ["name", "email", "phone", "contact_person"]
+    validators_columns = {"email": [Email()]}  # work orders are mailed here
     search_columns = ["name", "email", "contact_person"]
     base_order = ("name", "asc")
 

@@ -248,3 +248,17 @@ def test_records_of_the_public_pages_cannot_be_deleted(app, admin_client, place)
         assert response.status_code == 404
     with app.app_context():
         assert db.session.get(WorkOrder, links["order_id"]) is not None
+
+
+def test_contractor_needs_a_valid_email(app, client_for, client):
+    from app.faults.models import Contractor
+    manager = client_for("FacilityManager")
+    response = submit(manager, "/contractorview/add", {"name": "Loodgieter", "email": "geen"})
+    assert response.status_code == 200 and "Loodgieter" in page(response)  # form shown again
+    submit(manager, "/contractorview/add", {"name": "Loodgieter", "email": "info@loodgieter.nl"})
+    headers = _api_token(client, "facilitymanager")
+    response = client.post("/api/v1/contractor/", json={"name": "X", "email": "geen"},
+                           headers=headers)
+    assert response.status_code == 422
+    with app.app_context():
+        assert [c.email for c in db.session.query(Contractor)] == ["info@loodgieter.nl"]
