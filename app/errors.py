@@ -1,5 +1,5 @@
 """Clear answers for bad input instead of a bare error page."""
-from flask import flash, jsonify, redirect, render_template, request
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import (Forbidden, InternalServerError, NotFound,

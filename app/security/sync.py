@@ -7,11 +7,6 @@ from sqlalchemy import text
 from .roles import ADMIN, PUBLIC, ROLES
 
 
-def _existing_pairs(sm):
-    """Every (action, resource) FAB has registered, after add_permissions()."""
-    return {(pv.permission.name, pv.view_menu.name) for pv in sm.session.query(sm.permissionview_model)}
-
-
 def expand(wanted, existing):
     """Resolve "*" actions against what FAB knows; unknown pairs are reported, not invented."""
     resolved, unknown = set(), []

@@ -5,7 +5,6 @@ import struct
 import zlib
 from pathlib import Path
 
-import pillow_heif
 import pytest
 from flask_babel import force_locale
 from PIL import Image
@@ -13,7 +12,7 @@ from pypdf import PdfWriter
 from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
-from app.files import StoredFile, UploadError, read_bytes, save_upload
+from app.files import UploadError, read_bytes, save_upload
 
 APP_DIR = Path(__file__).resolve().parents[2] / "app"
 GPS_IFD = 0x8825
