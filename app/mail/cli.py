@@ -58,6 +58,7 @@ def receive():
     import sys
 
     from flask import current_app
+    from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
     from ..extensions import db
@@ -68,6 +69,11 @@ def receive():
         click.echo("empty input: not a message", err=True)
         sys.exit(65)  # EX_DATAERR
     try:
+        if db.engine.dialect.name == "postgresql":
+            # A locked table must not hang the MTA's pipe: give up, exit 75, retried later.
+            # SET LOCAL lasts for the transaction the handler works (and commits) in.
+            ms = int(current_app.config.get("MAIL_RECEIVE_LOCK_TIMEOUT_MS", 10000))
+            db.session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
         with acting_as("system", "inbound mail"):
             statuses = dispatch(current_app, raw)
     except (TemporaryFailure, DBAPIError) as exc:

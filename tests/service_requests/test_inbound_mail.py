@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import audit
 from app.extensions import db
@@ -167,3 +167,23 @@ def test_parse_html_only_bulk_mail_without_message_id(app, waiting):
 def test_empty_input_is_refused(app):
     result = receive(app, b"")
     assert result.exit_code == 65
+
+
+def test_a_locked_table_on_postgresql_asks_the_mta_to_retry(app, waiting):
+    """Another transaction holds the table: the pipe gives up after the lock timeout."""
+    sr, token = waiting
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL lock timeout")
+        engine = db.engine
+    app.config["MAIL_RECEIVE_LOCK_TIMEOUT_MS"] = 200
+    try:
+        with engine.connect() as other:
+            other.execute(text("LOCK TABLE sr_inbound_document IN ACCESS EXCLUSIVE MODE"))
+            result = receive(app, eml("reply_with_attachments.eml", sr, token))
+            other.rollback()
+    finally:
+        app.config.pop("MAIL_RECEIVE_LOCK_TIMEOUT_MS")
+    assert result.exit_code == 75, result.output
+    assert receive(app, eml("reply_with_attachments.eml", sr, token)).exit_code == 0
+    assert len(documents(app)) == 1
