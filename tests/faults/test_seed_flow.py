@@ -51,6 +51,8 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
     text = order_mail.get_body(("plain",)).get_content()
     assert "Beste medewerker van Demo Contractpartner 1" in text
     assert "binnen 24 uur contact opnemen" in text and "KlusHeeren b.v." in text
+    html = order_mail.get_body(("html",)).get_content()
+    assert "klik hier om naar de opdracht te gaan" in html and link(order_mail, "/wo/") in html
     pdf = PdfReader(io.BytesIO(_attachment(order_mail, "application/pdf")))
     pdf_text = "\n".join(p.extract_text() for p in pdf.pages)
     for expected in ("KH-OC-000001", "KH-A-000001", "Demo locatie 1",
