@@ -40,7 +40,7 @@ class _Recorder(BaseHTTPRequestHandler):
 def http_server():
     _Recorder.requests = []
     server = HTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", _Recorder.requests
     server.shutdown()
