@@ -43,11 +43,11 @@ AUDIT_READ = [("can_list", "AuditLog"), ("can_show", "AuditLog"), ("menu_access"
 # detail page, tabs and REST API all share it). Menu names are the blue buttons.
 SR_MENUS = [
     "Service requests", "Service Request", "My requests", "Urgent requests",
-    "MortgageExtractRequestsView", "CadastralExtractRequestsView", "SurveyMapRequestsView",
-    "StatusReceivedView", "StatusAssignedView", "StatusDocumentsNeededView",
-    "StatusDocumentsReceivedView", "StatusInPreparationView", "StatusPreparedView",
-    "StatusCorrectionNeededView", "StatusReadyView", "StatusDeliveredView", "StatusPaidView",
-    "StatusRefundView", "Unmatched mail", "Products",
+    "Requests: mortgage_extract", "Requests: cadastral_extract", "Requests: survey_map",
+    "Requests: received", "Requests: assigned", "Requests: documents_needed",
+    "Requests: documents_received", "Requests: in_preparation", "Requests: prepared",
+    "Requests: correction_needed", "Requests: ready", "Requests: delivered", "Requests: paid",
+    "Requests: refund", "Unmatched mail", "Products",
 ]
 SR_VIEWER = ([("can_read", "ServiceRequest"), ("can_read", "Product")]
              + [("menu_access", menu) for menu in SR_MENUS])

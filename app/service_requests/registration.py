@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _
 from ..mail import inbound as inbound_mail
 
 CATEGORY = "Service requests"
-# Menu names are FAB resources for menu_access; security/roles.py lists the same.
+# Menu names are FAB resources for menu_access; security/roles.py lists the same
+# (the blue buttons are "Requests: <product kind>" and "Requests: <status>").
 MENU_ALL = "Service Request"
 MENU_MINE = "My requests"
 MENU_URGENT = "Urgent requests"
@@ -33,11 +34,11 @@ def register(app, appbuilder):
     appbuilder.add_view(UrgentRequestsView, MENU_URGENT, label=_("Urgent"), icon="fa-bolt",
                         **menu)
     appbuilder.add_separator(CATEGORY)
-    for view, title in KIND_VIEWS:
-        appbuilder.add_view(view, view.__name__, label=title, icon="fa-filter", **menu)
+    for kind, view, title in KIND_VIEWS:
+        appbuilder.add_view(view, f"Requests: {kind}", label=title, icon="fa-filter", **menu)
     appbuilder.add_separator(CATEGORY)
-    for view, title in STATUS_VIEWS:
-        appbuilder.add_view(view, view.__name__, label=title, icon="fa-filter", **menu)
+    for status, view, title in STATUS_VIEWS:
+        appbuilder.add_view(view, f"Requests: {status}", label=title, icon="fa-filter", **menu)
     appbuilder.add_separator(CATEGORY)
     appbuilder.add_view(CounterRequestView, MENU_COUNTER, label=_("New request (counter)"),
                         icon="fa-plus", **menu)

@@ -41,7 +41,7 @@ def current_user_id():
 def writers():
     """Users with the Writer role, for the assign form."""
     role = current_app.appbuilder.sm.find_role("Writer")
-    return sorted(role.user if role is not None else [],
+    return sorted((u for u in (role.user if role is not None else []) if u.active),
                   key=lambda u: (u.first_name or "", u.last_name or ""))
 
 
@@ -213,13 +213,14 @@ KIND_BUTTONS = [
     (ProductKind.CADASTRAL_EXTRACT, "CadastralExtractRequestsView", _("Cadastral extracts")),
     (ProductKind.SURVEY_MAP, "SurveyMapRequestsView", _("Survey maps")),
 ]
-KIND_VIEWS = [(_filtered(cls, title, [["id", FilterHasProductKind, kind]],
-                         f"/service-requests/kind/{kind}"), title) for kind, cls, title in KIND_BUTTONS]
+KIND_VIEWS = [(kind, _filtered(cls, title, [["id", FilterHasProductKind, kind]],
+                               f"/service-requests/kind/{kind}"), title)
+              for kind, cls, title in KIND_BUTTONS]
 STATUS_BUTTONS = list(S.OPEN) + [S.DELIVERED, S.PAID, S.REFUND]
 # The manual's name for the delivered button.
 BUTTON_TITLES = dict(S.LABELS, **{S.DELIVERED: _("Handed-over product")})
 STATUS_VIEWS = [
-    (_filtered("Status" + "".join(p.title() for p in status.split("_")) + "View",
+    (status, _filtered("Status" + "".join(p.title() for p in status.split("_")) + "View",
                BUTTON_TITLES[status], [["status", FilterEqual, status]],
                f"/service-requests/status/{status}"), BUTTON_TITLES[status])
     for status in STATUS_BUTTONS
