@@ -5,6 +5,7 @@ Runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
 """
 import os
 import re
+import socket
 from email import message_from_bytes, policy
 
 import pytest
@@ -149,16 +150,24 @@ class _Collector:
         return "250 Message accepted for delivery"
 
 
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class SmtpServer:
     """A real SMTP server on 127.0.0.1 that keeps what it receives."""
 
     def __init__(self):
         self.handler = _Collector()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=0)
+        # A concrete port: aiosmtpd's start() connects to the port it was given
+        # to see that the server is up, so port=0 cannot work.
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     def start(self):
         self.controller.start()
-        self.port = self.controller.server.sockets[0].getsockname()[1]
 
     def stop(self):
         self.controller.stop()

@@ -2,16 +2,13 @@
 photos, and scraping links out of delivered mails."""
 import io
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from PIL import Image
 
 from app.extensions import db
 from app.faults import qr
 from app.faults.models import Contractor, Location
-from tests.conftest import SmtpServer
 
 CONTRACTOR_EMAIL = "monteur@contractpartner.example"
 REPORTER_EMAIL = "douwe@example.org"
@@ -48,31 +45,6 @@ def link(message, path):
 
 def page(response):
     return response.get_data(as_text=True)
-
-
-class _FixedPortSmtpServer(SmtpServer):
-    """aiosmtpd's Controller with port=0 fails at start (it connects to the port it
-    was given to see the server is up): pick a free port first."""
-
-    def __init__(self):
-        super().__init__()
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=port)
-
-
-@pytest.fixture
-def smtp_server(app):
-    server = _FixedPortSmtpServer()
-    server.start()
-    state = app.extensions["mail"]
-    old = app.config["MAIL_SERVER"], app.config["MAIL_PORT"], state.server, state.port
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    state.server, state.port = "127.0.0.1", server.port
-    yield server
-    server.stop()
-    app.config["MAIL_SERVER"], app.config["MAIL_PORT"], state.server, state.port = old
 
 
 def make_order(app, place, description="Lekkage onder de koffieautomaat", photo=True):
