@@ -6,7 +6,7 @@ from flask_appbuilder import AppBuilder
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .extensions import csrf, db, mail, migrate
+from . import extensions
 
 APP_DIR = Path(__file__).resolve().parent
 # Packages that carry their own templates under <package>/templates/,
@@ -30,17 +30,18 @@ def create_app(config_object="config.Config", **overrides):
                       for name in TEMPLATE_PACKAGES}),
     ])
 
-    db.init_app(app)
+    # Extensions by module attribute: `app.mail` is the mail package, not Flask-Mail.
+    extensions.db.init_app(app)
     # Before AppBuilder: FAB exempts its API blueprints from CSRF as it makes them.
-    csrf.init_app(app)
-    mail.init_app(app)
-    migrate.init_app(app, db, directory=str(APP_DIR.parent / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.mail.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(APP_DIR.parent / "migrations"))
 
     from . import models  # noqa: F401  every table known before FAB starts
 
     with app.app_context():
         appbuilder = AppBuilder(indexview=_index_view(), base_template="base.html")
-        appbuilder.init_app(app, db.session)
+        appbuilder.init_app(app, extensions.db.session)
         _register(app, appbuilder)
 
     from .formatting import register_template_filters
