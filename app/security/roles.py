@@ -35,8 +35,10 @@ ROLE_MANAGEMENT = [
 
 # Shared services
 FILES_READ = [("can_read", "File")]
-OUTBOX_READ = [("can_list", "Outbox"), ("can_show", "Outbox"), ("menu_access", "Mail outbox")]
-AUDIT_READ = [("can_list", "AuditLog"), ("can_show", "AuditLog"), ("menu_access", "Audit log")]
+OUTBOX_READ = [("can_list", "Outbox"), ("can_show", "Outbox"), ("menu_access", "Admin"),
+               ("menu_access", "Mail outbox")]
+AUDIT_READ = [("can_list", "AuditLog"), ("can_show", "AuditLog"), ("menu_access", "Admin"),
+              ("menu_access", "Audit log")]
 
 # ---- Service requests (filled by app/service_requests; names are FAB resources) ----
 # One resource, "ServiceRequest", with one action per workflow step (the list,
