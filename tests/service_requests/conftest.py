@@ -1,15 +1,12 @@
 """Fixtures for the service-request tests: products, requests made through the workflow."""
-import socket
 from decimal import Decimal
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from app import audit
 from app.extensions import db
 from app.service_requests import workflow
 from app.service_requests.models import Product, ServiceRequest, Urgency
-from tests.conftest import SmtpServer
 
 REPLY = "aanvragen@example.org"
 
@@ -69,24 +66,3 @@ def load(app, pk):
         db.session.expunge(sr)
         return sr
 
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(app):
-    """tests/conftest.py's server with a port picked beforehand: aiosmtpd's Controller
-    with port=0 fails at start (it connects to the given port to see it is up)."""
-    server = SmtpServer()
-    server.controller = Controller(server.handler, hostname="127.0.0.1", port=_free_port())
-    server.start()
-    state = app.extensions["mail"]
-    old = app.config["MAIL_SERVER"], app.config["MAIL_PORT"], state.server, state.port
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    state.server, state.port = "127.0.0.1", server.port
-    yield server
-    server.stop()
-    app.config["MAIL_SERVER"], app.config["MAIL_PORT"], state.server, state.port = old
