@@ -250,3 +250,26 @@ def test_the_counter_corrects_applicant_details_with_optimistic_locking(app, fou
     assert load(app, pk).applicant_email == "bea.b@example.org" and bad.status_code == 200
     for role in ("Viewer", "Writer", "Finance"):
         assert client_for(role).get(f"/service-requests/edit/{pk}").status_code == 403
+
+
+def test_counter_form_mistakes_are_messages_and_store_nothing(app, products, client_for):
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.service_requests.models import ServiceRequest
+
+    counter = client_for("Counter")
+    with app.app_context():
+        product_id = db.session.execute(db.text("select id from sr_product where code='KAD-UIT'")).scalar()
+    data = {"urgency": "urgent", "on_behalf_of": "", "applicant_name": "Eva", "id_number": "E1",
+            "applicant_email": "eva@example.org", "product": str(product_id), "quantity": "1"}
+    page = submit(counter, "/service-requests/counter/form", data).get_data(as_text=True)
+    assert "Bij een spoedaanvraag hoort “namens”." in page and 'value="Eva"' in page
+    page = submit(counter, "/service-requests/counter/form",
+                  dict(data, on_behalf_of="employee", applicant_email="geen")).get_data(as_text=True)
+    assert "Eva" in page and "Nieuwe aanvraag (balie)" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ServiceRequest.id))) == 0
+    page = submit(counter, "/service-requests/counter/form", dict(data, urgency="normal"),
+                  follow_redirects=True).get_data(as_text=True)
+    assert "opgeslagen" in page and ">Normaal<" in page and "Kadastraal uittreksel" in page
