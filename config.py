@@ -77,6 +77,8 @@ class Config:
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
     # Inbound: replies go to <local>+<token>@<domain> so they find their request.
     MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS", "")
+    # `flask mail receive` gives up on a locked table after this long (exit 75: the MTA retries).
+    MAIL_RECEIVE_LOCK_TIMEOUT_MS = int(os.environ.get("MAIL_RECEIVE_LOCK_TIMEOUT_MS", "10000"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12"))
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
     OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "3600"))

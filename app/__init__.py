@@ -1,4 +1,5 @@
 """The back office: one Flask app, built by create_app()."""
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -16,8 +17,8 @@ TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "fault
 
 def create_app(config_object="config.Config", **overrides):
     """Build the app. `overrides` win over the config object (tests use them)."""
-    app = Flask(__name__, instance_path=str(APP_DIR.parent / "instance"),
-                instance_relative_config=False)
+    instance = os.environ.get("INSTANCE_PATH", str(APP_DIR.parent / "instance"))
+    app = Flask(__name__, instance_path=instance, instance_relative_config=False)
     app.config.from_object(config_object)
     app.config.update(overrides)
     if app.config.get("PROXY_COUNT"):

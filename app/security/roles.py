@@ -70,8 +70,9 @@ FAULTS_VIEWER = [("can_read", r) for r in (
     "Work orders: accepted", "Work orders: parts on order", "Work orders: completed", "Ratings",
     "Complaints", "Complaints: open", "Complaints: answered", "Complaints: closed", "Devices",
     "QR stickers", "Locations", "Maintenance partners")]
+# Ratings are the reporter's words: nobody edits them, so no can_write there.
 FAULTS_MANAGER = [("can_write", r) for r in (
-    "FaultReport", "FaultWorkOrder", "FaultRating", "FaultComplaint", "FaultDevice",
+    "FaultReport", "FaultWorkOrder", "FaultComplaint", "FaultDevice",
     "FaultSticker", "FaultLocation", "FaultContractor")]
 
 VIEWER = OWN_ACCOUNT + FILES_READ + SR_VIEWER + FAULTS_VIEWER
