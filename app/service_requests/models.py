@@ -41,16 +41,6 @@ class Product(Audited, TimestampMixin, Model):
         return ProductKind.LABELS.get(self.kind, self.kind)
 
 
-class OrderNumberCounter(Model):
-    """One row per year; the order number is allocated by an UPDATE of this row,
-    which PostgreSQL serialises with a row lock until the creating transaction ends."""
-
-    __tablename__ = "sr_order_number_counter"
-
-    year = Column(Integer, primary_key=True, autoincrement=False)
-    last_value = Column(Integer, nullable=False, default=0)
-
-
 class ServiceRequest(Audited, TimestampMixin, Model):
     __tablename__ = "sr_request"
     __audit_exclude__ = ("created_at", "updated_at", "version_id", "status")

@@ -11,8 +11,6 @@ from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import gettext, lazy_gettext as _
-from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
@@ -20,11 +18,12 @@ from ..database import utcnow
 from ..extensions import db
 from ..formatting import local_time
 from ..mail import MailError
+from ..numbering import next_value
 from .customer_mail import (find_by_token, issue_track_token,  # noqa: F401  (re-exported)
                             queue_customer_mail, reply_address, track_url)
 from .models import (AdditionalProductLine, ApplicantFeedback, CheckResult, Correction,
                      CustomerFeedback, DeliveredProduct, InboundDocument, InboundDocumentFile,
-                     InternalCheck, OnBehalfOf, OrderNumberCounter, Payment, PaymentMethod, Refund,
+                     InternalCheck, OnBehalfOf, Payment, PaymentMethod, Refund,
                      RequestedProductLine, RequestStatus as S, ServiceRequest, Urgency)
 
 RESOURCE = "ServiceRequest"
@@ -142,27 +141,13 @@ def _current_user_id():
 # ---------------------------------------------------------------- creation
 
 def next_order_no(year=None):
-    """The next order number of this year, e.g. 2026-000123.
-
-    One counter row per year, bumped with UPDATE ... RETURNING: on PostgreSQL
-    the row stays locked until this transaction ends, so two clerks never get
-    the same number and no number is skipped by a rollback of another.
+    """The next order number of this year, e.g. 2026-000123, from the shared numbering
+    service (one series per year). On PostgreSQL its row stays locked until this
+    transaction ends, so two clerks never get the same number and a rollback leaves no gap.
     """
     year = year or local_time(utcnow()).year
-    bump = (update(OrderNumberCounter).where(OrderNumberCounter.year == year)
-            .values(last_value=OrderNumberCounter.last_value + 1)
-            .returning(OrderNumberCounter.last_value))
-    for _attempt in range(3):
-        value = db.session.execute(bump).scalar()
-        if value is not None:
-            return f"{year}-{value:06d}"
-        try:
-            with db.session.begin_nested():
-                db.session.execute(insert(OrderNumberCounter).values(year=year, last_value=1))
-            return f"{year}-{1:06d}"
-        except IntegrityError:
-            continue  # another transaction made this year's row first
-    raise WorkflowError(gettext("No order number could be allocated; please try again."))
+    value = next_value(db.session, f"service_request:{year}")
+    return f"{year}-{value:06d}"
 
 
 def create_request(*, applicant_name, applicant_email, applicant_phone=None, id_number=None,
