@@ -2,8 +2,6 @@
 reports, work orders, ratings and complaints."""
 from flask_appbuilder.models.sqla import Model
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, String, Text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import relationship
 
 from ..audit import Audited
@@ -26,32 +24,6 @@ class ComplaintStatus:
     ANSWERED = "answered"
     CLOSED = "closed"
     ALL = (OPEN, ANSWERED, CLOSED)
-
-
-class FaultCounter(Model):
-    """One row per number series; next_number() increments it in one statement."""
-
-    __tablename__ = "fault_counter"
-
-    name = Column(String(32), primary_key=True)
-    value = Column(Integer, nullable=False, default=0)
-
-
-def next_number(session, series):
-    """The next value of a number series, unique under concurrent transactions.
-
-    An upsert with RETURNING: PostgreSQL row-locks the counter until commit, so
-    two transactions never get the same value (a rollback leaves no gap either).
-    """
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    table = FaultCounter.__table__
-    statement = (
-        insert(table).values(name=series, value=1)
-        .on_conflict_do_update(index_elements=[table.c.name], set_={"value": table.c.value + 1})
-        .returning(table.c.value)
-    )
-    return session.execute(statement).scalar_one()
 
 
 class Contractor(Audited, TimestampMixin, Model):
@@ -282,5 +254,4 @@ class Complaint(Audited, TimestampMixin, Model):
 
 
 __all__ = ["Contractor", "Location", "StickerCode", "Device", "FaultReport", "WorkOrder",
-           "Rating", "Complaint", "FaultCounter", "WorkOrderStatus", "ComplaintStatus",
-           "next_number"]
+           "Rating", "Complaint", "WorkOrderStatus", "ComplaintStatus"]

@@ -16,12 +16,13 @@ from sqlalchemy import inspect
 
 from .. import audit, files
 from ..mail import queue_template
+from ..numbering import next_value
 from ..database import utcnow
 from ..extensions import db
 from ..pdf import render_pdf
 from . import tokens
 from .models import (Complaint, ComplaintStatus, Device, FaultReport, Rating, WorkOrder,
-                     WorkOrderStatus, next_number)
+                     WorkOrderStatus)
 
 S = WorkOrderStatus
 STATUS_LABELS = {
@@ -46,6 +47,9 @@ TRANSITIONS = {
 CONTRACTOR_FIELDS = ("appointment_date", "contractor_remarks", "invoice_total", "warranty",
                      "contractor_reference")
 MAX_TEXT = 5000
+# Number series of the shared numbering service (app/numbering.py).
+REPORT_SERIES = "fault_report"      # KH-A-000001
+ORDER_SERIES = "fault_work_order"   # KH-OC-000001
 
 
 class WorkflowError(Exception):
@@ -156,7 +160,7 @@ def create_report(*, location=None, device=None, placement="", description, firs
         reporter_phone=_text(phone, gettext("Phone"), required=False, limit=50),
     )
     stored_photo = _photo(photo)  # last check: a refused photo leaves nothing behind
-    numbers = (next_number(db.session, "report"), next_number(db.session, "order"))
+    numbers = (next_value(db.session, REPORT_SERIES), next_value(db.session, ORDER_SERIES))
     report = FaultReport(device=device, location=location, photo=stored_photo,
                          number=f"KH-A-{numbers[0]:06d}", **fields)
     order = WorkOrder(report=report, contractor=contractor, status=S.NEW,

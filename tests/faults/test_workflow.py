@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from app import audit
 from app.extensions import db
 from app.faults import workflow
-from app.faults.models import FaultCounter, FaultReport, WorkOrder, next_number
+from app.faults.models import FaultReport, WorkOrder
 from app.faults.workflow import WorkflowError
+from app.numbering import NumberSeries, next_value
 from tests.faults.conftest import make_order
 
 
@@ -108,6 +109,16 @@ def test_report_without_contractor_is_refused(app, place):
                                    first_name="A", last_name="B", email="a@example.org")
 
 
+def test_numbers_come_from_the_shared_number_series(app, place):
+    make_order(app, place)
+    make_order(app, place)
+    with app.app_context():
+        assert db.session.get(NumberSeries, workflow.REPORT_SERIES).value == 2
+        assert db.session.get(NumberSeries, workflow.ORDER_SERIES).value == 2
+        assert sorted(db.session.scalars(select(WorkOrder.number))) == ["KH-OC-000001",
+                                                                        "KH-OC-000002"]
+
+
 def test_numbers_are_unique_under_concurrency(app):
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
@@ -121,7 +132,7 @@ def test_numbers_are_unique_under_concurrency(app):
             with app.app_context():
                 barrier.wait()
                 for _ in range(per_thread):
-                    results.append(next_number(db.session, "concurrency"))
+                    results.append(next_value(db.session, workflow.ORDER_SERIES))
                     db.session.commit()
                 db.session.remove()
         except Exception as exc:  # pragma: no cover - reported below
@@ -135,7 +146,7 @@ def test_numbers_are_unique_under_concurrency(app):
     assert not errors
     assert sorted(results) == list(range(1, threads * per_thread + 1))
     with app.app_context():
-        assert db.session.get(FaultCounter, "concurrency").value == threads * per_thread
+        assert db.session.get(NumberSeries, workflow.ORDER_SERIES).value == threads * per_thread
 
 
 def test_reports_created_concurrently_get_distinct_numbers(app, place):
