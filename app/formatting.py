@@ -1,8 +1,9 @@
-"""Showing stored values to people: UTC times in the configured zone, money."""
-from decimal import Decimal
+"""Showing stored values to people: UTC times in the configured zone, money, numbers."""
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import lazy_gettext as _
 
 
 def local_time(value):
@@ -17,14 +18,68 @@ def format_datetime(value):
     return value.strftime("%d-%m-%Y %H:%M") if value else ""
 
 
-def format_money(value):
+def _decimal(value):
+    # str() first: Decimal(0.1) would carry the float's binary noise into the rounding
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def format_decimal(value, places=1):
+    """'4,5' for 4.5; Dutch comma, thousands with a dot, rounded half up; '' for None.
+
+    Negative values keep their sign; a value that rounds to zero shows without one.
+    """
     if value is None:
         return ""
-    value = Decimal(value).quantize(Decimal("0.01"))
-    whole, cents = f"{value:,.2f}".split(".")
-    return f"{whole.replace(',', '.')},{cents}"
+    places = int(places)
+    value = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if value == 0:
+        value = abs(value)  # no "-0,0"
+    text = f"{value:,.{places}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def format_money(value):
+    """'-1.234,50' for Decimal('-1234.5'): two decimals, rounded half up; '' for None."""
+    return format_decimal(value, places=2)
+
+
+_BOOLEAN_WORDS = {True: _("Yes"), False: _("No")}
+
+
+def format_cell(value):
+    """A value in a FAB list or show page: nothing as empty, True/False as Yes/No."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(_BOOLEAN_WORDS[value])
+    return value
+
+
+class _BlankChoiceAsDash:
+    """FAB's select box for an optional relation (QuerySelectField, allow_blank) offers a
+    blank choice with value "__None" and an empty label; WTForms 3.3 shows an empty label
+    as the value, so people read "__None". Show it as "—" instead (Select2Widget only)."""
+
+    @staticmethod
+    def install():
+        from flask_appbuilder.fieldwidgets import Select2Widget
+
+        if getattr(Select2Widget, "_blank_choice_as_dash", False):
+            return
+        wtforms_render_option = Select2Widget.render_option
+
+        def render_option(cls, choice, **kwargs):
+            if choice.value == "__None" and not choice.label:
+                choice = choice._replace(label="—")
+            return wtforms_render_option(choice, **kwargs)
+
+        Select2Widget.render_option = classmethod(render_option)
+        Select2Widget._blank_choice_as_dash = True
 
 
 def register_template_filters(app):
+    _BlankChoiceAsDash.install()
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["decimal"] = format_decimal
+    app.jinja_env.filters["cell"] = format_cell

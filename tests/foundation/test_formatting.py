@@ -1,0 +1,35 @@
+"""Numbers as Dutch readers expect them: comma for decimals, dot for thousands."""
+from decimal import Decimal
+
+from flask_babel import force_locale
+
+from app.formatting import format_cell, format_decimal, format_money
+
+
+def test_negative_money_keeps_its_sign_and_thousands():
+    assert format_money(Decimal("-1234.5")) == "-1.234,50"
+    assert format_money(Decimal("-0.5")) == "-0,50"
+
+
+def test_money_rounds_half_up_and_never_shows_minus_zero():
+    assert format_money(Decimal("2.345")) == "2,35"
+    assert format_money(Decimal("-0.004")) == "0,00"
+    assert format_money(0.1 + 0.2) == "0,30"
+
+
+def test_decimal_for_averages():
+    assert format_decimal(Decimal("4.25")) == "4,3"
+    assert format_decimal(4) == "4,0"
+    assert format_decimal(3.96, places=2) == "3,96"
+    assert format_decimal(1234567.891, places=0) == "1.234.568"
+    assert format_decimal(-0.04) == "0,0"
+    assert format_decimal(None) == ""
+
+
+def test_cells_show_nothing_and_yes_no(app_ctx):
+    assert format_cell(None) == ""
+    with force_locale("nl"):
+        assert (format_cell(True), format_cell(False)) == ("Ja", "Nee")
+    with force_locale("en"):
+        assert format_cell(True) == "Yes"
+    assert format_cell(0) == 0 and format_cell("x") == "x"
