@@ -80,8 +80,23 @@ def _writer():
     return writer
 
 
+def _desk():
+    sm = current_app.appbuilder.sm
+    desk = sm.find_user(username="afhaaldesk")
+    if desk is None and sm.find_role("PickupDesk") is not None:
+        desk = next(iter(sm.find_role("PickupDesk").user), None)
+    return desk
+
+
 def _walk(sr, target, writer, index):
-    """Take the request through the real steps up to its demo status."""
+    """Take the request through the real steps up to its demo status. The loader acts as
+    the system, so the rows get the demo writer and desk as the people who did them."""
+    desk = _desk()
+    by_desk = desk.id if desk is not None else None
+    _walk_steps(sr, target, writer, by_desk, index)
+
+
+def _walk_steps(sr, target, writer, by_desk, index):
     if target == S.RECEIVED:
         return
     workflow.assign(sr, writer)
@@ -89,7 +104,7 @@ def _walk(sr, target, writer, index):
         return
     if target in (S.DOCUMENTS_NEEDED, S.DOCUMENTS_RECEIVED) or index % 2:
         workflow.send_feedback(sr, "De foto van uw ID-kaart is onduidelijk. "
-                                   "Wilt u een nieuwe, scherpe foto sturen?")
+                                   "Wilt u een nieuwe, scherpe foto sturen?").author_id = writer.id
         if target == S.DOCUMENTS_NEEDED:
             return
         stored = save_upload((_png(f"ID {sr.applicant_name}", "lightblue"), "id-kaart.png"),
@@ -101,18 +116,21 @@ def _walk(sr, target, writer, index):
             return
     stored = save_upload((_pdf(f"{sr.order_no} deel 1"), f"{sr.order_no}-deel1.pdf"),
                          accept=("pdf",))
-    workflow.upload_product(sr, stored, complete=False, remarks="Eerste deel")
+    workflow.upload_product(sr, stored, complete=False,
+                            remarks="Eerste deel").uploaded_by_id = writer.id
     if target == S.IN_PREPARATION:
         return
     stored = save_upload((_pdf(f"{sr.order_no} compleet"), f"{sr.order_no}.pdf"), accept=("pdf",))
-    workflow.upload_product(sr, stored, complete=True, remarks="Compleet")
+    workflow.upload_product(sr, stored, complete=True,
+                            remarks="Compleet").uploaded_by_id = writer.id
     if target == S.PREPARED:
         return
     if target == S.CORRECTION_NEEDED:
         workflow.record_internal_check(sr, CheckResult.CORRECTION,
-                                       "Perceelnummer klopt niet met de akte.")
+                                       "Perceelnummer klopt niet met de akte."
+                                       ).checked_by_id = by_desk
         return
-    workflow.record_internal_check(sr, CheckResult.OK, "In orde.")
+    workflow.record_internal_check(sr, CheckResult.OK, "In orde.").checked_by_id = by_desk
     if target == S.READY:
         return
     workflow.hand_over(sr, sr.applicant_name, id_checked=True)

@@ -1,11 +1,18 @@
 """How values of this domain look on screen: labels, badges, small tables, file links."""
-from flask import render_template, url_for
-from markupsafe import Markup, escape
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
 
+from flask import current_app, render_template, url_for
 from flask_babel import lazy_gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import select
 
+from .. import audit
+from ..extensions import db
+from ..files.models import StoredFile
 from ..formatting import format_datetime, format_money
-from .models import CheckResult, PaymentMethod, RequestStatus, Urgency
+from .models import (CheckResult, OnBehalfOf, PaymentMethod, Product, ProductKind,
+                     RequestedProductLine, RequestStatus, ServiceRequest, Urgency)
 
 
 def status_label(value):
@@ -77,28 +84,137 @@ def payments_or_no(payments):
     return payments_text(payments) if payments else gettext("No")
 
 
-# The Audit tab in words the staff use.
-AUDIT_ENTITIES = {
-    "ServiceRequest": _("Request"), "RequestedProductLine": _("Requested product"),
+# ------------------------------------------------------------------ the Audit tab
+# Words for the shared audit log (registered in registration.py) and this domain's tab.
+AUDIT_RECORDS = {
+    "ServiceRequest": _("Request"), "Product": _("Product"),
+    "RequestedProductLine": _("Requested product"),
     "AdditionalProductLine": _("Additional product"), "CustomerFeedback": _("Feedback to customer"),
     "InboundDocument": _("New documents"), "InboundDocumentFile": _("File"),
     "DeliveredProduct": _("Delivered product"), "InternalCheck": _("Internal check"),
     "ApplicantFeedback": _("Feedback from the applicant"), "Correction": _("Correction"),
     "Payment": _("Payment"), "Refund": _("Refund"), "TrackToken": _("Track link"),
 }
-AUDIT_ACTIONS = {"create": _("created"), "update": _("changed"), "delete": _("deleted"),
-                 "transition": _("status change")}
-AUDIT_ACTORS = {"user": _("staff"), "customer": _("customer"), "system": _("system"),
-                "portal": _("portal"), "anonymous": _("anonymous")}
-AUDIT_FIELDS = {
-    "quantity": _("Quantity"), "unit_price": _("Unit price"), "customer_info": _("Information from the customer"),
-    "product_id": _("Product"), "request_id": _("Request"), "text": _("Text"), "result": _("Result"),
-    "remarks": _("Remarks"), "amount": _("Amount"), "reason": _("Reason"), "method": _("Payment method"),
+# Column → label, for every audited column of every model above (a test checks that).
+AUDIT_COLUMN_LABELS = {
+    "order_no": _("Order no."), "status": _("Status"), "urgency": _("Urgency"),
+    "on_behalf_of": _("On behalf of"), "received_at": _("Date and time"),
+    "applicant_name": _("Applicant"), "applicant_email": _("E-mail"),
+    "applicant_phone": _("Phone number"), "id_number": _("ID card number"),
+    "id_card_file_id": _("ID card"), "assigned_to_id": _("Writer"),
+    "handed_over_at": _("Handed over"), "handed_over_to": _("Handed over to"),
+    "id_checked": _("ID checked"), "client_reference": _("Portal reference"),
+    "code": _("Code"), "name": _("Name"), "kind": _("Kind"), "is_additional": _("Additional product"),
+    "active": _("Active"),
+    "quantity": _("Quantity"), "unit_price": _("Unit price"),
+    "customer_info": _("Information from the customer"), "product_id": _("Product"),
+    "text": _("Text"), "author_id": _("Writer"), "result": _("Result"), "remarks": _("Remarks"),
+    "amount": _("Amount"), "reason": _("Reason"), "method": _("Payment method"),
     "complete": _("All products uploaded"), "paid_at": _("Paid"), "refunded_at": _("Refunded"),
-    "sender": _("From"), "subject": _("Subject"), "automatic": _("Automatic reply"),
+    "source": _("Via"), "sender": _("From"),
+    "subject": _("Subject"), "automatic": _("Automatic reply"),
+    "uploaded_by_id": _("Writer"), "checked_by_id": _("Checked by"),
+    "stored_file_id": _("File"), "line_id": _("Product line"),
     "new_quantity": _("New quantity"), "old_quantity": _("Old quantity"),
-    "amount_adjustment": _("Amount correction"), "stored_file_id": _("File"),
+    "amount_adjustment": _("Amount correction"), "request_id": _("Request"),
 }
+SOURCE_LABELS = {"email": _("E-mail"), "track_page": _("Track page"), "staff": _("Staff")}
+USER_FIELDS = {"assigned_to_id", "author_id", "uploaded_by_id", "checked_by_id"}
+FILE_FIELDS = {"id_card_file_id", "stored_file_id"}
+MONEY_FIELDS = {"unit_price", "amount", "amount_adjustment"}
+
+
+def audit_values():
+    """Code → word tables for the audited columns that hold codes."""
+    return {
+        ("ServiceRequest", "status"): RequestStatus.LABELS,
+        ("ServiceRequest", "urgency"): Urgency.LABELS,
+        ("ServiceRequest", "on_behalf_of"): OnBehalfOf.LABELS,
+        ("Product", "kind"): ProductKind.LABELS,
+        ("Payment", "method"): PaymentMethod.LABELS,
+        ("InternalCheck", "result"): CheckResult.LABELS,
+        ("InboundDocument", "source"): SOURCE_LABELS,
+        ("ApplicantFeedback", "source"): SOURCE_LABELS,
+    }
+
+
+def audit_fields(models):
+    """(record type, column) → label for the columns of these models; also for excluded
+    ones that explicit entries name (the status of a transition)."""
+    fields = {}
+    for model in models:
+        for column in model.__table__.columns:
+            if column.key in AUDIT_COLUMN_LABELS:
+                fields[(model.__name__, column.key)] = AUDIT_COLUMN_LABELS[column.key]
+    return fields
+
+
+def _ids(entries, fields):
+    return {int(value) for e in entries if e.field in fields
+            for value in (e.old_value, e.new_value) if value and value.isdigit()}
+
+
+def _names(entries):
+    """Names for the ids in these entries, a few queries for the whole tab."""
+    user_model = current_app.appbuilder.sm.user_model
+    names = {}
+    ids = _ids(entries, USER_FIELDS)
+    if ids:
+        names.update({(f, u.id): f"{u.first_name} {u.last_name}".strip() or u.username
+                      for u in db.session.scalars(select(user_model).where(user_model.id.in_(ids)))
+                      for f in USER_FIELDS})
+    ids = _ids(entries, FILE_FIELDS)
+    if ids:
+        names.update({(f, s.id): s.original_name
+                      for s in db.session.scalars(select(StoredFile).where(StoredFile.id.in_(ids)))
+                      for f in FILE_FIELDS})
+    ids = _ids(entries, {"product_id"})
+    if ids:
+        names.update({("product_id", p.id): p.name
+                      for p in db.session.scalars(select(Product).where(Product.id.in_(ids)))})
+    ids = _ids(entries, {"request_id"})
+    if ids:
+        names.update({("request_id", sr.id): sr.order_no for sr in db.session.scalars(
+            select(ServiceRequest).where(ServiceRequest.id.in_(ids)))})
+    ids = _ids(entries, {"line_id"})
+    if ids:
+        names.update({("line_id", line.id): line.product.name for line in db.session.scalars(
+            select(RequestedProductLine).where(RequestedProductLine.id.in_(ids)))})
+    return names
+
+
+def _audit_value(entry, value, names):
+    if value in (None, "", "None"):
+        return ""
+    field = entry.field
+    if field in USER_FIELDS | FILE_FIELDS | {"product_id", "line_id", "request_id"} and value.isdigit():
+        return names.get((field, int(value)), f"#{value}")
+    if field.endswith("_at"):
+        try:
+            moment = datetime.fromisoformat(value)
+            return format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+        except ValueError:
+            return value
+    if field in MONEY_FIELDS:
+        try:
+            return f"€ {format_money(Decimal(value))}"
+        except InvalidOperation:
+            return value
+    return audit.value_label(entry.entity_type, field, value)
+
+
+def audit_rows(entries):
+    """The Audit tab: one dict per entry, every code, id and timestamp in words."""
+    names = _names(entries)
+    return [{
+        "at": format_datetime(e.at),
+        "who": e.actor_name, "actor": audit.actor_label(e.actor_type),
+        "ip": e.ip_address or "", "action": audit.action_label(e.action),
+        "record": audit.record_label(e.entity_type),
+        "field": audit.field_label(e.entity_type, e.field) if e.field else "",
+        "old": _audit_value(e, e.old_value, names) if e.field else "",
+        "new": _audit_value(e, e.new_value, names) if e.field else "",
+    } for e in entries]
 
 
 def money(value):

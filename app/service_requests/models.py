@@ -22,6 +22,7 @@ ZERO = Decimal("0.00")
 
 class Product(Audited, TimestampMixin, Model):
     __tablename__ = "sr_product"
+    __audit_exclude__ = ("id", "created_at", "updated_at")
 
     id = Column(Integer, primary_key=True)
     code = Column(String(32), nullable=False, unique=True)
@@ -43,7 +44,7 @@ class Product(Audited, TimestampMixin, Model):
 
 class ServiceRequest(Audited, TimestampMixin, Model):
     __tablename__ = "sr_request"
-    __audit_exclude__ = ("created_at", "updated_at", "version_id", "status")
+    __audit_exclude__ = ("id", "created_at", "updated_at", "version_id", "status")
 
     id = Column(Integer, primary_key=True)
     order_no = Column(String(20), nullable=False, unique=True)
@@ -135,7 +136,14 @@ class ServiceRequest(Audited, TimestampMixin, Model):
 
 
 class _RequestChild(Audited):
-    """A row that belongs to one request: its history shows on that request's Audit tab."""
+    """A row that belongs to one request: its history shows on that request's Audit tab.
+
+    Its id, its request and the moment it was made add nothing to that tab (the entry
+    has its own time), so they are not logged."""
+
+    __audit_exclude__ = ("id", "request_id", "created_at", "updated_at", "paid_at",
+                         "refunded_at", "uploaded_at", "checked_at", "reported_at",
+                         "corrected_at")
 
     def audit_subject(self):
         return "ServiceRequest", self.request_id
@@ -227,6 +235,7 @@ class InboundDocument(Audited, Model):
     """
 
     __tablename__ = "sr_inbound_document"
+    __audit_exclude__ = ("id", "received_at", "message_id")
 
     id = Column(Integer, primary_key=True)
     request_id = Column(Integer, ForeignKey("sr_request.id"), index=True)
@@ -253,6 +262,7 @@ class InboundDocument(Audited, Model):
 
 class InboundDocumentFile(Audited, Model):
     __tablename__ = "sr_inbound_document_file"
+    __audit_exclude__ = ("id", "document_id")
 
     id = Column(Integer, primary_key=True)
     document_id = Column(Integer, ForeignKey("sr_inbound_document.id"), nullable=False,
@@ -337,7 +347,7 @@ class TrackToken(_RequestChild, Model):
     fresh one, and every one stays valid."""
 
     __tablename__ = "sr_track_token"
-    __audit_exclude__ = ("token_hash",)
+    __audit_exclude__ = _RequestChild.__audit_exclude__ + ("token_hash",)
 
     id = Column(Integer, primary_key=True)
     request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
@@ -349,3 +359,8 @@ class TrackToken(_RequestChild, Model):
     def hash(token):
         return hashlib.sha256(token.encode()).hexdigest()
 
+
+# Every audited model of this domain: the audit labels cover each of their columns.
+AUDITED = (Product, ServiceRequest, RequestedProductLine, AdditionalProductLine, Payment, Refund,
+           CustomerFeedback, InboundDocument, InboundDocumentFile, DeliveredProduct,
+           InternalCheck, ApplicantFeedback, Correction, TrackToken)

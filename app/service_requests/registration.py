@@ -1,6 +1,7 @@
 """Every menu entry, view, API and public page of this domain, registered in one place."""
 from flask_babel import lazy_gettext as _
 
+from .. import audit
 from ..mail import inbound as inbound_mail
 
 CATEGORY = "Service requests"
@@ -18,11 +19,15 @@ def register(app, appbuilder):
     from .api import IntakeApi, ProductApi, ServiceRequestApi
     from .counter import CounterRequestView
     from .inbound import UnmatchedMailView, handle_mail
+    from . import display
+    from .models import AUDITED
     from .public import blueprint
     from .tabs import TABS
     from .views import (KIND_VIEWS, STATUS_VIEWS, MyRequestsView, ProductView,
                         ServiceRequestView, UrgentRequestsView)
 
+    audit.register_labels(records=display.AUDIT_RECORDS, fields=display.audit_fields(AUDITED),
+                          values=display.audit_values())
     for tab in TABS:
         appbuilder.add_view_no_menu(tab)
     menu = dict(category=CATEGORY, category_label=_("Service requests"),

@@ -12,7 +12,7 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
 from ..extensions import db
@@ -73,7 +73,7 @@ class CustomerFeedbackView(_Tab):
     validators_columns = {"text": [DataRequired()]}
     label_columns = {"service_request": _("Request"), "created_at": _("Date and time"),
                      "author": _("Writer"), "text": _("Feedback")}
-    formatters_columns = {"created_at": format_datetime}
+    formatters_columns = {"created_at": format_datetime, "author": display.text}
     description_columns = {"text": _("The customer receives this by e-mail when you save.")}
 
     def pre_add(self, item):
@@ -91,9 +91,14 @@ class InboundDocumentView(_Tab):
                      "text": _("Text"), "files": _("Files"),
                      "automatic": _("Automatic reply")}
     formatters_columns = {"received_at": format_datetime, "files": display.file_links,
+                          "sender": display.text, "subject": display.text, "text": display.text,
                           "automatic": display.yes_no,
                           "source": lambda v: {"email": _("E-mail"), "track_page": _("Track page"),
                                                "staff": _("Staff")}.get(v, v)}
+
+
+COMPLETE_HELP = _("Tick when every product of the request is uploaded: "
+                  "the request then goes to the internal check.")
 
 
 class DeliveredProductView(_Tab):
@@ -107,16 +112,18 @@ class DeliveredProductView(_Tab):
     add_columns = ["upload", "complete", "remarks"]
     add_form_extra_fields = {
         "upload": FileField(_("File"), validators=[DataRequired()]),
-        # FAB would make a NOT NULL boolean required, i.e. always ticked.
-        "complete": BooleanField(_("All products uploaded"), default=False),
+        # FAB would make a NOT NULL boolean required, i.e. always ticked. An extra field
+        # does not get description_columns: the help text goes on the field itself.
+        "complete": BooleanField(_("All products uploaded"), default=False,
+                                 description=COMPLETE_HELP),
     }
     label_columns = {"service_request": _("Request"), "uploaded_at": _("Uploaded"),
                      "uploaded_by": _("Writer"), "stored_file": _("File"), "upload": _("File"),
                      "complete": _("All products uploaded"), "remarks": _("Remarks")}
-    description_columns = {"complete": _("Tick when every product of the request is uploaded: "
-                                         "the request then goes to the internal check.")}
+    description_columns = {"complete": COMPLETE_HELP}
     formatters_columns = {"uploaded_at": format_datetime, "stored_file": display.file_link,
-                          "complete": display.yes_no}
+                          "complete": display.yes_no, "uploaded_by": display.text,
+                          "remarks": display.text}
 
     def pre_add(self, item):
         def step(sr):
@@ -141,7 +148,8 @@ class InternalCheckView(_Tab):
     label_columns = {"service_request": _("Request"), "checked_at": _("Checked"),
                      "checked_by": _("Checked by"), "result": _("Result"),
                      "remarks": _("Feedback for the writer")}
-    formatters_columns = {"checked_at": format_datetime, "result": display.check_result}
+    formatters_columns = {"checked_at": format_datetime, "result": display.check_result,
+                          "checked_by": display.text, "remarks": display.text}
 
     def pre_add(self, item):
         self._run(lambda sr: workflow.record_internal_check(sr, item.result, item.remarks,
@@ -188,16 +196,24 @@ class CorrectionView(_Tab):
                     "amount_adjustment", "reason"]
     show_columns = ["service_request"] + list_columns
     add_columns = ["line", "new_quantity", "amount_adjustment", "reason"]
-    add_form_extra_fields = {"line": QuerySelectField(
-        _("Product line"), query_func=lambda: _line_query().all(), get_pk_func=lambda o: str(o.id),
-        allow_blank=True, widget=Select2Widget())}
+    add_form_extra_fields = {
+        "line": QuerySelectField(
+            _("Product line"), query_func=lambda: _line_query().all(),
+            get_pk_func=lambda o: str(o.id), allow_blank=True, blank_text=_("(no product line)"),
+            widget=Select2Widget()),
+        # Text, not FAB's DecimalField: "-15,00" as at pay and refund; the workflow parses it.
+        "amount_adjustment": StringField(
+            _("Amount correction"), default="",
+            description=_("Added to the total (negative: less), e.g. -15,00.")),
+    }
     validators_columns = {"reason": [DataRequired()]}
     label_columns = {"service_request": _("Request"), "corrected_at": _("Corrected"),
                      "line": _("Product line"), "old_quantity": _("Old quantity"),
                      "new_quantity": _("New quantity"), "amount_adjustment": _("Amount correction"),
                      "reason": _("Reason")}
-    description_columns = {"amount_adjustment": _("Added to the total (negative: less).")}
-    formatters_columns = {"corrected_at": format_datetime, "amount_adjustment": display.money}
+    formatters_columns = {"corrected_at": format_datetime, "amount_adjustment": display.money,
+                          "line": display.text, "old_quantity": display.text,
+                          "new_quantity": display.text}
 
     def pre_add(self, item):
         self._run(lambda sr: workflow.correct(

@@ -13,6 +13,7 @@ from wtforms.validators import Email, InputRequired
 from .. import audit
 from ..extensions import db
 from ..formatting import format_datetime
+from ..mail.models import OutboxMessage, OutboxStatus
 from . import display, workflow
 from .models import (PaymentMethod, Product, ProductKind, RequestedProductLine,
                      RequestStatus as S, ServiceRequest, Urgency)
@@ -126,6 +127,21 @@ class ServiceRequestView(ModelView):
             db.session.rollback()
             raise workflow.WorkflowError(workflow.STALE_MESSAGE)
 
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        """FAB's edit, without the tabs: they belong to the detail page, which shows each
+        only to those allowed (Correctie: Finance)."""
+        widgets = self._edit(pk)
+        if not widgets:
+            return self.post_edit_redirect()
+        return self.render_template(self.edit_template, title=self.edit_title, widgets=widgets)
+
+    def _get_related_views_widgets(self, item, **kwargs):
+        if request.endpoint and request.endpoint.endswith(".edit"):
+            return kwargs.get("widgets") or {}
+        return super()._get_related_views_widgets(item, **kwargs)
+
     def post_edit_redirect(self):
         return redirect(url_for("ServiceRequestView.show", pk=request.view_args["pk"]))
 
@@ -140,15 +156,19 @@ class ServiceRequestView(ModelView):
         tabs = [(view, widget) for view, widget in zip(self._related_views, widgets["related_views"])
                 if sm.has_access("can_" + view.get_method_permission("list"),
                                  view.class_permission_name)]
-        history = db.session.scalars(audit.entries_for(RESOURCE, sr.id).limit(500)).all()
+        history = display.audit_rows(
+            db.session.scalars(audit.entries_for(RESOURCE, sr.id).limit(500)).all())
+        mails = db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.subject_type == RESOURCE, OutboxMessage.subject_id == str(sr.id))
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())).all()
         steps = {name: workflow.may(sr, name) for name in workflow.TRANSITIONS}
         steps["edit"] = sm.has_access("can_write", RESOURCE)
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, sr=sr,
             tabs=tabs, history=history, steps=steps, writers=writers() if steps["assign"] else [],
-            payment_methods=PaymentMethod.LABELS, status_labels=S.LABELS, related_views=[],
-            field_labels=dict(LABELS, **display.AUDIT_FIELDS), entity_labels=display.AUDIT_ENTITIES,
-            action_labels=display.AUDIT_ACTIONS, actor_labels=display.AUDIT_ACTORS,
+            payment_methods=PaymentMethod.LABELS, related_views=[], mails=mails,
+            mail_status=OutboxStatus.label,
         )
 
     def _step(self, pk, run):

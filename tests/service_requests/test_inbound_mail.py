@@ -62,7 +62,7 @@ def test_reply_with_attachments_is_filed_and_moves_the_status(app, waiting, admi
     tab = page.split('id="InboundDocumentView"')[1].split('id="DeliveredProductView"')[0]
     assert "anna@example.org" in tab and "akte.pdf" in tab and "id-kaart." in tab
     audit_tab = page.split('id="AuditTab"')[1]
-    assert "inbound mail (systeem)" in audit_tab and "Nieuwe documenten ontvangen" in audit_tab
+    assert "inbound mail (Systeem)" in audit_tab and "Nieuwe documenten ontvangen" in audit_tab
 
 
 def test_the_same_message_twice_is_stored_once(app, waiting):

@@ -56,7 +56,7 @@ def test_inkijk_manual(app, client):
     assert "De naam van de eigenaar is verkeerd gespeld." in error_page
     # 12. Audit: who, when, where, what.
     audit_tab = page.split('id="AuditTab"')[1]
-    assert "demo loader (systeem)" in audit_tab and "statuswijziging" in audit_tab
+    assert "demo loader (Systeem)" in audit_tab and "Statuswijziging" in audit_tab
     assert "Product afgegeven</td><td>Betaald" in re.sub(r">\s+<", "><", audit_tab)
     # Inkijk changes nothing: no Correctie, no add buttons, no step forms.
     assert "Correctie</a>" not in page

@@ -116,7 +116,7 @@ def test_only_the_portal_may_submit(app, products, client):
 def test_the_audit_names_the_portal(app, products, client, admin_client):
     answer = client.post("/api/v1/intake/", headers=token_for(client, "portal"), json=body()).get_json()
     page = admin_client.get(f"/service-requests/show/{answer['id']}").get_data(as_text=True)
-    assert "portal (portaal)" in page.split('id="AuditTab"')[1]
+    assert "portal (Portaal)" in page.split('id="AuditTab"')[1]
 
 
 def test_read_apis_for_the_viewer(app, products, client):

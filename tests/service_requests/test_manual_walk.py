@@ -180,20 +180,20 @@ def test_the_whole_manual(app, products, client_for, smtp_server, deliver):
     page = show(viewer, pk)
     rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
             for row in re.findall(r"<tr>(.*?)</tr>", page.split('id="AuditTab"')[1], re.S)][1:]
-    transitions = [row for row in rows if " statuswijziging " in row]
-    assert "finance (medewerker) 127.0.0.1 statuswijziging Aanvraag Status Betaald Restitutie" in transitions[0]
-    assert "finance (medewerker) 127.0.0.1 statuswijziging Aanvraag Status Product afgegeven Betaald" in transitions[1]
-    assert any("pickupdesk (medewerker) 127.0.0.1 statuswijziging Aanvraag Status Product gereed voor de klant "
+    transitions = [row for row in rows if " Statuswijziging " in row]
+    assert "finance (Gebruiker) 127.0.0.1 Statuswijziging Aanvraag Status Betaald Restitutie" in transitions[0]
+    assert "finance (Gebruiker) 127.0.0.1 Statuswijziging Aanvraag Status Product afgegeven Betaald" in transitions[1]
+    assert any("pickupdesk (Gebruiker) 127.0.0.1 Statuswijziging Aanvraag Status Product gereed voor de klant "
                "Product afgegeven" in row for row in transitions)
-    assert any("writer (medewerker) 127.0.0.1 statuswijziging Aanvraag Status Toegewezen "
+    assert any("writer (Gebruiker) 127.0.0.1 Statuswijziging Aanvraag Status Toegewezen "
                "Nieuwe documenten nodig" in row for row in transitions)
-    assert any("Carla Landmeter (klant) 127.0.0.1 statuswijziging Aanvraag Status "
+    assert any("Carla Landmeter (Klant) 127.0.0.1 Statuswijziging Aanvraag Status "
                "Nieuwe documenten nodig Nieuwe documenten ontvangen" in row for row in transitions)
-    assert any("counter (medewerker) 127.0.0.1 statuswijziging Aanvraag Status Ingekomen" in row
+    assert any("counter (Gebruiker) 127.0.0.1 Statuswijziging Aanvraag Status Ingekomen" in row
                for row in transitions)
-    assert any("finance (medewerker) 127.0.0.1 aangemaakt Correctie Reden Maar één uittreksel geleverd" in row
+    assert any("finance (Gebruiker) 127.0.0.1 Aangemaakt Correctie Reden Maar één uittreksel geleverd" in row
                for row in rows)
-    assert any("finance (medewerker) 127.0.0.1 gewijzigd Aangevraagd product Aantal 2 1" in row for row in rows)
+    assert any("finance (Gebruiker) 127.0.0.1 Gewijzigd Aangevraagd product Aantal 2 1" in row for row in rows)
 
 
 def app_user(app, username):
