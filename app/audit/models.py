@@ -56,6 +56,7 @@ class AuditEntry(Model):
 
     @property
     def change(self):
-        if self.field:
-            return f"{self.field}: {self.old_value or '—'} → {self.new_value or '—'}"
-        return ""
+        """'Status: Ingekomen → Toegewezen', in the words the domains registered."""
+        from .labels import describe_change
+
+        return describe_change(self)

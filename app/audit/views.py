@@ -3,7 +3,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from ..formatting import format_datetime
-from .labels import action_label, actor_label
+from .labels import action_label, actor_label, record_label
 from .models import AuditEntry
 
 
@@ -17,14 +17,19 @@ class AuditEntryView(ModelView):
     show_title = _("Audit entry")
     list_columns = ["at", "actor_type", "actor_name", "ip_address", "action",
                     "subject_type", "subject_id", "change"]
-    show_columns = ["at", "actor_type", "actor_name", "user", "ip_address", "user_agent",
-                    "endpoint", "action", "entity_type", "entity_id", "subject_type",
-                    "subject_id", "field", "old_value", "new_value"]
+    show_fieldsets = [
+        (_("Change"), {"fields": ["at", "action", "entity_type", "entity_id", "subject_type",
+                                  "subject_id", "change"]}),
+        (_("Who"), {"fields": ["actor_type", "actor_name", "user", "ip_address", "user_agent",
+                               "endpoint"]}),
+        (_("Stored values"), {"fields": ["field", "old_value", "new_value"], "expanded": False}),
+    ]
     search_columns = ["at", "actor_type", "actor_name", "ip_address", "action",
                       "subject_type", "subject_id", "entity_type", "field"]
     base_order = ("id", "desc")
     formatters_columns = {"at": format_datetime, "actor_type": actor_label,
-                          "action": action_label}
+                          "action": action_label, "entity_type": record_label,
+                          "subject_type": record_label}
     label_columns = {
         "at": _("When"), "actor_type": _("Actor type"), "actor_name": _("Who"),
         "user": _("User"), "ip_address": _("IP address"), "user_agent": _("Browser"),

@@ -5,6 +5,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext as _
 
 from ..extensions import db
+from ..audit.labels import record_label
 from ..formatting import format_datetime
 from .models import OutboxMessage, OutboxStatus
 from .sender import retry_now
@@ -30,6 +31,7 @@ class OutboxView(ModelView):
     base_order = ("id", "desc")
     formatters_columns = {k: format_datetime for k in ("created_at", "sent_at", "next_attempt_at")}
     formatters_columns["status"] = OutboxStatus.label
+    formatters_columns["subject_type"] = record_label
     label_columns = {
         "created_at": _("Created"), "message_id": _("Message-ID"), "sender": _("From"),
         "recipients": _("To"), "cc": _("Cc"), "reply_to": _("Reply to"), "subject": _("Subject"),

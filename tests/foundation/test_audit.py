@@ -192,3 +192,23 @@ def test_outbox_retry_through_the_screen_is_audited_as_the_user(app, admin_clien
         assert row.endpoint == "POST /outboxview/action_post"
     page = admin_client.get("/auditentryview/list/").get_data(as_text=True)
     assert "E-mail opnieuw in de wachtrij" in page and "Gebruiker" in page
+
+
+def test_audit_screen_speaks_in_registered_words(app, admin_client, gadgets, gadget_labels):
+    with app.app_context(), audit.acting_as("system"):
+        gadget = Gadget(name="koelkast")
+        db.session.add(gadget)
+        db.session.flush()
+        gadget.name = "vriezer"
+        db.session.flush()
+        audit.record(gadget, "repair", field="state", old="broken", new="fixed")
+        db.session.commit()
+        repair_id = _entries()[-1].id
+    page = admin_client.get("/auditentryview/list/").get_data(as_text=True)
+    assert "Apparaatje" in page and ">Gadget<" not in page
+    assert "Benaming: koelkast → vriezer" in page
+    assert "Toestand: Kapot → Hersteld" in page
+    assert "Gerepareerd" in page and "repair" not in page
+    show = admin_client.get(f"/auditentryview/show/{repair_id}").get_data(as_text=True)
+    assert "Soort record" in show and "Hoort bij" in show
+    assert "Apparaatje" in show and "Toestand: Kapot → Hersteld" in show

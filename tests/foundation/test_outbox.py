@@ -1,5 +1,6 @@
 """The mail outbox: queued in the caller's transaction, delivered once by the sender."""
 import io
+import re
 import socket
 import threading
 
@@ -297,3 +298,16 @@ def test_non_ascii_subject_body_and_attachment_name(app, smtp_server, deliver):
     assert "Ünal — ✓" in received.get_body(("html",)).get_content()
     [attachment] = list(received.iter_attachments())
     assert attachment.get_filename() == "Opdracht één.pdf"
+
+
+def test_outbox_names_the_record_in_words(app, admin_client, gadget_labels):
+    with app.app_context():
+        message = queue("klant@example.org", "Uw apparaatje", "text",
+                        subject_record=("Gadget", 7))
+        db.session.commit()
+        message_id = message.id
+    listing = admin_client.get("/outboxview/list/").get_data(as_text=True)
+    assert "Uw apparaatje" in listing
+    show = admin_client.get(f"/outboxview/show/{message_id}").get_data(as_text=True)
+    over = re.search(r"<th[^>]*>\s*Over\s*</th>\s*<td>\s*<span[^>]*>(.*?)</span>", show, re.S)
+    assert over and over.group(1).strip() == "Apparaatje"
