@@ -26,6 +26,11 @@ class ComplaintStatus:
     ALL = (OPEN, ANSWERED, CLOSED)
 
 
+def one_decimal(value):
+    """4.333 → '4,3' (Dutch decimal comma)."""
+    return f"{value:.1f}".replace(".", ",")
+
+
 class Contractor(Audited, TimestampMixin, Model):
     __tablename__ = "fault_contractor"
 
@@ -40,14 +45,15 @@ class Contractor(Audited, TimestampMixin, Model):
 
     @property
     def rating_summary(self):
-        """'speed 4.0 · communication 3.5 · quality 4.5 (2)' over this contractor's ratings."""
+        """'4,0 / 3,5 / 4,5 (2×)': speed / communication / quality over this contractor's
+        ratings, with a Dutch decimal comma."""
         ratings = [o.rating for o in self.work_orders if o.rating]
         if not ratings:
             return "—"
         avg = {k: sum(getattr(r, k) for r in ratings) / len(ratings)
                for k in ("speed", "communication", "quality")}
-        return (f"{avg['speed']:.1f} / {avg['communication']:.1f} / {avg['quality']:.1f} "
-                f"({len(ratings)}×)")
+        return (f"{one_decimal(avg['speed'])} / {one_decimal(avg['communication'])} / "
+                f"{one_decimal(avg['quality'])} ({len(ratings)}×)")
 
 
 class Location(Audited, TimestampMixin, Model):

@@ -7,13 +7,13 @@ pages (reports, orders, ratings, complaints) cannot be added here.
 """
 from datetime import timedelta
 
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms.validators import Email, Optional
 from sqlalchemy import select
 
@@ -21,10 +21,11 @@ from .. import audit
 from ..database import utcnow
 from ..extensions import db
 from ..formatting import format_datetime, format_money
-from ..mail.models import OutboxMessage
-from . import qr, workflow
+from ..mail.models import OutboxMessage, OutboxStatus
+from . import labels, qr, workflow
+from .labels import LABELS
 from .models import (Complaint, ComplaintStatus, Contractor, Device, FaultReport, Location, Rating,
-                     StickerCode, WorkOrder, WorkOrderStatus)
+                     StickerCode, WorkOrder, WorkOrderStatus, one_decimal)
 from .workflow import COMPLAINT_LABELS, STATUS_LABELS, WorkflowError
 
 READ_WRITE = {
@@ -34,33 +35,6 @@ READ_WRITE = {
 # Records the public pages create (reports, orders, ratings, complaints): no add and
 # no delete route, and mapping them apart keeps FAB from showing their buttons.
 NO_ADD = {**READ_WRITE, "add": "add", "delete": "delete"}
-
-LABELS = {
-    "name": _("Name"), "street": _("Street + house number"), "postcode": _("Postcode"),
-    "city": _("City"), "contact_name": _("Contact"), "contact_phone": _("Contact phone"),
-    "contact_email": _("Contact e-mail"), "default_contractor": _("Default maintenance partner"),
-    "email": _("E-mail"), "phone": _("Phone"), "contact_person": _("Contact person"),
-    "code": _("QR code"), "sticker": _("QR code"), "location": _("Location"),
-    "placement": _("Exact location"), "device_type": _("Device type"), "photo": _("Photo"),
-    "serial_number": _("Serial number"), "contractor": _("Maintenance partner"),
-    "registered_by": _("Registered by"), "registered_at": _("Registered at"),
-    "number": _("Number"), "device": _("Device"), "description": _("Description"),
-    "reporter_first_name": _("First name"), "reporter_last_name": _("Last name"),
-    "reporter_name": _("Reporter"), "reporter_email": _("E-mail"), "reporter_phone": _("Phone"),
-    "created_at": _("Created"), "report": _("Request"), "status": _("Status"),
-    "appointment_date": _("Appointment date"), "contractor_remarks": _("Contractor remarks"),
-    "invoice_total": _("Invoice total excl. VAT"), "warranty": _("Warranty"),
-    "contractor_reference": _("Contractor reference number"), "internal_note": _("Internal"),
-    "contractor_note": _("Info for the contractor"), "accepted_at": _("Accepted"),
-    "parts_ordered_at": _("Parts ordered"), "completed_at": _("Completed"),
-    "work_order": _("Work order"), "speed": _("Speed"), "communication": _("Communication"),
-    "quality": _("Quality of the solution"), "solved": _("Solved"), "comment": _("Comment"),
-    "text": _("Complaint"), "response": _("Response"), "responded_at": _("Responded"),
-    "closed_at": _("Closed"), "batch": _("Batch"), "in_use": _("In use"),
-    "rating_summary": _("Average ratings"), "qr_preview": _("QR code"),
-    "order_status": _("Status"), "average": _("Average"),
-}
-
 
 def _status(value):
     return STATUS_LABELS.get(value, value)
@@ -76,6 +50,10 @@ def _yes_no(value):
 
 def _text_or_blank(value):
     return "" if value is None else str(value)
+
+
+def _one_decimal(value):
+    return "" if value is None else one_decimal(value)
 
 
 def _date(value):
@@ -100,12 +78,14 @@ class FaultModelView(ModelView):
         "completed_at": format_datetime, "responded_at": format_datetime,
         "closed_at": format_datetime, "status": _status, "warranty": _yes_no,
         "solved": _yes_no, "invoice_total": format_money, "photo": _photo_link,
-        "in_use": _yes_no, "appointment_date": _date,
+        "in_use": _yes_no, "appointment_date": _date, "average": _one_decimal,
         **{k: _text_or_blank for k in ("device", "registered_by", "default_contractor",
                                        "work_order", "sticker", "contractor_remarks",
                                        "contractor_reference", "internal_note",
                                        "contractor_note", "serial_number", "comment",
-                                       "response", "placement", "reporter_phone")},
+                                       "response", "placement", "reporter_phone",
+                                       "contact_name", "contact_phone", "contact_email",
+                                       "phone", "contact_person")},
     }
 
 
@@ -147,7 +127,16 @@ class WorkOrderView(FaultModelView):
     base_order = ("id", "desc")
 
     def pre_update(self, item):
-        workflow.check_back_office_edit(item, workflow.is_admin(g.user))
+        try:
+            workflow.check_back_office_edit(item, workflow.is_admin(g.user))
+        except WorkflowError:
+            db.session.rollback()  # the form's values were already put on the item
+            raise
+
+    def post_edit_redirect(self):
+        """Back to the same order's page, with FAB's message (saved or refused); FAB's
+        own redirect follows its page history, which may be another order."""
+        return redirect(url_for(f"{type(self).__name__}.show", pk=request.view_args["pk"]))
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and "pk" in kwargs:
@@ -158,8 +147,13 @@ class WorkOrderView(FaultModelView):
                     select(OutboxMessage).where(OutboxMessage.subject_type == "WorkOrder",
                                                 OutboxMessage.subject_id == str(order.id))
                     .order_by(OutboxMessage.id.desc())).all()
-                kwargs["audit_entries"] = db.session.scalars(
-                    audit.entries_for("WorkOrder", order.id)).all()
+                kwargs["mail_status"] = OutboxStatus.label
+                kwargs["audit_rows"] = [
+                    {"at": format_datetime(e.at), "who": labels.actor_text(e),
+                     "ip": e.ip_address or "", "action": audit.action_label(e.action),
+                     "record": audit.record_label(e.entity_type),
+                     "change": labels.change_text(e)}
+                    for e in db.session.scalars(audit.entries_for("WorkOrder", order.id))]
                 kwargs["status_labels"] = STATUS_LABELS
                 # not `"can_edit" | is_item_visible(...)`: Jinja folds a filter with
                 # constant arguments at compile time, i.e. once for the first user.
@@ -233,10 +227,23 @@ class WorkOrderTab(WorkOrderView):
 
 # ---------------------------------------------------------------- reports, devices
 
+def _show_with_buttons(view, template, kwargs, model):
+    """The show page's extra: the record and whether this user may press its buttons.
+    (not `"can_edit" | is_item_visible(...)`: Jinja folds a filter with constant
+    arguments at compile time, i.e. once for the first user.)"""
+    if template == view.show_template and "pk" in kwargs:
+        kwargs["item"] = db.session.get(model, kwargs["pk"])
+        kwargs["button_view"] = type(view).__name__
+        kwargs["can_write"] = view.appbuilder.sm.has_access("can_write",
+                                                            view.class_permission_name)
+    return kwargs
+
+
 class FaultReportView(FaultModelView):
     datamodel = SQLAInterface(FaultReport)
     class_permission_name = "FaultReport"
-    method_permission_name = NO_ADD
+    method_permission_name = {**NO_ADD, "renew_link": "write"}
+    show_template = "faults/admin/report_show.html"
     exclude_route_methods = {"add", "delete"}
     list_title = _("Fault reports")
     show_title = _("Fault report")
@@ -251,6 +258,23 @@ class FaultReportView(FaultModelView):
                       "created_at"]
     base_order = ("id", "desc")
     formatters_columns = {**FaultModelView.formatters_columns, "order_status": _status}
+
+    def render_template(self, template, **kwargs):
+        kwargs = _show_with_buttons(self, template, kwargs, FaultReport)
+        return super().render_template(template, **kwargs)
+
+    @expose("/renew-link/<int:pk>", methods=["POST"])
+    @has_access
+    def renew_link(self, pk):
+        """A new link for the reporter's page, mailed to the reporter; the old one stops."""
+        report = db.session.get(FaultReport, pk)
+        if report is None:
+            abort(404)
+        workflow.renew_reporter_link(report)
+        db.session.commit()
+        flash(_("A new link was mailed to the reporter; the old link no longer works."),
+              "success")
+        return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
 
 
 class FaultReportTab(FaultReportView):
@@ -276,7 +300,7 @@ class DeviceView(FaultModelView):
     related_views = [FaultReportTab]
     list_columns = ["code", "location", "placement", "device_type", "contractor",
                     "registered_at"]
-    show_columns = ["qr_preview", "code", "location", "placement", "device_type", "photo",
+    show_columns = ["qr_preview", "location", "placement", "device_type", "photo",
                     "serial_number", "contractor", "registered_by", "registered_at"]
     add_columns = edit_columns = ["sticker", "location", "placement", "device_type",
                                   "serial_number", "contractor"]
@@ -284,8 +308,9 @@ class DeviceView(FaultModelView):
     base_order = ("id", "desc")
     formatters_columns = {
         **FaultModelView.formatters_columns,
-        "qr_preview": lambda code: Markup('<img src="{}" alt="{}" width="160">').format(
-            qr.qr_svg_data_uri(code), escape(code)) if code else "",
+        # one "QR code" row: the image with its code underneath
+        "qr_preview": lambda code: Markup('<img src="{}" alt="{}" width="160"><br><code>{}</code>')
+        .format(qr.qr_svg_data_uri(code), code, code) if code else "",
     }
     add_form_query_rel_fields = {"sticker": [["id", UnusedStickerFilter, None]]}
 
@@ -349,8 +374,9 @@ class RatingView(FaultModelView):
 class ComplaintView(FaultModelView):
     datamodel = SQLAInterface(Complaint)
     class_permission_name = "FaultComplaint"
-    method_permission_name = {**NO_ADD, "close": "write"}
+    method_permission_name = {**NO_ADD, "close": "write", "close_one": "write"}
     exclude_route_methods = {"add", "edit", "delete"}
+    show_template = "faults/admin/complaint_show.html"
     list_title = _("Complaints")
     show_title = _("Complaint")
     list_columns = ["work_order", "created_at", "status", "text", "response", "responded_at"]
@@ -374,6 +400,27 @@ class ComplaintView(FaultModelView):
             db.session.commit()
             flash(_("Closed."), "success")
         return redirect(url_for(f"{type(self).__name__}.list"))
+
+    def render_template(self, template, **kwargs):
+        kwargs = _show_with_buttons(self, template, kwargs, Complaint)
+        return super().render_template(template, **kwargs)
+
+    @expose("/close/<int:pk>", methods=["POST"])
+    @has_access
+    def close_one(self, pk):
+        """The Close button on a complaint's own page; the workflow decides."""
+        complaint = db.session.get(Complaint, pk)
+        if complaint is None:
+            abort(404)
+        try:
+            workflow.close_complaint(complaint)
+        except WorkflowError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The complaint is closed."), "success")
+        return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
 
 
 def _complaint_view(name, status, title):

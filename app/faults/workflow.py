@@ -391,6 +391,17 @@ def revoke_contractor_link(order):
     return order
 
 
+def renew_reporter_link(report):
+    """A new link for the reporter's page (the old one stops working), mailed at once."""
+    tokens.issue(report)
+    audit.record(report, "link_renewed", note=report.reporter_email)
+    return queue_template(
+        "faults/mail/reporter_link", report.reporter_email,
+        f"Nieuwe link voor uw melding {report.number}",
+        context={"report": report, "link": _public("/r/", report)},
+        subject_record=("WorkOrder", report.work_order.id) if report.work_order else None)
+
+
 def is_admin(user):
     if user is None or not getattr(user, "is_authenticated", False):
         return False

@@ -1,6 +1,8 @@
 """Back office: what each role may do, the filtered lists, the facility
 manager's buttons, the lock on completed orders, and the REST API."""
+import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -100,8 +102,45 @@ def test_manager_resends_revokes_and_renews(app, client_for, place, smtp_server,
     body = renewed.get_body(("plain",)).get_content()
     assert links["wo"] not in body
     show = page(manager.get(show_url))
-    assert "link_revoked" in show and "link_renewed" in show and "mail_resent" in show
+    audit_tab = _tab(show, "Audit")
+    assert "Link ingetrokken" in audit_tab and "Link vernieuwd" in audit_tab
+    assert "Mail aan de onderhoudspartner opnieuw verstuurd" in audit_tab
     assert show.count("Nieuwe opdracht KH-OC-000001") == 3
+
+
+def _tab(html, name):
+    """The HTML of one tab pane of a show page (e.g. "Audit", "Mails")."""
+    start = html.index(f'<div id="{name}" class="tab-pane')
+    return html[start:html.index("</table>", start)]
+
+
+def test_audit_and_mail_tabs_speak_dutch(app, client_for, place):
+    from app import audit as audit_module
+    from app.faults import workflow as wf
+    links = make_order(app, place)  # acting as system "test"
+    with app.app_context(), audit_module.acting_as("contractor", "Demo Contractpartner 1"):
+        order = db.session.get(WorkOrder, links["order_id"])
+        wf.transition(order, "accept")
+        wf.save_fields(order, {"invoice_total": Decimal("1234.50"), "warranty": True})
+        wf.complain(order, "Het lekt nog steeds")
+        db.session.commit()
+    manager = client_for("FacilityManager")
+    show = page(manager.get(f"/workorderview/show/{links['order_id']}"))
+    tab = _tab(show, "Audit")
+    assert "Systeem (test)" in tab and "Onderhoudspartner (Demo Contractpartner 1)" in tab
+    assert "Statuswijziging" in tab and "Aangemaakt" in tab and "Gewijzigd" in tab
+    assert "Status: Nieuw → Geaccepteerd" in tab
+    assert "Totaalbedrag factuur excl. btw: — → 1.234,50" in tab
+    assert "Garantie: — → Ja" in tab
+    assert ">Opdracht<" in tab and ">Klacht<" in tab
+    assert "Onderhoudspartner: — → Demo Contractpartner 1" in tab
+    accepted = re.search(r"Geaccepteerd: — → ([^<]+)<", tab).group(1)
+    assert re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d", accepted)  # local, not ISO
+    for english in ("system:", "contractor:", ">update<", ">create<", ">transition<",
+                    ">WorkOrder<", ">Complaint<", "status:", "open → ", "T0", "+00:00"):
+        assert english not in tab, english
+    mails = _tab(show, "Mails")
+    assert ">Wacht<" in mails and "pending" not in mails
 
 
 def test_completed_order_is_locked_for_all_but_admin(app, client_for, admin_client, place):
@@ -162,9 +201,18 @@ def test_contractor_tab_and_average_ratings(app, client_for, place):
         db.session.commit()
     viewer = client_for("Viewer")
     show = page(viewer.get(f"/contractorview/show/{place['contractor_id']}"))
-    assert "4.0 / 2.0 / 5.0 (1×)" in show and "KH-OC-000001" in show
+    assert "4,0 / 2,0 / 5,0 (1×)" in show and "KH-OC-000001" in show  # Dutch comma
     assert "Keuken 1e verdieping" in show  # devices tab
-    assert "Keuken 1e verdieping" in page(viewer.get(f"/locationview/show/{place['location_id']}"))
+    ratings = page(viewer.get("/ratingview/list/"))
+    assert "3,7" in ratings and "3.7" not in ratings  # (4 + 2 + 5) / 3
+    location = page(viewer.get(f"/locationview/show/{place['location_id']}"))
+    assert "Keuken 1e verdieping" in location
+    assert "E-mail contactpersoon" in location and "None" not in location  # no e-mail set
+    with app.app_context():
+        device_id = db.session.get(WorkOrder, links["order_id"]).report.device_id
+    device = page(viewer.get(f"/deviceview/show/{device_id}"))
+    assert device.count(">QR-code<") == 1, "one QR code row (image and code together)"
+    assert place["codes"][0] in device and "data:image/svg+xml" in device
 
 
 def _api_token(client, username):

@@ -1,0 +1,128 @@
+"""Words people read for this domain's fields, record types, audit actions and codes.
+
+`LABELS` are the column labels of the back office; `register()` hands the same words
+to the shared audit log (app/audit/labels.py), so the central log and the work
+order's Audit tab show "Werkorder", "Status: Nieuw → Geaccepteerd" instead of class
+names, column names and codes. `change_text()` is the Audit tab's "Change" column:
+dates local and Dutch, amounts with a comma, linked records by name.
+"""
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _
+
+from .. import audit
+from ..extensions import db
+from ..formatting import format_datetime, format_money
+
+LABELS = {
+    "name": _("Name"), "street": _("Street + house number"), "postcode": _("Postcode"),
+    "city": _("City"), "contact_name": _("Contact"), "contact_phone": _("Contact phone"),
+    "contact_email": _("Contact e-mail"), "default_contractor": _("Default maintenance partner"),
+    "email": _("E-mail"), "phone": _("Phone"), "contact_person": _("Contact person"),
+    "code": _("QR code"), "sticker": _("QR code"), "location": _("Location"),
+    "placement": _("Exact location"), "device_type": _("Device type"), "photo": _("Photo"),
+    "serial_number": _("Serial number"), "contractor": _("Maintenance partner"),
+    "registered_by": _("Registered by"), "registered_at": _("Registered at"),
+    "number": _("Number"), "device": _("Device"), "description": _("Description"),
+    "reporter_first_name": _("First name"), "reporter_last_name": _("Last name"),
+    "reporter_name": _("Reporter"), "reporter_email": _("E-mail"), "reporter_phone": _("Phone"),
+    "created_at": _("Created"), "report": _("Request"), "status": _("Status"),
+    "appointment_date": _("Appointment date"), "contractor_remarks": _("Contractor remarks"),
+    "invoice_total": _("Invoice total excl. VAT"), "warranty": _("Warranty"),
+    "contractor_reference": _("Contractor reference number"),
+    "internal_note": _("Internal (visible to the maintenance partner)"),
+    "contractor_note": _("Info for the contractor"), "accepted_at": _("Accepted"),
+    "parts_ordered_at": _("Parts ordered"), "completed_at": _("Completed"),
+    "work_order": _("Work order"), "speed": _("Speed"), "communication": _("Communication"),
+    "quality": _("Quality of the solution"), "solved": _("Solved"), "comment": _("Comment"),
+    "text": _("Complaint"), "response": _("Response"), "responded_at": _("Responded"),
+    "closed_at": _("Closed"), "batch": _("Batch"), "in_use": _("In use"),
+    "rating_summary": _("Average ratings"), "qr_preview": _("QR code"),
+    "order_status": _("Status"), "average": _("Average"),
+}
+
+RECORDS = {
+    "WorkOrder": _("Work order"), "FaultReport": _("Fault report"), "Device": _("Device"),
+    "StickerCode": _("QR sticker"), "Location": _("Location"),
+    "Contractor": _("Maintenance partner"), "Rating": _("Rating"), "Complaint": _("Complaint"),
+}
+ACTIONS = {
+    "mail_resent": _("Mail to the maintenance partner sent again"),
+    "link_renewed": _("Link renewed"),
+    "link_revoked": _("Link revoked"),
+}
+# Columns of the audited models that LABELS names differently (foreign keys, bookkeeping).
+EXTRA_FIELDS = {
+    "id": _("Record number"), "updated_at": _("Last changed"),
+    "sticker_id": _("QR code"), "location_id": _("Location"), "photo_id": _("Photo"),
+    "contractor_id": _("Maintenance partner"), "registered_by_id": _("Registered by"),
+    "default_contractor_id": _("Default maintenance partner"), "device_id": _("Device"),
+    "report_id": _("Request"), "work_order_id": _("Work order"),
+}
+DATETIME_FIELDS = {"created_at", "updated_at", "registered_at", "accepted_at",
+                   "parts_ordered_at", "completed_at", "responded_at", "closed_at"}
+
+
+def _models():
+    from .models import (Complaint, Contractor, Device, FaultReport, Location, Rating,
+                         StickerCode, WorkOrder)
+    return {m.__name__: m for m in (WorkOrder, FaultReport, Device, StickerCode, Location,
+                                    Contractor, Rating, Complaint)}
+
+
+LINKED = {"contractor_id": "Contractor", "default_contractor_id": "Contractor",
+          "location_id": "Location", "report_id": "FaultReport", "work_order_id": "WorkOrder",
+          "device_id": "Device", "sticker_id": "StickerCode"}
+
+
+def register():
+    """Give the shared audit log this domain's words (called from registration.register)."""
+    from .workflow import COMPLAINT_LABELS, STATUS_LABELS
+
+    fields = {}
+    for name, model in _models().items():
+        for column in model.__table__.columns:
+            label = LABELS.get(column.key) or EXTRA_FIELDS.get(column.key)
+            if label is not None:
+                fields[(name, column.key)] = label
+    audit.register_labels(
+        records=RECORDS, actions=ACTIONS, fields=fields,
+        values={("WorkOrder", "status"): STATUS_LABELS,
+                ("Complaint", "status"): COMPLAINT_LABELS})
+
+
+def _value(entry, value):
+    """One stored value as people read it."""
+    if value in (None, "", "None"):
+        return ""
+    field = entry.field
+    try:
+        if field in DATETIME_FIELDS:
+            return format_datetime(datetime.fromisoformat(value))
+        if field == "appointment_date":
+            return date.fromisoformat(value).strftime("%d-%m-%Y")
+        if field == "invoice_total":
+            return format_money(Decimal(value))
+        if field in LINKED:
+            linked = db.session.get(_models()[LINKED[field]], int(value))
+            return str(linked) if linked is not None else value
+    except (ValueError, InvalidOperation):
+        pass
+    return audit.value_label(entry.entity_type, field, value)
+
+
+def change_text(entry):
+    """The Audit tab's "Change": 'Status: Nieuw → Geaccepteerd', local times, Dutch
+    amounts; for an entry without a field its note (e.g. the address a mail went to)."""
+    if not entry.field:
+        return entry.new_value or ""
+    old = _value(entry, entry.old_value) or "—"
+    new = _value(entry, entry.new_value) or "—"
+    return f"{audit.field_label(entry.entity_type, entry.field)}: {old} → {new}"
+
+
+def actor_text(entry):
+    """'Systeem (demo loader)', 'Contractpartner (Demo Contractpartner 1)'."""
+    kind = audit.actor_label(entry.actor_type)
+    return f"{kind} ({entry.actor_name})" if entry.actor_name else kind
