@@ -1,4 +1,5 @@
 """Showing stored values to people: UTC times in the configured zone, money, numbers."""
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -47,11 +48,19 @@ _BOOLEAN_WORDS = {True: _("Yes"), False: _("No")}
 
 
 def format_cell(value):
-    """A value in a FAB list or show page: nothing as empty, True/False as Yes/No."""
+    """A value in a FAB list or show page as people read it: nothing as empty,
+    True/False as Yes/No, a list of related records as "a, b" (not "[a, b]"),
+    a date and time as 23-11-2026 14:05 (FAB's own columns store naive local time)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(_BOOLEAN_WORDS[value])
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, datetime):
+        return format_datetime(value) if value.tzinfo else value.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
     return value
 
 

@@ -46,6 +46,6 @@ class HomeView(IndexView):
         sections, roles = [], []
         if current_user.is_authenticated:
             sections = _sections(self.appbuilder.menu)
-            roles = [ROLE_DESCRIPTIONS.get(r.name, r.name) for r in current_user.roles]
+            roles = [str(ROLE_DESCRIPTIONS.get(r.name, r.name)) for r in current_user.roles]
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     sections=sections, roles=roles)

@@ -9,6 +9,7 @@ also takes away what is not listed here).
 Sets are stacked the way Airflow's FAB provider does: Viewer, then each
 working role = Viewer + its own actions.
 """
+from flask_babel import lazy_gettext as _
 
 ADMIN = "Admin"
 PUBLIC = "Public"
@@ -88,15 +89,16 @@ ROLES = {
     "Portal": SR_PORTAL,
 }
 
-# Dutch names of the roles for the user guides (docs/) and demo users.
+# What each role is for, as "Your role: …" on the start page (English source strings;
+# the Dutch is in translations/, the user guides in docs/gebruikers/ quote the Dutch).
 ROLE_DESCRIPTIONS = {
-    ADMIN: "Beheerder: alles",
-    "RoleManager": "Rollenbeheerder: gebruikers en rollen",
-    "Viewer": "Inkijk: alles zien, niets wijzigen",
-    "Writer": "Uitschrijver",
-    "PickupDesk": "Klantenservice Afhaaldesk",
-    "Counter": "Balie",
-    "Finance": "Finance",
-    "FacilityManager": "Facilitair beheerder (storingen)",
-    "Portal": "Online portaal (alleen API)",
+    ADMIN: _("Administrator: everything"),
+    "RoleManager": _("Role manager: users and roles"),
+    "Viewer": _("Viewer: sees everything, changes nothing"),
+    "Writer": _("Writer"),
+    "PickupDesk": _("Customer service pickup desk"),
+    "Counter": _("Counter"),
+    "Finance": _("Finance"),
+    "FacilityManager": _("Facility manager (faults)"),
+    "Portal": _("Online portal (API only)"),
 }
