@@ -310,3 +310,81 @@ def test_contractor_needs_a_valid_email(app, client_for, client):
     assert response.status_code == 422
     with app.app_context():
         assert [c.email for c in db.session.query(Contractor)] == ["info@loodgieter.nl"]
+
+
+def test_refused_edit_returns_to_the_same_order(app, client_for, place):
+    done = make_order(app, place, description="klaar")
+    other = make_order(app, place, description="ander")
+    _set(app, done["order_id"], status="completed", completed_at=utcnow())
+    manager = client_for("FacilityManager")
+    # FAB's own redirect follows its page history: here the other order's page
+    manager.get(f"/workorderview/show/{other['order_id']}")
+    url = f"/workorderview/edit/{done['order_id']}"
+    response = submit(manager, url, {"internal_note": "na afronding",
+                                     "contractor": str(place["contractor_id"])})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/workorderview/show/{done['order_id']}")
+    shown = page(manager.get(response.headers["Location"]))
+    assert "alleen een beheerder kan hem nog wijzigen" in shown
+    assert "KH-OC-000001" in shown and "KH-OC-000002" not in shown
+    with app.app_context():
+        assert db.session.get(WorkOrder, done["order_id"]).internal_note is None
+
+
+def test_manager_renews_the_reporter_link(app, client_for, viewer_client, place, smtp_server,
+                                          deliver):
+    from tests.faults.conftest import REPORTER_EMAIL, link
+    links = make_order(app, place)
+    manager = client_for("FacilityManager")
+    show_url = f"/faultreportview/show/{links['report_id']}"
+    assert "Link van de melder vernieuwen en mailen" in page(manager.get(show_url))
+    assert "Link van de melder vernieuwen en mailen" not in page(viewer_client.get(show_url))
+    # the Viewer's POST is refused and changes nothing
+    response = submit(viewer_client, "/report", {},
+                      post_url=f"/faultreportview/renew-link/{links['report_id']}")
+    assert response.status_code in (302, 403)
+    assert app.test_client().get(links["r"]).status_code == 200
+    # without the CSRF token nothing happens either
+    manager.post(f"/faultreportview/renew-link/{links['report_id']}")
+    assert app.test_client().get(links["r"]).status_code == 200
+    response = submit(manager, show_url, {},
+                      post_url=f"/faultreportview/renew-link/{links['report_id']}",
+                      follow_redirects=True)
+    assert "Er is een nieuwe link naar de melder gemaild" in page(response)
+    assert app.test_client().get(links["r"]).status_code == 404  # the old link is dead
+    deliver()
+    mail = [m for m in smtp_server.to(REPORTER_EMAIL) if "Nieuwe link" in m["Subject"]]
+    assert len(mail) == 1 and mail[0]["Subject"] == "Nieuwe link voor uw melding KH-A-000001"
+    new_link = link(mail[0], "/r/")
+    assert new_link != links["r"]
+    assert "KH-A-000001" in page(app.test_client().get(new_link))
+    # the audit log says so in words
+    log = page(client_for("Admin").get("/auditentryview/list/"))
+    assert "Link vernieuwd" in log and "link_renewed" not in log
+
+
+def test_manager_closes_a_complaint_on_its_page(app, client_for, viewer_client, place):
+    links = make_order(app, place)
+    with app.app_context():
+        complaint = workflow.complain(db.session.get(WorkOrder, links["order_id"]),
+                                      "Monteur kwam niet")
+        db.session.commit()
+        complaint_id = complaint.id
+    manager = client_for("FacilityManager")
+    show_url = f"/complaintview/show/{complaint_id}"
+    assert "Klacht sluiten" in page(manager.get(show_url))
+    assert "Klacht sluiten" not in page(viewer_client.get(show_url))
+    response = submit(viewer_client, "/report", {}, post_url=f"/complaintview/close/{complaint_id}")
+    assert response.status_code in (302, 403)
+    with app.app_context():
+        assert db.session.get(Complaint, complaint_id).status == "open"
+    response = submit(manager, show_url, {}, post_url=f"/complaintview/close/{complaint_id}",
+                      follow_redirects=True)
+    text = page(response)
+    assert "De klacht is gesloten." in text and "Klacht sluiten" not in text
+    with app.app_context():
+        assert db.session.get(Complaint, complaint_id).status == "closed"
+    # a second close (an old tab) is refused by the workflow, with its message
+    response = submit(manager, "/complaintview/list/", {},
+                      post_url=f"/complaintview/close/{complaint_id}", follow_redirects=True)
+    assert "Deze klacht is al gesloten." in page(response)

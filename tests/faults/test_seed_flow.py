@@ -153,5 +153,5 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
         order_id = db.session.query(WorkOrder).one().id
     show = page(manager.get(f"/workorderview/show/{order_id}"))
     assert "Nieuwe opdracht KH-OC-000001" in show  # mails sent
-    assert "contractor: Demo Contractpartner 1" in show and "127.0.0.1" in show  # audit
-    assert "reporter: Douwe Demo" in show
+    assert "Onderhoudspartner (Demo Contractpartner 1)" in show and "127.0.0.1" in show  # audit
+    assert "Melder (Douwe Demo)" in show

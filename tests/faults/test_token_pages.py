@@ -118,3 +118,25 @@ def test_public_pages_speak_english_when_chosen(app, client, place):
     text = page(client.get(links["wo"]))
     assert "ACCEPT" in text and "PARTS ON ORDER" in text and "ACCEPTEREN" not in text
     assert "Report a fault" in page(client.get("/report"))
+
+
+def test_order_details_heading_and_internal_note_label(app, client, place):
+    """The seed's 'Opdracht Information' table shows 'Intern' to the contractor, so the
+    note stays, under a label that says who reads it; the heading is Dutch."""
+    import io
+
+    from pypdf import PdfReader
+
+    links = make_order(app, place)
+    with app.app_context():
+        order = db.session.get(WorkOrder, links["order_id"])
+        order.internal_note = "Sleutel bij de receptie"
+        db.session.commit()
+        pdf = PdfReader(io.BytesIO(workflow.work_order_pdf(order)))
+        pdf_text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    text = page(client.get(links["wo"]))
+    assert "<h2>Opdrachtinformatie</h2>" in text and "Information" not in text
+    assert "Intern (zichtbaar voor de contractpartner)" in text
+    assert "Sleutel bij de receptie" in text
+    assert "Opdrachtinformatie" in pdf_text and "Information" not in pdf_text
+    assert "Intern (zichtbaar voor de contractpartner)" in pdf_text
