@@ -16,6 +16,8 @@ from pathlib import Path
 
 from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 from pypdf import PdfReader
@@ -158,13 +160,78 @@ def save_upload(upload, accept=("image",)):
     key = secrets.token_hex(16)
     path = _path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
+    written = [path]
+    _remember_written(db.session(), written)
     path.write_bytes(data)
     if thumbnail:
-        _path(key, thumbnail=True).write_bytes(thumbnail)
+        written.append(_path(key, thumbnail=True))
+        written[-1].write_bytes(thumbnail)
     stored = StoredFile(key=key, original_name=name, content_type=content_type, size=len(data),
                         sha256=hashlib.sha256(data).hexdigest(), has_thumbnail=bool(thumbnail))
     db.session.add(stored)
     return stored
+
+
+# ---- Files of a transaction that did not commit are deleted ----
+# save_upload writes to disk at once, but the StoredFile row only exists once the
+# caller commits. The paths are remembered in session.info with the transaction they
+# were written in; a rollback of that transaction (or of one around it), or the end of
+# the session's transaction without a commit, deletes them; a commit keeps them.
+
+_WRITTEN = "files_written"
+
+
+def _remember_written(session, paths):
+    """paths is a list the caller may still append to (the thumbnail)."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_WRITTEN, []).append((transaction, paths))
+
+
+def _inside(transaction, ended):
+    """Was `transaction` (None: not begun yet, so the next root) `ended` or inside it?"""
+    if transaction is None:
+        return ended.parent is None
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _delete_written(session, ended):
+    remembered = session.info.get(_WRITTEN)
+    if not remembered:
+        return
+    keep = []
+    for transaction, paths in remembered:
+        if not _inside(transaction, ended):
+            keep.append((transaction, paths))
+            continue
+        for path in paths:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                log.exception("could not delete %s of a rolled-back upload", path)
+    session.info[_WRITTEN] = keep
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_files(session):
+    root = session.get_transaction()
+    if root is None or not root.is_active:  # the outermost transaction committed
+        session.info.pop(_WRITTEN, None)
+    # else a SAVEPOINT was released: its files wait for the outer transaction
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _delete_rolled_back_files(session, previous_transaction):
+    _delete_written(session, previous_transaction)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _delete_uncommitted_files(session, transaction):
+    if transaction.parent is None:  # closed without commit (a commit cleared the list)
+        _delete_written(session, transaction)
 
 
 def read_bytes(stored, thumbnail=False):

@@ -254,3 +254,44 @@ def test_other_files_are_downloads_in_a_sandbox(app, viewer_client):
     assert response.headers["Content-Type"] == "application/octet-stream"
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def _files_under(app):
+    return sorted(p.name for p in Path(app.config["UPLOAD_FOLDER"]).rglob("*") if p.is_file())
+
+
+def test_rolled_back_upload_leaves_no_file(app, app_ctx):
+    before = _files_under(app)
+    stored = save_upload((_image("JPEG"), "weg.jpg"))
+    assert stored.key in _files_under(app) and f"{stored.key}.thumb.jpg" in _files_under(app)
+    db.session.rollback()
+    assert _files_under(app) == before
+
+
+def test_committed_upload_stays_even_after_a_later_rollback(app, app_ctx):
+    key = save_upload((_pdf(), "blijft.pdf"), accept=("pdf",)).key
+    db.session.commit()
+    db.session.rollback()
+    db.session.close()
+    assert key in _files_under(app)
+
+
+def test_upload_in_a_session_closed_without_commit_is_deleted(app, app_ctx):
+    stored = save_upload((_pdf(), "half.pdf"), accept=("pdf",))
+    key = stored.key
+    db.session.close()
+    assert key not in _files_under(app)
+
+
+def test_savepoint_rollback_deletes_only_its_own_files(app, app_ctx):
+    kept = save_upload((_pdf(), "eerste.pdf"), accept=("pdf",))
+    savepoint = db.session.begin_nested()
+    dropped = save_upload((_pdf(), "tweede.pdf"), accept=("pdf",))
+    dropped_key = dropped.key
+    savepoint.rollback()
+    released = db.session.begin_nested()
+    third = save_upload((_pdf(), "derde.pdf"), accept=("pdf",))
+    released.commit()
+    db.session.commit()
+    files = _files_under(app)
+    assert kept.key in files and third.key in files and dropped_key not in files
