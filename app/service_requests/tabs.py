@@ -12,13 +12,14 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms import BooleanField, SelectField
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import format_datetime
 from . import display, workflow
+from .fields import DutchDecimalField
 from .models import (ApplicantFeedback, CheckResult, Correction, CustomerFeedback,
                      DeliveredProduct, InboundDocument, InternalCheck, RequestedProductLine,
                      ServiceRequest)
@@ -201,9 +202,9 @@ class CorrectionView(_Tab):
             _("Product line"), query_func=lambda: _line_query().all(),
             get_pk_func=lambda o: str(o.id), allow_blank=True, blank_text=_("(no product line)"),
             widget=Select2Widget()),
-        # Text, not FAB's DecimalField: "-15,00" as at pay and refund; the workflow parses it.
-        "amount_adjustment": StringField(
-            _("Amount correction"), default="",
+        # "-15,00" as at pay and refund; empty, not FAB's "0.00".
+        "amount_adjustment": DutchDecimalField(
+            _("Amount correction"), validators=[Optional()],
             description=_("Added to the total (negative: less), e.g. -15,00.")),
     }
     validators_columns = {"reason": [DataRequired()]}

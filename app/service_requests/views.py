@@ -15,6 +15,7 @@ from ..extensions import db
 from ..formatting import format_datetime
 from ..mail.models import OutboxMessage, OutboxStatus
 from . import display, workflow
+from .fields import DutchDecimalField
 from .models import (PaymentMethod, Product, ProductKind, RequestedProductLine,
                      RequestStatus as S, ServiceRequest, Urgency)
 from .tabs import TABS
@@ -269,6 +270,8 @@ class ProductView(ModelView):
         # FAB would make these NOT NULL booleans required, i.e. always ticked.
         "is_additional": BooleanField(_("Additional product")),
         "active": BooleanField(_("Active"), default=True),
+        "unit_price": DutchDecimalField(_("Unit price"), validators=[InputRequired()],
+                                        description=_("e.g. 12,50")),
     }
     formatters_columns = {"kind": lambda v: ProductKind.LABELS.get(v, v),
                           "unit_price": display.money, "is_additional": display.yes_no,

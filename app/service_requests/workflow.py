@@ -7,7 +7,6 @@ session but do not commit: the caller commits with `save()`, which turns a lost
 optimistic-locking race into a WorkflowError too.
 """
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import gettext, lazy_gettext as _
@@ -21,6 +20,7 @@ from ..mail import MailError
 from ..numbering import next_value
 from .customer_mail import (find_by_token, issue_track_token,  # noqa: F401  (re-exported)
                             queue_customer_mail, reply_address, track_url)
+from .fields import parse_amount
 from .models import (AdditionalProductLine, ApplicantFeedback, CheckResult, Correction,
                      CustomerFeedback, DeliveredProduct, InboundDocument, InboundDocumentFile,
                      InternalCheck, OnBehalfOf, Payment, PaymentMethod, Refund,
@@ -289,14 +289,11 @@ def hand_over(sr, to_whom, id_checked, expected_version=None):
 
 
 def _amount(value):
-    """'12,50' or '12.50' → Decimal('12.50')."""
+    """'12,50', '1.234,50' or '12.50' → Decimal('12.50')."""
     try:
-        amount = Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise WorkflowError(gettext("Enter the amount as a number, e.g. 12,50.")) from None
-    if not amount.is_finite():
-        raise WorkflowError(gettext("Enter the amount as a number, e.g. 12,50."))
-    return amount
+        return parse_amount(value)
+    except ValueError as exc:
+        raise WorkflowError(str(exc)) from None
 
 
 def mark_paid(sr, amount, method, expected_version=None):
