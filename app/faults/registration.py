@@ -28,12 +28,12 @@ MENU_NAMES = [CATEGORY] + [name for _view, name, _label, _icon in MENU]
 
 def register(app, appbuilder):
     from . import token_pages  # noqa: F401  routes on the public blueprint
-    from . import labels, views, views_stickers
+    from . import labels, views, views_feedback, views_stickers
     from .api import APIS
     from .public import bp
 
     labels.register()
-    found = {**vars(views), **vars(views_stickers)}
+    found = {**vars(views), **vars(views_feedback), **vars(views_stickers)}
     for view_name, name, label, icon in MENU:
         appbuilder.add_view(found[view_name], name, label=label, icon=icon, category=CATEGORY,
                             category_label=_("Faults"), category_icon="fa-wrench")

@@ -1,4 +1,5 @@
-"""Back office (FAB) for fault reports: declarative views.
+"""Back office (FAB) for fault reports: declarative views (ratings and complaints:
+views_feedback.py).
 
 Every view of a resource shares one `class_permission_name` and maps its
 methods to can_read / can_write (Superset style), so a role is a small matrix:
@@ -9,7 +10,6 @@ from datetime import timedelta
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
-from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
@@ -24,8 +24,8 @@ from ..formatting import format_datetime, format_money
 from ..mail.models import OutboxMessage, OutboxStatus
 from . import labels, qr, workflow
 from .labels import LABELS
-from .models import (Complaint, ComplaintStatus, Contractor, Device, FaultReport, Location, Rating,
-                     StickerCode, WorkOrder, WorkOrderStatus, one_decimal)
+from .models import (Contractor, Device, FaultReport, Location, StickerCode, WorkOrder,
+                     WorkOrderStatus, one_decimal)
 from .workflow import COMPLAINT_LABELS, STATUS_LABELS, WorkflowError
 
 READ_WRITE = {
@@ -38,10 +38,6 @@ NO_ADD = {**READ_WRITE, "add": "add", "delete": "delete"}
 
 def _status(value):
     return STATUS_LABELS.get(value, value)
-
-
-def _complaint_status(value):
-    return COMPLAINT_LABELS.get(value, value)
 
 
 def _yes_no(value):
@@ -227,7 +223,7 @@ class WorkOrderTab(WorkOrderView):
 
 # ---------------------------------------------------------------- reports, devices
 
-def _show_with_buttons(view, template, kwargs, model):
+def show_with_buttons(view, template, kwargs, model):
     """The show page's extra: the record and whether this user may press its buttons.
     (not `"can_edit" | is_item_visible(...)`: Jinja folds a filter with constant
     arguments at compile time, i.e. once for the first user.)"""
@@ -260,7 +256,7 @@ class FaultReportView(FaultModelView):
     formatters_columns = {**FaultModelView.formatters_columns, "order_status": _status}
 
     def render_template(self, template, **kwargs):
-        kwargs = _show_with_buttons(self, template, kwargs, FaultReport)
+        kwargs = show_with_buttons(self, template, kwargs, FaultReport)
         return super().render_template(template, **kwargs)
 
     @expose("/renew-link/<int:pk>", methods=["POST"])
@@ -353,85 +349,3 @@ class ContractorView(FaultModelView):
     validators_columns = {"email": [Email()]}  # work orders are mailed here
     search_columns = ["name", "email", "contact_person"]
     base_order = ("name", "asc")
-
-
-# ---------------------------------------------------------------- ratings, complaints
-
-class RatingView(FaultModelView):
-    datamodel = SQLAInterface(Rating)
-    class_permission_name = "FaultRating"
-    method_permission_name = NO_ADD
-    exclude_route_methods = {"add", "edit", "delete"}
-    list_title = _("Ratings")
-    show_title = _("Rating")
-    list_columns = ["work_order", "created_at", "speed", "communication", "quality", "average",
-                    "solved"]
-    show_columns = list_columns + ["comment"]
-    search_columns = ["work_order", "created_at", "solved", "speed", "quality"]
-    base_order = ("id", "desc")
-
-
-class ComplaintView(FaultModelView):
-    datamodel = SQLAInterface(Complaint)
-    class_permission_name = "FaultComplaint"
-    method_permission_name = {**NO_ADD, "close": "write", "close_one": "write"}
-    exclude_route_methods = {"add", "edit", "delete"}
-    show_template = "faults/admin/complaint_show.html"
-    list_title = _("Complaints")
-    show_title = _("Complaint")
-    list_columns = ["work_order", "created_at", "status", "text", "response", "responded_at"]
-    show_columns = ["work_order", "created_at", "status", "text", "response", "responded_at",
-                    "closed_at"]
-    search_columns = ["work_order", "status", "created_at"]
-    base_order = ("id", "desc")
-    formatters_columns = {**FaultModelView.formatters_columns, "status": _complaint_status}
-
-    @action("close", _("Close"), _("Close the selected complaints?"), "fa-check", single=False)
-    def close(self, items):
-        """Close complaints (POST from the list, with CSRF)."""
-        items = items if isinstance(items, list) else [items]
-        try:
-            for item in items:
-                workflow.close_complaint(item)
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Closed."), "success")
-        return redirect(url_for(f"{type(self).__name__}.list"))
-
-    def render_template(self, template, **kwargs):
-        kwargs = _show_with_buttons(self, template, kwargs, Complaint)
-        return super().render_template(template, **kwargs)
-
-    @expose("/close/<int:pk>", methods=["POST"])
-    @has_access
-    def close_one(self, pk):
-        """The Close button on a complaint's own page; the workflow decides."""
-        complaint = db.session.get(Complaint, pk)
-        if complaint is None:
-            abort(404)
-        try:
-            workflow.close_complaint(complaint)
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The complaint is closed."), "success")
-        return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
-
-
-def _complaint_view(name, status, title):
-    return type(name, (ComplaintView,), {
-        "route_base": f"/faultcomplaints/{status}", "list_title": title,
-        "base_filters": [["status", FilterEqual, status]]})
-
-
-ComplaintOpenView = _complaint_view("ComplaintOpenView", ComplaintStatus.OPEN,
-                                    _("Open complaints"))
-ComplaintAnsweredView = _complaint_view("ComplaintAnsweredView", ComplaintStatus.ANSWERED,
-                                        _("Answered complaints"))
-ComplaintClosedView = _complaint_view("ComplaintClosedView", ComplaintStatus.CLOSED,
-                                      _("Closed complaints"))

@@ -378,8 +378,11 @@ def test_manager_closes_a_complaint_on_its_page(app, client_for, viewer_client, 
     assert response.status_code in (302, 403)
     with app.app_context():
         assert db.session.get(Complaint, complaint_id).status == "open"
-    response = submit(manager, show_url, {}, post_url=f"/complaintview/close/{complaint_id}",
+    # from the "open complaints" list's detail page
+    open_url = f"/faultcomplaints/open/show/{complaint_id}"
+    response = submit(manager, open_url, {}, post_url=f"/faultcomplaints/open/close/{complaint_id}",
                       follow_redirects=True)
+    assert response.status_code == 200
     text = page(response)
     assert "De klacht is gesloten." in text and "Klacht sluiten" not in text
     with app.app_context():
