@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import lazy_gettext as _
+from flask_babel import gettext, lazy_gettext as _
 
 
 def local_time(value):
@@ -64,6 +64,18 @@ def format_cell(value):
     return value
 
 
+def translate_label(label):
+    """A column label FAB made up from a column name ("Description", a plain str) goes
+    through the catalog; labels a view set with lazy_gettext are translated already."""
+    if type(label) is str:  # noqa: E721  (LazyString is not a str subclass)
+        return gettext(label)
+    return label
+
+
+def translate_labels(labels):
+    return {name: translate_label(label) for name, label in labels.items()}
+
+
 class _BlankChoiceAsDash:
     """FAB's select box for an optional relation (QuerySelectField, allow_blank) offers a
     blank choice with value "__None" and an empty label; WTForms 3.3 shows an empty label
@@ -92,3 +104,5 @@ def register_template_filters(app):
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["decimal"] = format_decimal
     app.jinja_env.filters["cell"] = format_cell
+    app.jinja_env.filters["label"] = translate_label
+    app.jinja_env.filters["labels"] = translate_labels

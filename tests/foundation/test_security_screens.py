@@ -51,3 +51,12 @@ def test_start_page_heading_is_the_product_name_of_the_navbar(app, admin_client)
     heading = re.search(r"<h2>(.*?)</h2>", page).group(1).strip()
     assert heading == app.config["APP_NAME"]
     assert re.search(rf"navbar-brand[^>]*>\s*(?:<[^>]+>\s*)*{re.escape(heading)}", page)
+
+
+def test_groups_screens_label_their_columns_in_dutch(admin_client):
+    listing = _visible(admin_client.get("/groups/list/").get_data(as_text=True))
+    assert "Naam" in listing and "Rollen" in listing
+    form = admin_client.get("/groups/add").get_data(as_text=True)
+    labels = [re.sub(r"\s+", " ", text).strip() for text in
+              re.findall(r"<label for=\"\w+\" control-label>\s*([^<]+)", form)]
+    assert labels == ["Naam", "Label", "Omschrijving", "Gebruikers", "Rollen"]
