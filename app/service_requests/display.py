@@ -104,8 +104,8 @@ AUDIT_COLUMN_LABELS = {
     "id_card_file_id": _("ID card"), "assigned_to_id": _("Writer"),
     "handed_over_at": _("Handed over"), "handed_over_to": _("Handed over to"),
     "id_checked": _("ID checked"), "client_reference": _("Portal reference"),
-    "code": _("Code"), "name": _("Name"), "kind": _("Kind"), "is_additional": _("Additional product"),
-    "active": _("Active"),
+    "code": _("Code"), "name": _("Name"), "kind": _("Kind"),
+    "is_additional": _("Additional product"), "active": _("Active"),
     "quantity": _("Quantity"), "unit_price": _("Unit price"),
     "customer_info": _("Information from the customer"), "product_id": _("Product"),
     "text": _("Text"), "author_id": _("Writer"), "result": _("Result"), "remarks": _("Remarks"),
@@ -122,6 +122,7 @@ SOURCE_LABELS = {"email": _("E-mail"), "track_page": _("Track page"), "staff": _
 USER_FIELDS = {"assigned_to_id", "author_id", "uploaded_by_id", "checked_by_id"}
 FILE_FIELDS = {"id_card_file_id", "stored_file_id"}
 MONEY_FIELDS = {"unit_price", "amount", "amount_adjustment"}
+ID_FIELDS = USER_FIELDS | FILE_FIELDS | {"product_id", "line_id", "request_id"}
 
 
 def audit_values():
@@ -187,7 +188,7 @@ def _audit_value(entry, value, names):
     if value in (None, "", "None"):
         return ""
     field = entry.field
-    if field in USER_FIELDS | FILE_FIELDS | {"product_id", "line_id", "request_id"} and value.isdigit():
+    if field in ID_FIELDS and value.isdigit():
         return names.get((field, int(value)), f"#{value}")
     if field.endswith("_at"):
         try:
