@@ -14,7 +14,7 @@ def load():
     from ..faults import demo as faults_demo
     from ..service_requests import demo as service_requests_demo
 
-    with acting_as("system", "demo loader"):
+    with acting_as("system", "demogegevens"):
         users = load_users()
         service_requests_demo.load()
         faults_demo.load()
