@@ -1,5 +1,10 @@
 """Words people read for the stored codes of the audit log (the codes stay English)."""
+import re
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _
+
+from ..formatting import format_datetime
 
 ACTOR_LABELS = {
     "user": _("User"),
@@ -54,6 +59,7 @@ def field_label(record_type, field):
     return str(label) if label is not None else (field or "")
 
 
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 _BOOLEAN_WORDS = {"True": _("Yes"), "False": _("No")}
 
 
@@ -67,6 +73,11 @@ def value_label(record_type, field, value):
         return str(table[value])
     if value in _BOOLEAN_WORDS:
         return str(_BOOLEAN_WORDS[value])
+    if _ISO_DATETIME.match(value):
+        try:
+            return format_datetime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
     return value
 
 
