@@ -42,7 +42,7 @@ def database_url(value):
 
 
 class Config:
-    APP_NAME = "Back office"
+    APP_NAME = "Backoffice"
     SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'backoffice.db'}"

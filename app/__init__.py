@@ -45,9 +45,11 @@ def create_app(config_object="config.Config", **overrides):
         appbuilder.init_app(app, extensions.db.session)
         _register(app, appbuilder)
 
-    from .formatting import register_template_filters
+    from . import fab_patches
     from .errors import register_error_handlers
+    from .formatting import register_template_filters
 
+    fab_patches.apply()
     register_template_filters(app)
     register_error_handlers(app)
     _register_cli(app)
