@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 163f94ad2bd4
+Revision ID: 4816efd60e2f
 Revises: 
-Create Date: 2026-11-23 13:44:27.285483
+Create Date: 2026-11-23 14:04:43.008635
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import app.database
 
 
 # revision identifiers, used by Alembic.
-revision = '163f94ad2bd4'
+revision = '4816efd60e2f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -90,11 +90,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
     )
-    op.create_table('fault_counter',
-    sa.Column('name', sa.String(length=32), nullable=False),
-    sa.Column('value', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('name')
-    )
     op.create_table('fault_sticker_code',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -106,6 +101,11 @@ def upgrade():
     with op.batch_alter_table('fault_sticker_code', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fault_sticker_code_batch'), ['batch'], unique=False)
 
+    op.create_table('number_series',
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('name')
+    )
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
@@ -133,11 +133,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_outbox_message_subject_id'), ['subject_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_subject_type'), ['subject_type'], unique=False)
 
-    op.create_table('sr_order_number_counter',
-    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('last_value', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('year')
-    )
     op.create_table('sr_product',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -729,18 +724,17 @@ def downgrade():
     op.drop_table('ab_api_key')
     op.drop_table('stored_file')
     op.drop_table('sr_product')
-    op.drop_table('sr_order_number_counter')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_message_subject_type'))
         batch_op.drop_index(batch_op.f('ix_outbox_message_subject_id'))
         batch_op.drop_index('ix_outbox_due')
 
     op.drop_table('outbox_message')
+    op.drop_table('number_series')
     with op.batch_alter_table('fault_sticker_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_fault_sticker_code_batch'))
 
     op.drop_table('fault_sticker_code')
-    op.drop_table('fault_counter')
     op.drop_table('fault_contractor')
     op.drop_table('ab_view_menu')
     op.drop_table('ab_user')
