@@ -80,7 +80,7 @@ def _rows_for(obj, action):
             continue
         old = history.deleted[0] if history.deleted else None
         new = history.added[0] if history.added else None
-        if action == "create" and new is None:
+        if action == "create" and new in (None, ""):
             continue
         if action == "update" and _text(old) == _text(new):
             continue
