@@ -149,34 +149,9 @@ class _RequestChild(Audited):
         return "ServiceRequest", self.request_id
 
 
-class RequestedProductLine(_RequestChild, Model):
-    __tablename__ = "sr_requested_line"
+class _PricedLine:
+    """A product line: quantity × the unit price at order time."""
 
-    id = Column(Integer, primary_key=True)
-    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
-    service_request = relationship("ServiceRequest", back_populates="requested_lines")
-    product_id = Column(Integer, ForeignKey("sr_product.id"), nullable=False)
-    product = relationship("Product", lazy="joined")
-    quantity = Column(Integer, nullable=False, default=1)
-    unit_price = Column(Numeric(10, 2), nullable=False)  # the price at order time
-    customer_info = Column(Text)
-
-    @property
-    def amount(self):
-        return Decimal(self.unit_price) * self.quantity
-
-    def __repr__(self):
-        return f"{self.quantity} × {self.product}"
-
-
-class AdditionalProductLine(_RequestChild, Model):
-    __tablename__ = "sr_additional_line"
-
-    id = Column(Integer, primary_key=True)
-    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
-    service_request = relationship("ServiceRequest", back_populates="additional_lines")
-    product_id = Column(Integer, ForeignKey("sr_product.id"), nullable=False)
-    product = relationship("Product")
     quantity = Column(Integer, nullable=False, default=1)
     unit_price = Column(Numeric(10, 2), nullable=False)
 
@@ -186,6 +161,27 @@ class AdditionalProductLine(_RequestChild, Model):
 
     def __repr__(self):
         return f"{self.quantity} × {self.product}"
+
+
+class RequestedProductLine(_PricedLine, _RequestChild, Model):
+    __tablename__ = "sr_requested_line"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest", back_populates="requested_lines")
+    product_id = Column(Integer, ForeignKey("sr_product.id"), nullable=False)
+    product = relationship("Product", lazy="joined")
+    customer_info = Column(Text)
+
+
+class AdditionalProductLine(_PricedLine, _RequestChild, Model):
+    __tablename__ = "sr_additional_line"
+
+    id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    service_request = relationship("ServiceRequest", back_populates="additional_lines")
+    product_id = Column(Integer, ForeignKey("sr_product.id"), nullable=False)
+    product = relationship("Product")
 
 
 class Payment(_RequestChild, Model):
