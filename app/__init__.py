@@ -41,7 +41,10 @@ def create_app(config_object="config.Config", **overrides):
     from . import models  # noqa: F401  every table known before FAB starts
 
     with app.app_context():
-        appbuilder = AppBuilder(indexview=_index_view(), base_template="base.html")
+        from .security.manager import SecurityManager
+
+        appbuilder = AppBuilder(indexview=_index_view(), base_template="base.html",
+                                security_manager_class=SecurityManager)
         appbuilder.init_app(app, extensions.db.session)
         _register(app, appbuilder)
 
