@@ -51,10 +51,12 @@ def create_app(config_object="config.Config", **overrides):
     from . import fab_patches
     from .errors import register_error_handlers
     from .formatting import register_template_filters
+    from .security.headers import register_security_headers
 
     fab_patches.apply()
     register_template_filters(app)
     register_error_handlers(app)
+    register_security_headers(app)
     _register_cli(app)
     return app
 
