@@ -311,3 +311,50 @@ def test_outbox_names_the_record_in_words(app, admin_client, gadget_labels):
     show = admin_client.get(f"/outboxview/show/{message_id}").get_data(as_text=True)
     over = re.search(r"<th[^>]*>\s*Over\s*</th>\s*<td>\s*<span[^>]*>(.*?)</span>", show, re.S)
     assert over and over.group(1).strip() == "Apparaatje"
+
+
+def test_a_sending_row_whose_lease_ran_out_is_retried_with_the_same_message_id(
+        app, smtp_server, deliver):
+    """A sender that died mid-send leaves 'sending' + a lease; after the lease the
+    next sender tries again, with the stored Message-ID (the receiver can dedupe)."""
+    from datetime import timedelta
+
+    from app.database import utcnow
+
+    with app.app_context():
+        crashed = queue("klant@example.org", "Halverwege gestorven", "text")
+        busy = queue("klant@example.org", "Nog bezig", "text")
+        db.session.flush()
+        crashed.status = busy.status = OutboxStatus.SENDING
+        crashed.attempts = busy.attempts = 1
+        crashed.lease_until = utcnow() - timedelta(seconds=1)
+        busy.lease_until = utcnow() + timedelta(minutes=5)  # another sender is on it
+        db.session.commit()
+        crashed_id = crashed.message_id
+    assert deliver() == (1, 0)
+    [received] = smtp_server.messages
+    assert received["Subject"] == "Halverwege gestorven"
+    assert received["Message-ID"] == crashed_id
+    assert deliver() == (0, 0)  # sent now: not again; the live lease is left alone
+    with app.app_context():
+        rows = {m.subject: (m.status, m.attempts) for m in _messages()}
+    assert rows == {"Halverwege gestorven": ("sent", 2), "Nog bezig": ("sending", 1)}
+
+
+def test_worker_keeps_running_while_smtp_is_down(app, smtp_server):
+    with app.app_context():
+        queue("klant@example.org", "Worker wacht", "text")
+        db.session.commit()
+    _point_mail_at(app, _closed_port())
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["mail", "worker", "--passes", "2", "--interval", "0"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("sent 0, failed 1") == 2  # both passes ran, no crash
+    with app.app_context():
+        [row] = _messages()
+        assert (row.status, row.attempts) == ("pending", 2)
+    _point_mail_at(app, smtp_server.port)
+    result = runner.invoke(args=["mail", "worker", "--passes", "2", "--interval", "0"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("sent 1, failed 0") == 1
+    assert [m["Subject"] for m in smtp_server.messages] == ["Worker wacht"]
