@@ -26,10 +26,24 @@ def _secret_key():
         return os.environ["SECRET_KEY"]
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     key_file = INSTANCE_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    try:
+        # Created readable by us only, and only once: when the web server and the
+        # mail worker start together, the second one reads what the first wrote.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    key = key_file.read_text().strip()
+    if not key:  # the other process is between creating and writing the file
+        import time
+
+        time.sleep(0.2)
+        key = key_file.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{key_file} is empty: delete it to have a new key made")
+    return key
 
 
 def database_url(value):

@@ -109,7 +109,8 @@ def test_upgrade_on_empty_postgresql(tmp_path, app):
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = server.set(database=name).render_as_string(hide_password=False)
     try:
-        _upgrade_sync_create_admin(tmp_path, url)
+        # the form hosting platforms hand out (Heroku, Render): postgres://
+        _upgrade_sync_create_admin(tmp_path, url.replace("postgresql+psycopg://", "postgres://"))
         _check_database(url, app)
     finally:
         with admin_engine.connect() as conn:
