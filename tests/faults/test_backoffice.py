@@ -391,3 +391,138 @@ def test_manager_closes_a_complaint_on_its_page(app, client_for, viewer_client, 
     response = submit(manager, "/complaintview/list/", {},
                       post_url=f"/complaintview/close/{complaint_id}", follow_redirects=True)
     assert "Deze klacht is al gesloten." in page(response)
+
+
+def test_status_lists_and_overdue_show_exactly_the_right_orders(app, client_for, place):
+    """Overdue = still new more than 24 hours after the report. Accepted late, or
+    new for 23 hours: not overdue. Each status list holds exactly its orders."""
+    rows = {name: make_order(app, place, description=name) for name in (
+        "fresh", "late", "almost", "accepted_late", "parts", "done_late")}
+    long_ago = utcnow() - timedelta(hours=30)
+    _set(app, rows["late"]["order_id"], created_at=utcnow() - timedelta(hours=24, minutes=5))
+    _set(app, rows["almost"]["order_id"], created_at=utcnow() - timedelta(hours=23, minutes=50))
+    _set(app, rows["accepted_late"]["order_id"], created_at=long_ago, status="accepted",
+         accepted_at=utcnow())
+    _set(app, rows["parts"]["order_id"], created_at=long_ago, status="parts_on_order",
+         accepted_at=utcnow(), parts_ordered_at=utcnow())
+    _set(app, rows["done_late"]["order_id"], created_at=long_ago, status="completed",
+         accepted_at=utcnow(), completed_at=utcnow())
+    with app.app_context():
+        number = {name: db.session.get(WorkOrder, ids["order_id"]).number
+                  for name, ids in rows.items()}
+    manager = client_for("FacilityManager")
+    expected = {
+        "workorderoverdueview": {"late"},
+        "workordernewview": {"fresh", "late", "almost"},
+        "workorderacceptedview": {"accepted_late"},
+        "workorderpartsview": {"parts"},
+        "workordercompletedview": {"done_late"},
+    }
+    for view, names in expected.items():
+        listing = page(manager.get(f"/faultworkorders/{view}/list/"))
+        shown = {name for name in rows if number[name] in listing}
+        assert shown == names, view
+
+
+def test_complaint_lists_by_status(app, client_for, place):
+    texts = {"open": "Nog steeds kapot", "answered": "Monteur was onbeleefd",
+             "closed": "Rommel achtergelaten"}
+    ids = {status: make_order(app, place, description=status)["order_id"] for status in texts}
+    with app.app_context(), audit.acting_as("system", "test"):
+        for status, text in texts.items():
+            order = db.session.get(WorkOrder, ids[status])
+            complaint = workflow.complain(order, text)
+            if status != "open":
+                workflow.respond(complaint, "Excuses")
+            if status == "closed":
+                workflow.close_complaint(complaint)
+        db.session.commit()
+    viewer = client_for("Viewer")
+    for status in texts:
+        listing = page(viewer.get(f"/faultcomplaints/{status}/list/"))
+        assert {s for s, t in texts.items() if t in listing} == {status}, status
+    everything = page(viewer.get("/complaintview/list/"))
+    assert all(t in everything for t in texts.values())
+    assert "Open" in everything and "Beantwoord" in everything and "Gesloten" in everything
+
+
+def test_tabs_show_only_their_own_rows(app, client_for, place):
+    """Device → its reports; contractor → its orders and its own average ratings."""
+    from app.faults.models import Contractor, Device, StickerCode
+    first = make_order(app, place, description="Koffieautomaat lekt")
+    with app.app_context(), audit.acting_as("system", "test"):
+        other_partner = Contractor(name="Andere partner", email="ander@example.org")
+        location = db.session.get(Location, place["location_id"])
+        sticker = db.session.query(StickerCode).filter_by(code=place["codes"][1]).one()
+        device = workflow.register_device(sticker, location=location, contractor=other_partner,
+                                          placement="Gang", device_type="Deurdranger")
+        report = workflow.create_report(device=device, description="Deur slaat hard dicht",
+                                        first_name="A", last_name="B", email="a@example.org")
+        order = report.work_order
+        workflow.transition(order, "accept")
+        workflow.transition(order, "complete")
+        workflow.rate(order, speed=1, communication=1, quality=2, solved="no")
+        db.session.commit()
+        other = {"device_id": device.id, "contractor_id": other_partner.id,
+                 "order": order.number}
+        first_device = db.session.get(WorkOrder, first["order_id"]).report.device_id
+    viewer = client_for("Viewer")
+    shown = page(viewer.get(f"/deviceview/show/{first_device}"))
+    assert "Koffieautomaat lekt" in shown and "Deur slaat hard dicht" not in shown
+    shown = page(viewer.get(f"/deviceview/show/{other['device_id']}"))
+    assert "Deur slaat hard dicht" in shown and "Koffieautomaat lekt" not in shown
+    shown = page(viewer.get(f"/contractorview/show/{other['contractor_id']}"))
+    assert other["order"] in shown and "KH-OC-000001" not in shown
+    assert "1,0 / 1,0 / 2,0 (1×)" in shown
+    shown = page(viewer.get(f"/contractorview/show/{place['contractor_id']}"))
+    assert "KH-OC-000001" in shown and other["order"] not in shown and "(1×)" not in shown
+
+
+@pytest.mark.parametrize("resource", ["location", "contractor", "device", "faultreport",
+                                      "workorder"])
+def test_rest_api_permissions(app, client, place, resource):
+    """No token: 401 on every route. Viewer: reads, every write 403. A role without
+    fault permissions (Portal): 403 even to read."""
+    links = make_order(app, place)
+    pk = {"location": place["location_id"], "contractor": place["contractor_id"],
+          "faultreport": links["report_id"], "workorder": links["order_id"]}.get(resource)
+    if pk is None:
+        with app.app_context():
+            from app.faults.models import Device
+            pk = db.session.scalars(select(Device.id)).first()
+    base = f"/api/v1/{resource}/"
+    assert client.get(base).status_code == 401
+    assert client.get(f"{base}{pk}").status_code == 401
+    assert client.post(base, json={"name": "x"}).status_code in (401, 405)
+    assert client.delete(f"{base}{pk}").status_code in (401, 405)
+    viewer = _api_token(client, "viewer")
+    listing = client.get(base, headers=viewer)
+    assert listing.status_code == 200 and listing.get_json()["count"] >= 1
+    assert client.get(f"{base}{pk}", headers=viewer).status_code == 200
+    assert client.get(f"{base}_info", headers=viewer).status_code == 200
+    writes = [client.post(base, json={"name": "x"}, headers=viewer),
+              client.put(f"{base}{pk}", json={"name": "x"}, headers=viewer),
+              client.delete(f"{base}{pk}", headers=viewer)]
+    read_only = resource in ("faultreport", "workorder")
+    for response in writes:
+        assert response.status_code == (405 if read_only else 403), response.request.method
+    portal = _api_token(client, "portal")
+    assert client.get(base, headers=portal).status_code == 403
+    assert client.get(f"{base}{pk}", headers=portal).status_code == 403
+    with app.app_context():  # nothing changed
+        assert db.session.get(WorkOrder, links["order_id"]).status == "new"
+        assert db.session.get(Location, place["location_id"]).name == "Demo locatie 1"
+
+
+def test_rest_api_cannot_change_a_completed_order(app, client, admin_client, place):
+    links = make_order(app, place)
+    _set(app, links["order_id"], status="completed", completed_at=utcnow())
+    for user in ("facilitymanager", "admin"):
+        headers = _api_token(client, user)
+        for method in (client.put, client.patch):
+            response = method(f"/api/v1/workorder/{links['order_id']}",
+                              json={"internal_note": "later", "status": "new"}, headers=headers)
+            assert response.status_code in (404, 405), (user, method)
+    with app.app_context():
+        order = db.session.get(WorkOrder, links["order_id"])
+        assert order.status == "completed" and order.internal_note is None

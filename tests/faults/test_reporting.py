@@ -177,3 +177,72 @@ def test_device_registration_refuses_bad_input_and_stores_nothing(app, client_fo
     with app.app_context():
         device = db.session.query(Device).one()
         assert device.registered_by.username == "facilitymanager" and device.code == code
+
+
+def _set_cookie_headers(response, name):
+    return [h for h in response.headers.getlist("Set-Cookie") if h.startswith(name + "=")]
+
+
+def test_reporter_cookie_attributes_reuse_and_clearing(app, client, place):
+    """The remembered reporter: HttpOnly, SameSite=Lax, one year; Secure when the
+    session cookie is; filled in on /q/ and /report; cleared by the button or by
+    sending a report without the tick."""
+    from app.faults.public import REPORTER_COOKIE
+    code = _device_code(app, place)
+    response = submit(client, f"/q/{code}", {**REPORT, "remember": "yes"})
+    assert response.status_code == 200
+    [header] = _set_cookie_headers(response, REPORTER_COOKIE)
+    attributes = [part.strip().lower() for part in header.split(";")]
+    assert "httponly" in attributes and "samesite=lax" in attributes
+    assert "max-age=31536000" in attributes and "path=/" in attributes
+    assert "secure" not in attributes
+    assert REPORTER_EMAIL not in header  # signed, and not readable as plain text either
+    # reused on both forms
+    for url in (f"/q/{code}", "/report"):
+        form = page(client.get(url))
+        assert 'value="Douwe"' in form and 'value="Demo"' in form, url
+        assert f'value="{REPORTER_EMAIL}"' in form and 'value="088-5550555"' in form, url
+    # a forged cookie is ignored
+    other = app.test_client()
+    other.set_cookie(REPORTER_COOKIE, "eyJmaXJzdF9uYW1lIjoiWCJ9.bogus")
+    assert 'value="X"' not in page(other.get("/report"))
+    # Secure when the session cookie is Secure
+    app.config["SESSION_COOKIE_SECURE"] = True
+    try:
+        secure = app.test_client()
+        response = submit(secure, f"/q/{code}", {**REPORT, "remember": "yes"})
+    finally:
+        app.config["SESSION_COOKIE_SECURE"] = False
+    [header] = _set_cookie_headers(response, REPORTER_COOKIE)
+    assert "secure" in [part.strip().lower() for part in header.split(";")]
+    # cleared by the button: the browser is told to drop it
+    response = submit(client, "/report", {"next": "/report"}, post_url="/reporter/forget")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/report")
+    [header] = _set_cookie_headers(response, REPORTER_COOKIE)
+    assert "max-age=0" in header.lower() or "expires=thu, 01 jan 1970" in header.lower()
+    assert 'value="Douwe"' not in page(client.get("/report"))
+    # an outside address as "next" is not followed
+    response = submit(client, "/report", {"next": "//evil.example/x"}, post_url="/reporter/forget")
+    assert response.headers["Location"].endswith("/report")
+
+
+def _files_on_disk(app):
+    from pathlib import Path
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_refused_report_leaves_no_file_on_disk(app, client, place):
+    """A good photo with a bad field, and a bad photo: no row, no file left behind."""
+    code = _device_code(app, place)
+    before, disk = _counts(app), _files_on_disk(app)
+    response = submit(client, f"/q/{code}", {
+        **REPORT, "email": "geen-adres", "photo": (io.BytesIO(jpeg()), "f.jpg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400 and "Vul een geldig e-mailadres in." in page(response)
+    response = submit(client, "/report", {
+        **REPORT, "location_id": place["location_id"], "placement": "Hal",
+        "photo": (io.BytesIO(b"%PDF-1.4 geen foto"), "f.jpg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400 and "De foto is niet geaccepteerd" in page(response)
+    assert _counts(app) == before and _files_on_disk(app) == disk

@@ -202,3 +202,69 @@ def test_version_column_refuses_a_lost_update(app, place):
             db.session.commit()
         db.session.rollback()
         assert db.session.get(WorkOrder, links["order_id"]).contractor_remarks is None
+
+
+def test_a_second_rating_from_a_stale_page_is_refused_by_the_database(app, place):
+    """Two ratings at the same moment: both see "not rated yet"; the unique key on
+    the work order refuses the second one, and only the first is kept."""
+    from sqlalchemy.exc import IntegrityError
+    from app.faults.models import Rating
+    links = make_order(app, place)
+    with app.app_context(), audit.acting_as("contractor", "test"):
+        order = db.session.get(WorkOrder, links["order_id"])
+        workflow.transition(order, "accept")
+        workflow.transition(order, "complete")
+        db.session.commit()
+    with app.app_context(), audit.acting_as("reporter", "tab 1"):
+        first = db.session.get(WorkOrder, links["order_id"])
+        assert first.rating is None  # this request has checked: not rated yet
+        with app.app_context(), audit.acting_as("reporter", "tab 2"):
+            second = db.session.get(WorkOrder, links["order_id"])
+            workflow.rate(second, speed=5, communication=5, quality=5, solved="yes")
+            db.session.commit()
+        with pytest.raises(IntegrityError):
+            workflow.rate(first, speed=1, communication=1, quality=1, solved="no")
+        db.session.rollback()
+        assert [r.speed for r in db.session.scalars(select(Rating))] == [5]
+
+
+def test_two_rating_posts_at_the_same_moment(app, place):
+    """Two POSTs of the rating form at once (double tap, two tabs): one is thanked,
+    the other told it was already rated; one rating is stored; nothing fails."""
+    from app.faults.models import Rating
+    from tests.conftest import csrf_token
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("concurrent transactions: PostgreSQL only")
+    links = make_order(app, place)
+    with app.app_context(), audit.acting_as("contractor", "test"):
+        order = db.session.get(WorkOrder, links["order_id"])
+        workflow.transition(order, "accept")
+        workflow.transition(order, "complete")
+        db.session.commit()
+    clients = [app.test_client() for _ in range(2)]
+    tokens = [csrf_token(c, links["r"]) for c in clients]
+    barrier = threading.Barrier(2)
+    responses, errors = [], []
+
+    def post(client, token, score):
+        try:
+            barrier.wait()
+            responses.append(client.post(links["r"] + "/rating", data={
+                "csrf_token": token, "speed": score, "communication": score,
+                "quality": score, "solved": "yes"}))
+        except Exception as exc:  # pragma: no cover
+            errors.append(exc)
+
+    workers = [threading.Thread(target=post, args=(c, t, s))
+               for c, t, s in zip(clients, tokens, ("4", "2"))]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    assert not errors
+    assert sorted(r.status_code for r in responses) == [302, 400]
+    [refused] = [r for r in responses if r.status_code == 400]
+    assert "U heeft deze melding al beoordeeld." in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Rating.id))) == 1
