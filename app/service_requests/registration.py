@@ -23,8 +23,7 @@ def register(app, appbuilder):
     from .models import AUDITED
     from .public import blueprint
     from .tabs import TABS
-    from .views import (KIND_VIEWS, STATUS_VIEWS, MyRequestsView, ProductView,
-                        ServiceRequestView, UrgentRequestsView)
+    from .views import LIST_BUTTONS, ProductView
 
     audit.register_labels(records=display.AUDIT_RECORDS, fields=display.audit_fields(AUDITED),
                           values=display.audit_values())
@@ -32,19 +31,10 @@ def register(app, appbuilder):
         appbuilder.add_view_no_menu(tab)
     menu = dict(category=CATEGORY, category_label=_("Service requests"),
                 category_icon="fa-folder-open")
-    appbuilder.add_view(ServiceRequestView, MENU_ALL, label=_("Service Request"),
-                        icon="fa-list", **menu)
-    appbuilder.add_view(MyRequestsView, MENU_MINE, label=_("My requests"), icon="fa-user",
-                        **menu)
-    appbuilder.add_view(UrgentRequestsView, MENU_URGENT, label=_("Urgent"), icon="fa-bolt",
-                        **menu)
-    appbuilder.add_separator(CATEGORY)
-    for kind, view, title in KIND_VIEWS:
-        appbuilder.add_view(view, f"Requests: {kind}", label=title, icon="fa-filter", **menu)
-    appbuilder.add_separator(CATEGORY)
-    for status, view, title in STATUS_VIEWS:
-        appbuilder.add_view(view, f"Requests: {status}", label=title, icon="fa-filter", **menu)
-    appbuilder.add_separator(CATEGORY)
+    for group in LIST_BUTTONS:
+        for view, name, label, icon in group:
+            appbuilder.add_view(view, name, label=label, icon=icon, **menu)
+        appbuilder.add_separator(CATEGORY)
     appbuilder.add_view(CounterRequestView, MENU_COUNTER, label=_("New request (counter)"),
                         icon="fa-plus", **menu)
     appbuilder.add_view(UnmatchedMailView, MENU_UNMATCHED, label=_("Unmatched mail"),

@@ -18,6 +18,7 @@ from . import display, workflow
 from .fields import DutchDecimalField
 from .models import (PaymentMethod, Product, ProductKind, RequestedProductLine,
                      RequestStatus as S, ServiceRequest, Urgency)
+from .registration import MENU_ALL, MENU_MINE, MENU_URGENT
 from .tabs import TABS
 
 RESOURCE = workflow.RESOURCE
@@ -112,12 +113,19 @@ class ServiceRequestView(ModelView):
     }
     related_views = TABS
     page_size = 25
+    list_template = "service_requests/list.html"
     # The counter corrects the applicant's details; status and lines are the workflow's.
     edit_title = _("Edit applicant details")
     edit_columns = ["applicant_name", "applicant_email", "applicant_phone", "id_number",
                     "expected_version"]
     edit_form_extra_fields = {"expected_version": HiddenField()}
     validators_columns = {"applicant_email": [Email()]}
+
+    def render_template(self, template, **kwargs):
+        """Every list page gets the seeds' button bar, for the user who asks (per request)."""
+        if template == self.list_template:
+            kwargs["list_buttons"] = list_buttons(type(self))
+        return super().render_template(template, **kwargs)
 
     def prefill_form(self, form, pk):
         form.expected_version.data = self.datamodel.get(pk).version_id
@@ -246,6 +254,34 @@ STATUS_VIEWS = [
                f"/service-requests/status/{status}"), BUTTON_TITLES[status])
     for status in STATUS_BUTTONS
 ]
+
+
+# The seeds' buttons, in groups: (view, menu name, label, icon). The menu entries
+# (registration.py) and the button bar above each list are both made from this.
+LIST_BUTTONS = [
+    [(ServiceRequestView, MENU_ALL, _("Service Request"), "fa-list"),
+     (MyRequestsView, MENU_MINE, _("My requests"), "fa-user"),
+     (UrgentRequestsView, MENU_URGENT, _("Urgent"), "fa-bolt")],
+    [(view, f"Requests: {kind}", title, "fa-filter") for kind, view, title in KIND_VIEWS],
+    [(view, f"Requests: {status}", title, "fa-filter") for status, view, title in STATUS_VIEWS],
+]
+
+
+def list_buttons(current):
+    """(label, url, css class, active) for the bar above a list: the orange "Service
+    Request" and the blue filtered lists this user may open — the list's own permission
+    (as @has_access checks it) and the menu entry's, asked in Python for each request."""
+    sm = current_app.appbuilder.sm
+    buttons = []
+    for group in LIST_BUTTONS:
+        for view, menu, label, _icon in group:
+            permission = "can_" + view.method_permission_name["list"]
+            if not (sm.has_access(permission, view.class_permission_name)
+                    and sm.has_access("menu_access", menu)):
+                continue
+            style = "btn-warning" if view is ServiceRequestView else "btn-primary"
+            buttons.append((label, url_for(view.__name__ + ".list"), style, view is current))
+    return buttons
 
 
 class ProductView(ModelView):
