@@ -4,10 +4,20 @@ Stock FAB asks the database once per `has_access` call: a list page with a full 
 and its buttons made ~50 such queries. Here the first check of a request loads every
 (action, resource) pair of the user's roles, and the rest of the request reads that set.
 Permissions edited in the security screens count from the next request on.
+
+Roles in API_ONLY_ROLES (Portal) pass permission checks under /api/ only: a resource
+shared by an API and a screen (Product) does not open the screen to them.
 """
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
+
+from .roles import API_ONLY_ROLES
+
+
+def _outside_the_api(roles):
+    return (has_request_context() and not request.path.startswith("/api/")
+            and bool(roles) and all(role.name in API_ONLY_ROLES for role in roles))
 
 
 class SecurityManager(FabSecurityManager):
@@ -33,6 +43,8 @@ class SecurityManager(FabSecurityManager):
 
     def _has_view_access(self, user, permission_name, view_name):
         roles = self.get_user_roles(user)
+        if _outside_the_api(roles):
+            return False
         if any(role.name in self.builtin_roles
                and self._has_access_builtin_roles(role, permission_name, view_name)
                for role in roles):

@@ -89,6 +89,10 @@ ROLES = {
     "Portal": SR_PORTAL,
 }
 
+# Roles for machines: their permissions count in the REST API (/api/...) only, never
+# on a screen, even where an API and a screen share a resource (Product).
+API_ONLY_ROLES = {"Portal"}
+
 # What each role is for, as "Your role: …" on the start page (English source strings;
 # the Dutch is in translations/, the user guides in docs/gebruikers/ quote the Dutch).
 ROLE_DESCRIPTIONS = {
