@@ -194,8 +194,51 @@ def test_the_whole_manual(app, products, client_for, smtp_server, deliver):
     assert any("finance (Gebruiker) 127.0.0.1 Aangemaakt Correctie Reden Maar één uittreksel geleverd" in row
                for row in rows)
     assert any("finance (Gebruiker) 127.0.0.1 Gewijzigd Aangevraagd product Aantal 2 1" in row for row in rows)
+    assert_every_transition_audited(app, pk)
 
 
 def app_user(app, username):
     with app.app_context():
         return app.appbuilder.sm.find_user(username=username).id
+
+
+def transitions_of(app, pk):
+    """Every status change of the request as stored: (actor, type, IP, old, new), oldest first."""
+    from sqlalchemy import select
+
+    from app.audit import AuditEntry
+    with app.app_context():
+        return [(e.actor_name, e.actor_type, e.ip_address, e.old_value, e.new_value)
+                for e in db.session.scalars(
+                    select(AuditEntry).where(AuditEntry.subject_type == "ServiceRequest",
+                                             AuditEntry.subject_id == str(pk),
+                                             AuditEntry.action == "transition",
+                                             AuditEntry.field == "status")
+                    .order_by(AuditEntry.id))]
+
+
+def assert_every_transition_audited(app, pk):
+    """The stored status changes of the walk form one unbroken chain from Ingekomen to
+    Restitutie — none missing — each with who did it and from which IP."""
+    chain = transitions_of(app, pk)
+    assert [(actor, old or None, new) for actor, _type, _ip, old, new in chain] == [
+        ("counter", None, "received"),
+        ("writer", "received", "assigned"),
+        ("writer", "assigned", "documents_needed"),
+        ("Carla Landmeter", "documents_needed", "documents_received"),
+        ("writer", "documents_received", "in_preparation"),
+        ("writer", "in_preparation", "prepared"),
+        ("pickupdesk", "prepared", "correction_needed"),
+        ("writer", "correction_needed", "prepared"),
+        ("pickupdesk", "prepared", "ready"),
+        ("pickupdesk", "ready", "delivered"),
+        ("Carla Landmeter", "delivered", "correction_needed"),
+        ("writer", "correction_needed", "prepared"),
+        ("pickupdesk", "prepared", "ready"),
+        ("pickupdesk", "ready", "delivered"),
+        ("finance", "delivered", "paid"),
+        ("finance", "paid", "refund"),
+    ]
+    assert all(ip == "127.0.0.1" for _a, _t, ip, _o, _n in chain)
+    assert {t for _a, t, _i, _o, _n in chain} == {"user", "customer"}
+    assert status(app, pk) == chain[-1][4]

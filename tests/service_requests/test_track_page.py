@@ -90,3 +90,33 @@ def test_posts_are_rate_limited(app, products, client):
              for _ in range(limit + 1)]
     assert codes[:limit] == [302] * limit and codes[-1] == 429
     assert client.get(f"/track/{token}").status_code == 200  # reading is not limited
+
+
+def test_get_changes_no_row_and_a_wrong_token_post_is_404(app, products, client):
+    """Also for a delivered request (both forms shown): GET leaves the request's version,
+    status and every row as they were; a well-formed POST to an unknown token is 404."""
+    pk = make_request(app, status="delivered")
+    token = with_token(app, pk, feedback="Uw product is klaar.")
+    before = load(app, pk)
+    counts = [count(app, m) for m in (ServiceRequest, CustomerFeedback, InboundDocument,
+                                      ApplicantFeedback)]
+    for _ in range(3):
+        page = client.get(f"/track/{token}").get_data(as_text=True)
+    assert "Product afgegeven" in page and "Een fout in het product melden" in page
+    after = load(app, pk)
+    assert (after.version_id, after.status, after.updated_at) == \
+        (before.version_id, before.status, before.updated_at)
+    assert [count(app, m) for m in (ServiceRequest, CustomerFeedback, InboundDocument,
+                                    ApplicantFeedback)] == counts
+    csrf = csrf_token(client, f"/track/{token}")
+    wrong = "f" * 32
+    assert client.post(f"/track/{wrong}/error", data={"csrf_token": csrf, "text": "x"}).status_code == 404
+    assert client.post(f"/track/{wrong}/documents", data={
+        "csrf_token": csrf, "files": (io.BytesIO(PDF), "a.pdf")},
+        content_type="multipart/form-data").status_code == 404
+    assert count(app, ApplicantFeedback) == 0 and count(app, InboundDocument) == 0
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
