@@ -23,5 +23,29 @@ class BlankChoiceAsDash:
         Select2Widget._blank_choice_as_dash = True
 
 
+class UnknownActionIs404:
+    """FAB's /<view>/action/<name>/<pk> and /<view>/action_post look the action up with
+    `self.actions.get(name).func`: a name the view does not have (a typo, a forged
+    form, `muldelete` on a read-only screen) is an AttributeError, a 500. Answer 404."""
+
+    @staticmethod
+    def install():
+        from flask import abort
+        from flask_appbuilder.views import ModelView
+
+        if getattr(ModelView, "_unknown_action_is_404", False):
+            return
+        fab_get_action_permission_name = ModelView.get_action_permission_name
+
+        def get_action_permission_name(self, name):
+            if name not in self.actions:
+                abort(404)
+            return fab_get_action_permission_name(self, name)
+
+        ModelView.get_action_permission_name = get_action_permission_name
+        ModelView._unknown_action_is_404 = True
+
+
 def apply():
     BlankChoiceAsDash.install()
+    UnknownActionIs404.install()

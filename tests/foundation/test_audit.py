@@ -212,3 +212,43 @@ def test_audit_screen_speaks_in_registered_words(app, admin_client, gadgets, gad
     show = admin_client.get(f"/auditentryview/show/{repair_id}").get_data(as_text=True)
     assert "Soort record" in show and "Hoort bij" in show
     assert "Apparaatje" in show and "Toestand: Kapot → Hersteld" in show
+
+
+def test_no_screen_route_and_no_rest_api_writes_the_audit_log(app, admin_client, client):
+    """Append-only through FAB too: every write route of the audit screen refuses even
+    the admin, and no REST API is built over AuditEntry."""
+    from flask_appbuilder.api import BaseApi
+
+    from tests.conftest import PASSWORD
+
+    with app.app_context(), audit.acting_as("system"):
+        message = queue_mail("a@example.org", "Hello", "text")
+        db.session.flush()
+        audit.record(message, "note", note="hello")
+        db.session.commit()
+        entry_id = _entries()[0].id
+    token = csrf_token(admin_client, "/auditentryview/list/")
+    posts = {
+        "/auditentryview/add": {"action": "forged", "new_value": "x"},
+        f"/auditentryview/edit/{entry_id}": {"new_value": "x"},
+        f"/auditentryview/delete/{entry_id}": {},
+        f"/auditentryview/action/muldelete/{entry_id}": {},
+        "/auditentryview/action_post": {"action": "muldelete", "rowid": str(entry_id)},
+    }
+    for url, data in posts.items():
+        response = admin_client.post(url, data={"csrf_token": token, **data})
+        assert response.status_code in (403, 404), url
+    # REST: no API over the audit table; JWT as admin finds nothing to write to
+    apis = [v for v in app.appbuilder.baseviews if isinstance(v, BaseApi)
+            and getattr(getattr(v, "datamodel", None), "obj", None) is AuditEntry]
+    assert apis == []
+    login = client.post("/api/v1/security/login", json={
+        "username": "admin", "password": PASSWORD, "provider": "db"})
+    headers = {"Authorization": f"Bearer {login.json['access_token']}"}
+    for name in ("auditentry", "auditentryview", "auditlog", "audit"):
+        for method in ("get", "put", "delete"):
+            response = getattr(client, method)(f"/api/v1/{name}/{entry_id}", headers=headers,
+                                               json={"new_value": "x"})
+            assert response.status_code in (404, 405), (method, name)
+    with app.app_context():
+        assert [(e.id, e.action) for e in _entries()] == [(entry_id, "note")]
