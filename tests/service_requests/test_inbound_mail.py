@@ -187,3 +187,22 @@ def test_a_locked_table_on_postgresql_asks_the_mta_to_retry(app, waiting):
     assert result.exit_code == 75, result.output
     assert receive(app, eml("reply_with_attachments.eml", sr, token)).exit_code == 0
     assert len(documents(app)) == 1
+
+
+@pytest.mark.parametrize("header,automatic", [
+    ("Precedence: bulk", True), ("Precedence: junk", True), ("Precedence: list", True),
+    ("Auto-Submitted: auto-generated", True), ("Auto-Submitted: no", False),
+])
+def test_precedence_and_auto_submitted_headers_on_a_real_reply(app, waiting, header, automatic):
+    """The customer's reply with one such header: recorded on the request either way;
+    only a real person's mail moves the status."""
+    sr, token = waiting
+    raw = eml("reply_with_attachments.eml", sr, token).replace(
+        b"Return-Path: <anna@example.org>", b"Return-Path: <anna@example.org>\n" + header.encode(), 1)
+    assert header.encode() in raw
+    result = receive(app, raw)
+    assert result.exit_code == 0, result.output
+    [(request_id, _sender, _subject, _text, is_automatic, files)] = documents(app)
+    assert request_id == sr.id and is_automatic is automatic and len(files) == 2
+    expected = "documents_needed" if automatic else "documents_received"
+    assert load(app, sr.id).status == expected

@@ -175,6 +175,10 @@ def test_the_whole_manual(app, products, client_for, smtp_server, deliver):
     page = step(finance, pk, "refund", {"amount": "25,00", "reason": "Eén uittreksel te veel betaald"})
     assert "Restitutie" in page and "Eén uittreksel te veel betaald" in page
     assert status(app, pk) == "refund"
+    assert "€ 54,50 · Contant" in page  # paid is a fact of its own: kept after the status moved
+    with app.app_context():
+        sr_now = db.session.get(ServiceRequest, pk)
+        assert sr_now.is_paid and [str(p.amount) for p in sr_now.payments] == ["54.50"]
 
     # Step 13 (Inkijk 12): the Audit tab — who, from where, old → new, newest first.
     page = show(viewer, pk)
