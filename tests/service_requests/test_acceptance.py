@@ -177,13 +177,16 @@ def test_search_and_sort_by_applicant_email_and_id_number(four, viewer_client):
 
 # ---- The Viewer changes nothing, by any URL ----
 
+def _sr_views(app):
+    """The names of this domain's screens (the JSON APIs answer 401/403 in their own tests)."""
+    return {type(v).__name__ for v in app.appbuilder.baseviews
+            if type(v).__module__.startswith("app.service_requests")
+            and not type(v).__name__.endswith("Api")}
+
+
 def _change_rules(app):
     """Every URL of this domain's screens that is not a plain list or detail page."""
-    from flask_appbuilder import BaseView  # the JSON APIs answer 401/403 in their own tests
-
-    views = {type(v).__name__ for v in app.appbuilder.baseviews
-             if type(v).__module__.startswith("app.service_requests")
-             and isinstance(v, BaseView) and not type(v).__name__.endswith("Api")}
+    views = _sr_views(app)
     for rule in app.url_map.iter_rules():
         view, _, method = rule.endpoint.partition(".")
         if view in views and method not in ("list", "show"):
@@ -220,6 +223,11 @@ def test_the_viewer_gets_403_on_every_change_url(app, four, viewer_client):
             "ProductView.edit", "CounterRequestView.this_form_post",
             "UnmatchedMailView.attach"} <= tried
     assert load(app, pk).status == "ready" and load(app, pk).applicant_name == "Dina D"
+    # No screen of this domain has a delete route at all (history is kept).
+    views = _sr_views(app)
+    assert len(views) >= 20  # the lists, the tabs, counter, unmatched mail, products
+    assert not [r.rule for r in app.url_map.iter_rules()
+                if r.endpoint.partition(".")[0] in views and "delete" in r.endpoint]
     with app.app_context():
         assert db.session.scalar(select(func.count(AuditEntry.id))) == before
     # And no links to them on the detail page or the lists.
