@@ -18,6 +18,17 @@ def _attachment(message, content_type):
     raise AssertionError(f"no {content_type} attachment")
 
 
+# The seed's "Opdracht Information" table: (label, value in this flow). "Intern" and
+# "Info contractpartner" are empty until the facility manager writes them.
+SEED_TABLE = [("Opdrachtnummer", "KH-OC-000001"), ("Aanvraag", "KH-A-000001"),
+              ("Locatie", "Demo locatie 1"), ("Apparaat", "C5"), ("Voornaam", "Douwe"),
+              ("Achternaam", "Demo"), ("Straat + Huisnummer", "Laan van Kronenburg 14"),
+              ("Postcode", "1183 AS"), ("Woonplaats", "Amstelveen"), ("Email", REPORTER_EMAIL),
+              ("Telefoonnummer", "088-5550555"),
+              ("Opdracht omschrijving", "Testticket: de koelkast koelt niet"),
+              ("File", ""), ("Intern", ""), ("Info contractpartner", "")]
+
+
 def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
     code = place["codes"][0]
     manager = client_for("FacilityManager")
@@ -51,17 +62,36 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
     text = order_mail.get_body(("plain",)).get_content()
     assert "Beste medewerker van Demo Contractpartner 1" in text
     assert "binnen 24 uur contact opnemen" in text and "KlusHeeren b.v." in text
+    for expected in ("Bij deze sturen we een nieuwe opdracht voor Demo locatie 1",
+                     "De details van het verzoek zijn te vinden in de bijlage.",
+                     "Als er foto's beschikbaar zijn, dan staan deze ook in de bijlage.",
+                     "Jullie kunnen de opdracht accepteren en de details inzien",
+                     "Mocht dit onverhoopt niet lukken, dan wordt de locatie en/of KlusHeeren",
+                     "088 - 555 0 555", "info@klusheeren.nl"):
+        assert expected in text, expected
     html = order_mail.get_body(("html",)).get_content()
     assert "klik hier om naar de opdracht te gaan" in html and link(order_mail, "/wo/") in html
     pdf = PdfReader(io.BytesIO(_attachment(order_mail, "application/pdf")))
     pdf_text = "\n".join(p.extract_text() for p in pdf.pages)
     for expected in ("KH-OC-000001", "KH-A-000001", "Demo locatie 1",
                      "Testticket: de koelkast koelt niet", "Laan van Kronenburg 14", "Douwe",
-                     REPORTER_EMAIL):
+                     REPORTER_EMAIL, "C5", "SN-123", "1183 AS", "Amstelveen", "088-5550555",
+                     "Op de koelkast in kantoor 2.21"):
         assert expected in pdf_text, expected
+    # every row of the seed's "Opdracht Information" table, label and value
+    pdf_lines = [" ".join(line.split()) for line in pdf_text.splitlines()]
+    for label, value in SEED_TABLE:  # the label's cell, then its value's cell
+        assert any(line.startswith(label) and value in pdf_lines[n + 1]
+                   for n, line in enumerate(pdf_lines[:-1])), (label, value)
+    assert any(line.startswith("File") and "2 foto" in pdf_lines[n + 1]
+               for n, line in enumerate(pdf_lines[:-1]))
     assert sum(len(p.images) for p in pdf.pages) == 2  # the report's and the device's photo
     [confirmation] = smtp_server.to(REPORTER_EMAIL)
     assert "KH-A-000001" in confirmation["Subject"]
+    confirmation_text = confirmation.get_body(("plain",)).get_content()
+    for expected in ("Testticket: de koelkast koelt niet", "Demo locatie 1",
+                     "Op de koelkast in kantoor 2.21", "Demo Contractpartner 1"):
+        assert expected in confirmation_text, expected
     order_url = link(order_mail, "/wo/")
     reporter_url = link(confirmation, "/r/")
 
@@ -71,8 +101,21 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
     for expected in ("KH-OC-000001", "KH-A-000001", "Demo locatie 1", "Laan van Kronenburg 14",
                      "1183 AS", "Amstelveen", "Douwe", "088-5550555", "ACCEPTEREN",
                      "ONDERDELEN IN BESTELLING", "AFMELDEN", "OPSLAAN",
-                     "Let op: na het afmelden is bewerken niet meer mogelijk"):
+                     "Let op: na het afmelden is bewerken niet meer mogelijk",
+                     "Klik op knop om status van de opdracht te wijzigen.",
+                     "Accepteren = is opgepakt | Afmelden = afgerond | onderdelen in bestelling"
+                     " = on hold in afwachting van bestelde onderdelen."):
         assert expected in view, expected
+    rows = dict(re.findall(r"<tr><th>([^<]+)</th><td>(.*?)</td></tr>", view, re.S))
+    for label, value in SEED_TABLE:
+        label = {"Straat + Huisnummer": "Straat + huisnummer", "Email": "E-mail",
+                 "File": "Bestand",
+                 "Intern": "Intern (zichtbaar voor de contractpartner)"}.get(label, label)
+        assert value in rows[label], (label, rows.get(label))
+    for label in ("Afspraak datum", "Opmerkingen contractpartner",
+                  "Totaalbedrag factuur excl. btw", "Garantie",
+                  "Referentienummer contractpartner"):
+        assert f">{label}</label>" in view, label
     photo_urls = re.findall(r'src="(/wo/[^"]+/photo/[^"]+)"', view)
     assert len(photo_urls) == 2
     assert contractor.get(photo_urls[0]).mimetype == "image/jpeg"

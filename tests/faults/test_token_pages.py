@@ -140,3 +140,66 @@ def test_order_details_heading_and_internal_note_label(app, client, place):
     assert "Sleutel bij de receptie" in text
     assert "Opdrachtinformatie" in pdf_text and "Information" not in pdf_text
     assert "Intern (zichtbaar voor de contractpartner)" in pdf_text
+
+
+def _buttons(html):
+    """(form attributes, [button tags]) for each form of a page, and buttons outside forms."""
+    import re
+    forms = [(m.group(1), re.findall(r"<button\b[^>]*>", m.group(2)))
+             for m in re.finditer(r"<form\b([^>]*)>(.*?)</form>", html, re.S)]
+    outside = re.findall(r"<button\b[^>]*>", re.sub(r"<form\b.*?</form>", "", html, flags=re.S))
+    return forms, outside
+
+
+def test_enter_in_a_field_saves_and_does_not_accept(app, client, place):
+    """Pressing Enter in a field submits with the form's first submit button: on the
+    contractor's page that must be OPSLAAN, never ACCEPTEREN."""
+    links = make_order(app, place)
+    forms, _outside = _buttons(page(client.get(links["wo"])))
+    [(_attrs, buttons)] = [f for f in forms if 'value="accept"' in " ".join(f[1])]
+    first_submit = next(b for b in buttons if 'type="submit"' in b)
+    assert 'value="save"' in first_submit and "disabled" not in first_submit
+    # and that button saves without changing the status
+    response = submit(client, links["wo"], {"action": "save", "contractor_reference": "R-1"},
+                      follow_redirects=True)
+    assert "Uw wijzigingen zijn opgeslagen" in page(response) and "Nieuw" in page(response)
+    with app.app_context():
+        order = db.session.get(WorkOrder, links["order_id"])
+        assert order.status == "new" and order.contractor_reference == "R-1"
+
+
+def test_public_pages_work_without_javascript(app, client, client_for, place):
+    """Every button on a public page submits a POST form (with a CSRF token) by
+    itself; the only button that needs JavaScript is Scan QR, which is hidden until
+    the script shows it."""
+    links = make_order(app, place)
+    c_link = _complaint_link(app, links["order_id"])
+    with app.app_context():
+        order = db.session.get(WorkOrder, links["order_id"])
+        workflow.transition(order, "accept")
+        workflow.transition(order, "complete")
+        db.session.commit()
+    manager = client_for("FacilityManager")
+    pages = [client.get(u) for u in (links["wo"], links["r"], c_link, "/report",
+                                     f"/q/{place['codes'][0]}")]
+    pages.append(manager.get(f"/q/{place['codes'][1]}"))  # device registration
+    for response in pages:
+        html = page(response)
+        forms, outside = _buttons(html)
+        assert forms, response.request.path
+        assert all('type="button"' in b and 'id="scan-button"' in b for b in outside)
+        for attrs, buttons in forms:
+            assert 'method="post"' in attrs, (response.request.path, attrs)
+            for button in buttons:
+                if 'id="scan-button"' in button:
+                    assert " hidden" in button  # shown by faults_scan.js only
+                elif 'id="scanner-stop"' in button:
+                    assert '<div id="scanner" hidden>' in html  # inside the hidden scanner
+                else:
+                    assert 'type="submit"' in button, (response.request.path, button)
+        assert html.count('name="csrf_token"') >= len(forms)
+    # public.css sets display on buttons; this rule lets `hidden` win on the form
+    assert "#report-form [hidden] { display: none; }" in page(pages[3])
+    # the rating page: stars are radio buttons styled by CSS, no script needed
+    rating = page(pages[1])
+    assert rating.count('type="radio" id="speed-') == 5 and "<script" not in rating
