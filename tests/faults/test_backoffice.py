@@ -526,3 +526,22 @@ def test_rest_api_cannot_change_a_completed_order(app, client, admin_client, pla
     with app.app_context():
         order = db.session.get(WorkOrder, links["order_id"])
         assert order.status == "completed" and order.internal_note is None
+
+
+@pytest.mark.parametrize("view", ["faultworkorders/workordercompletedview", "workordertab"])
+def test_completed_order_is_locked_in_every_edit_form(app, client_for, place, view):
+    """The status lists and the contractor's orders tab have their own edit forms;
+    each refuses a change to a completed order by the facility manager."""
+    links = make_order(app, place)
+    _set(app, links["order_id"], status="completed", completed_at=utcnow())
+    manager = client_for("FacilityManager")
+    url = f"/{view}/edit/{links['order_id']}"
+    assert manager.get(url).status_code == 200
+    response = submit(manager, url, {"internal_note": "te laat", "contractor_note": "x",
+                                     "invoice_total": "1",
+                                     "contractor": str(place["contractor_id"])},
+                      follow_redirects=True)
+    assert "alleen een beheerder kan hem nog wijzigen" in page(response)
+    with app.app_context():
+        order = db.session.get(WorkOrder, links["order_id"])
+        assert order.internal_note is None and order.invoice_total is None

@@ -203,3 +203,27 @@ def test_public_pages_work_without_javascript(app, client, client_for, place):
     # the rating page: stars are radio buttons styled by CSS, no script needed
     rating = page(pages[1])
     assert rating.count('type="radio" id="speed-') == 5 and "<script" not in rating
+
+
+def test_rating_waits_for_completion_and_complaints_do_not(app, client, place):
+    """Before AFMELDEN the reporter sees the status and the complaint form, no rating
+    form, and a rating POST is refused; a complaint is taken at once."""
+    links = make_order(app, place)
+    view = page(client.get(links["r"]))
+    assert "Nieuw" in view and "Feedback versturen" not in view and "Klacht indienen" in view
+    response = submit(client, links["r"], {"speed": "5", "communication": "5", "quality": "5",
+                                           "solved": "yes"}, post_url=links["r"] + "/rating")
+    assert response.status_code == 400
+    assert "U kunt de afhandeling beoordelen zodra de opdracht is afgerond." in page(response)
+    response = submit(client, links["r"], {"text": "Duurt lang"},
+                      post_url=links["r"] + "/complaint", follow_redirects=True)
+    assert "Duurt lang" in page(response)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Rating.id))) == 0
+        assert db.session.scalar(select(func.count(Complaint.id))) == 1
+
+
+def test_unknown_sticker_is_a_friendly_404(client):
+    response = client.get("/q/ZZZZZZZZZZZZ")
+    assert response.status_code == 404 and "bestaat niet" in page(response)
+    assert client.get("/q/ZZZZZZZZZZZZ.json").status_code == 404
