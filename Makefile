@@ -7,15 +7,19 @@ PORT ?= 8080
 
 .PHONY: run test setup migrate translations worker bench clean
 
-$(BIN)/activate: requirements.txt
-	$(PYTHON) -m venv $(VENV)
+# Stamp written only after a complete install: an install that fails half-way is
+# retried by the next make, and a changed requirements.txt installs again.
+INSTALLED := $(VENV)/.installed
+
+$(INSTALLED): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
-	touch $(BIN)/activate
+	touch $(INSTALLED)
 
-setup: $(BIN)/activate translations
+setup: $(INSTALLED) translations
 
-translations: $(BIN)/activate
+translations: $(INSTALLED)
 	$(BIN)/pybabel compile -f -d translations -D messages >/dev/null
 
 migrate: setup
@@ -28,7 +32,7 @@ run: migrate
 	@mkdir -p instance
 	@$(BIN)/flask mail worker >instance/mail-worker.log 2>&1 & echo $$! > instance/mail-worker.pid
 	@echo "Serving on http://127.0.0.1:$(PORT)"
-	@trap 'kill $$(cat instance/mail-worker.pid) 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$(cat instance/mail-worker.pid) 2>/dev/null' EXIT INT TERM HUP; \
 	  PORT=$(PORT) $(BIN)/python run.py
 
 test: setup
