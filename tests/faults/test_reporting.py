@@ -34,7 +34,7 @@ def test_non_image_photo_is_refused_and_nothing_is_stored(app, client, place):
         content_type="multipart/form-data")
     assert response.status_code == 400
     text = page(response)
-    assert "De foto is niet geaccepteerd" in text
+    assert "De foto is niet geaccepteerd: Dit is geen foto (JPEG, PNG, WebP of HEIC)." in text
     assert 'value="Douwe"' in text and "Deur klemt" in text  # the form keeps what was typed
     assert _counts(app) == before
 
@@ -52,6 +52,7 @@ def test_oversized_photo_is_refused_and_nothing_is_stored(app, client, place):
         app.config["MAX_UPLOAD_BYTES"] = old
     assert response.status_code == 400
     assert "De foto is niet geaccepteerd" in page(response)
+    assert "te groot" in page(response)  # says why
     assert _counts(app) == before
 
 
@@ -67,6 +68,7 @@ def test_whole_request_too_large_gives_a_clear_page(app, client, place):
     finally:
         app.config["MAX_CONTENT_LENGTH"] = old
     assert response.status_code == 413
+    assert "Het bestand is te groot" in page(response) or "te groot" in page(response)
     assert _counts(app) == before
 
 
