@@ -10,3 +10,4 @@ def test_english_is_available(client):
     client.get("/lang/en")
     page = client.get("/login/").get_data(as_text=True)
     assert "Sign In" in page or "Login" in page
+    assert "Aanmelden" not in page and "Wachtwoord" not in page
