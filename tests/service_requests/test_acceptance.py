@@ -288,3 +288,24 @@ def test_a_tab_post_by_the_wrong_role_is_403(app, four, client_for, role, tab, d
                            data=dict(data, csrf_token=token))
     assert response.status_code == 403
     assert load(app, pk).status == "ready"
+
+
+# ---- The price at order time; totals from the lines ----
+
+def test_a_later_price_change_does_not_touch_an_existing_request(app, products, admin_client,
+                                                                  viewer_client):
+    from decimal import Decimal
+
+    from app.service_requests.models import Product
+    pk = make_request(app, "HYP-UIT", quantity=2, extra_pages=3)
+    with app.app_context():
+        product = db.session.query(Product).filter_by(code="HYP-UIT").one()
+        product.unit_price = Decimal("99.00")
+        db.session.commit()
+    page = viewer_client.get(f"/service-requests/show/{pk}").get_data(as_text=True)
+    # 2 × € 25,00 = € 50,00; print A4 3 × € 1,50 = € 4,50; together € 54,50.
+    for text in ("€ 25,00", "€ 50,00", "€ 4,50", "€ 54,50"):
+        assert text in page, text
+    assert "€ 99,00" not in page and "€ 198,00" not in page
+    newer = make_request(app, "HYP-UIT", quantity=1, name="Later", email="later@example.org")
+    assert "€ 99,00" in viewer_client.get(f"/service-requests/show/{newer}").get_data(as_text=True)
