@@ -259,6 +259,17 @@ class FaultReportView(FaultModelView):
         kwargs = show_with_buttons(self, template, kwargs, FaultReport)
         return super().render_template(template, **kwargs)
 
+    def pre_update(self, item):
+        try:
+            workflow.check_report_edit(item, workflow.is_admin(g.user))
+        except WorkflowError:
+            db.session.rollback()  # the form's values were already put on the item
+            raise
+
+    def post_edit_redirect(self):
+        """Back to the same report's page, with FAB's message (saved or refused)."""
+        return redirect(url_for(f"{type(self).__name__}.show", pk=request.view_args["pk"]))
+
     @expose("/renew-link/<int:pk>", methods=["POST"])
     @has_access
     def renew_link(self, pk):

@@ -292,6 +292,16 @@ def check_back_office_edit(order, is_admin):
             "This work order is completed; only an administrator can change it."))
 
 
+def check_report_edit(report, is_admin):
+    """A report's fields are part of its order (description, reporter, placement): once
+    the order is completed they are locked for everyone but Admin too."""
+    order = report.work_order
+    if order is not None and order.status == S.COMPLETED and not is_admin:
+        raise WorkflowError(gettext(
+            "The work order of this report is completed; only an administrator can change "
+            "the report."))
+
+
 # ---------------------------------------------------------------- reporter
 
 def _score(value, label):

@@ -545,3 +545,29 @@ def test_completed_order_is_locked_in_every_edit_form(app, client_for, place, vi
     with app.app_context():
         order = db.session.get(WorkOrder, links["order_id"])
         assert order.internal_note is None and order.invoice_total is None
+
+
+def test_report_of_a_completed_order_is_locked_for_all_but_admin(app, client_for, admin_client,
+                                                                 place):
+    """The report's description, reporter and placement are rows of the order's
+    table; after AFMELDEN only Admin may change them."""
+    from app.faults.models import FaultReport
+    links = make_order(app, place)
+    manager = client_for("FacilityManager")
+    url = f"/faultreportview/edit/{links['report_id']}"
+    fields = {"placement": "Keuken", "description": "Lekkage onder de koffieautomaat",
+              "reporter_first_name": "Douwe", "reporter_last_name": "Demo",
+              "reporter_email": "douwe@example.org", "reporter_phone": "088-5550555"}
+    submit(manager, url, {**fields, "reporter_phone": "06-12345678"})  # open: allowed
+    _set(app, links["order_id"], status="completed", completed_at=utcnow())
+    response = submit(manager, url, {**fields, "description": "Iets anders"},
+                      follow_redirects=True)
+    assert "alleen een beheerder kan de melding nog wijzigen" in page(response)
+    assert "Lekkage onder de koffieautomaat" in page(response)
+    with app.app_context():
+        report = db.session.get(FaultReport, links["report_id"])
+        assert report.description == "Lekkage onder de koffieautomaat"
+        assert report.reporter_phone == "06-12345678"
+    submit(admin_client, url, {**fields, "description": "Door beheerder"})
+    with app.app_context():
+        assert db.session.get(FaultReport, links["report_id"]).description == "Door beheerder"
