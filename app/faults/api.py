@@ -23,6 +23,18 @@ class FaultApi(ModelRestApi):
     # update would otherwise try to drop can_write of a read-only API's resource.
     base_permissions = ["can_read", "can_write"]
 
+    def delete_headless(self, pk):
+        """422 with the workflow's message when the record is still in use."""
+        from .workflow import WorkflowError, check_delete
+
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None:
+            try:
+                check_delete(item)
+            except WorkflowError as exc:
+                return self.response_422(message=exc.message)
+        return super().delete_headless(pk)
+
 
 class LocationApi(FaultApi):
     resource_name = "location"

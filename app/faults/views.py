@@ -66,6 +66,9 @@ def _photo_link(stored):
 
 class FaultModelView(ModelView):
     method_permission_name = READ_WRITE
+
+    def pre_delete(self, item):
+        workflow.check_delete(item)  # WorkflowError: FAB shows the message, deletes nothing
     label_columns = LABELS
     page_size = 25
     formatters_columns = {

@@ -302,6 +302,32 @@ def check_report_edit(report, is_admin):
             "the report."))
 
 
+def check_delete(obj):
+    """Locations, maintenance partners and devices with history stay: deleting them
+    would orphan reports and orders (or, on SQLite, leave them pointing nowhere)."""
+    from sqlalchemy import func, select
+
+    from .models import Contractor, Location
+
+    def used(model, *conditions):
+        return db.session.scalar(select(func.count()).select_from(model).where(*conditions)) > 0
+
+    if isinstance(obj, Device) and used(FaultReport, FaultReport.device_id == obj.id):
+        raise WorkflowError(gettext(
+            "This device has fault reports, so it cannot be deleted."))
+    if isinstance(obj, Location) and (used(Device, Device.location_id == obj.id)
+                                      or used(FaultReport, FaultReport.location_id == obj.id)):
+        raise WorkflowError(gettext(
+            "This location has devices or fault reports, so it cannot be deleted."))
+    if isinstance(obj, Contractor) and (
+            used(Device, Device.contractor_id == obj.id)
+            or used(WorkOrder, WorkOrder.contractor_id == obj.id)
+            or used(Location, Location.default_contractor_id == obj.id)):
+        raise WorkflowError(gettext(
+            "This maintenance partner has devices, work orders or locations, so it cannot be "
+            "deleted."))
+
+
 # ---------------------------------------------------------------- reporter
 
 def _score(value, label):

@@ -571,3 +571,39 @@ def test_report_of_a_completed_order_is_locked_for_all_but_admin(app, client_for
     submit(admin_client, url, {**fields, "description": "Door beheerder"})
     with app.app_context():
         assert db.session.get(FaultReport, links["report_id"]).description == "Door beheerder"
+
+
+def test_records_in_use_cannot_be_deleted(app, client, client_for, place):
+    """A device with reports, a location with devices, a maintenance partner with
+    orders: deleting is refused with a message (screen and API), nothing changes.
+    Unused ones can be deleted."""
+    from app.faults.models import Contractor, Device, FaultReport
+    make_order(app, place)
+    with app.app_context():
+        device_id = db.session.scalars(select(Device.id)).one()
+    manager = client_for("FacilityManager")
+    for view, pk, message in (
+            ("deviceview", device_id, "Dit apparaat heeft storingsmeldingen"),
+            ("locationview", place["location_id"], "Deze locatie heeft apparaten"),
+            ("contractorview", place["contractor_id"], "Deze onderhoudspartner heeft")):
+        response = submit(manager, f"/{view}/list/", {}, post_url=f"/{view}/delete/{pk}",
+                          follow_redirects=True)
+        assert message in page(response), view
+    headers = _api_token(client, "facilitymanager")
+    for resource, pk in (("device", device_id), ("location", place["location_id"]),
+                         ("contractor", place["contractor_id"])):
+        response = client.delete(f"/api/v1/{resource}/{pk}", headers=headers)
+        assert response.status_code == 422 and "niet worden verwijderd" in response.get_json()[
+            "message"], resource
+    with app.app_context():
+        report = db.session.scalars(select(FaultReport)).one()
+        assert report.device_id == device_id and report.location_id == place["location_id"]
+        assert db.session.query(Contractor).count() == 1
+        spare = Contractor(name="Reserve", email="reserve@example.org")
+        db.session.add(spare)
+        db.session.commit()
+        spare_id = spare.id
+    response = submit(manager, "/contractorview/list/", {},
+                      post_url=f"/contractorview/delete/{spare_id}", follow_redirects=True)
+    with app.app_context():
+        assert db.session.get(Contractor, spare_id) is None
