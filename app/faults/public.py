@@ -126,6 +126,12 @@ def scan_post(code):
     sticker = _sticker(code)
     if sticker.device is None:
         return _register(sticker)
+    if "device_type" in request.form:
+        # a registration form sent after someone else registered this sticker
+        return render_template(
+            "faults/public/report_form.html", device=sticker.device,
+            error=gettext("This sticker is already in use."), values=_report_values(),
+            action=url_for(".scan_post", code=code)), 409
     return _send_report(
         device=sticker.device,
         render_error=lambda message: render_template(

@@ -248,3 +248,24 @@ def test_refused_report_leaves_no_file_on_disk(app, client, place):
         content_type="multipart/form-data")
     assert response.status_code == 400 and "De foto is niet geaccepteerd" in page(response)
     assert _counts(app) == before and _files_on_disk(app) == disk
+
+
+def test_a_sticker_is_registered_once(app, client_for, place):
+    """Two facility managers with the registration form open: the second POST is told
+    the sticker is in use (not treated as a fault report); the first device stays."""
+    from app.faults.models import Device
+    code = place["codes"][1]
+    first, second = client_for("FacilityManager"), client_for("Admin")
+    data = {"location_id": place["location_id"], "contractor_id": place["contractor_id"]}
+    from tests.conftest import csrf_token
+    token = csrf_token(second, f"/q/{code}")  # the form is open on the second phone
+    assert "Apparaat registreren" in page(second.get(f"/q/{code}"))
+    response = submit(first, f"/q/{code}", {**data, "placement": "Gang", "device_type": "Deur"})
+    assert "Apparaat geregistreerd" in page(response)
+    response = second.post(f"/q/{code}", data={**data, "csrf_token": token, "placement": "Hal",
+                                               "device_type": "Lift"})
+    assert response.status_code == 409
+    assert "Deze sticker is al in gebruik." in page(response)
+    with app.app_context():
+        [device] = db.session.query(Device).all()
+        assert device.device_type == "Deur" and db.session.query(FaultReport).count() == 0
