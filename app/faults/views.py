@@ -324,6 +324,15 @@ class DeviceView(FaultModelView):
     }
     add_form_query_rel_fields = {"sticker": [["id", UnusedStickerFilter, None]]}
 
+    def _check_sticker(self, item):
+        try:
+            workflow.check_sticker_free(item)
+        except WorkflowError:
+            db.session.rollback()  # undo the form's values (and the moved sticker)
+            raise
+
+    pre_add = pre_update = _check_sticker
+
 
 class DeviceTab(DeviceView):
     """Devices as a tab on a location and on a maintenance partner."""

@@ -302,6 +302,19 @@ def check_report_edit(report, is_admin):
             "the report."))
 
 
+def check_sticker_free(device):
+    """A device's sticker (add/edit form) must not be another device's: the one-to-one
+    relationship would otherwise silently take it away from that device."""
+    if device.sticker is None:
+        return
+    with db.session.no_autoflush:  # compare with what is stored, before this form's change
+        from sqlalchemy import select
+        owner = db.session.scalar(select(Device.id).where(
+            Device.sticker_id == device.sticker.id, Device.id != device.id))
+    if owner is not None:
+        raise WorkflowError(gettext("This sticker is already in use."))
+
+
 def check_delete(obj):
     """Locations, maintenance partners and devices with history stay: deleting them
     would orphan reports and orders (or, on SQLite, leave them pointing nowhere)."""

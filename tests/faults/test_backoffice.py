@@ -607,3 +607,31 @@ def test_records_in_use_cannot_be_deleted(app, client, client_for, place):
                       post_url=f"/contractorview/delete/{spare_id}", follow_redirects=True)
     with app.app_context():
         assert db.session.get(Contractor, spare_id) is None
+
+
+def test_editing_a_device_cannot_take_another_devices_sticker(app, client_for, place):
+    from app.faults.models import Contractor, Device, StickerCode
+    make_order(app, place)
+    with app.app_context(), audit.acting_as("system", "test"):
+        sticker = db.session.query(StickerCode).filter_by(code=place["codes"][1]).one()
+        second = workflow.register_device(
+            sticker, location=db.session.get(Location, place["location_id"]),
+            contractor=db.session.get(Contractor, place["contractor_id"]), placement="Gang",
+            device_type="Deur")
+        db.session.commit()
+        second_id, second_sticker = second.id, second.sticker_id
+        taken = db.session.query(StickerCode).filter_by(code=place["codes"][0]).one().id
+        spare = db.session.query(StickerCode).filter_by(code=place["codes"][2]).one().id
+    manager = client_for("FacilityManager")
+    form = {"location": str(place["location_id"]), "placement": "Gang", "device_type": "Deur",
+            "contractor": str(place["contractor_id"])}
+    response = submit(manager, f"/deviceview/edit/{second_id}", {**form, "sticker": str(taken)},
+                      follow_redirects=True)
+    assert "Deze sticker is al in gebruik." in page(response)
+    with app.app_context():
+        assert {d.id: d.sticker_id for d in db.session.query(Device)}[second_id] == second_sticker
+        assert db.session.query(Device).filter(Device.sticker_id == taken).count() == 1
+    # a new, unused sticker (the old one was damaged) is fine
+    submit(manager, f"/deviceview/edit/{second_id}", {**form, "sticker": str(spare)})
+    with app.app_context():
+        assert db.session.get(Device, second_id).sticker_id == spare
