@@ -176,6 +176,9 @@ def test_two_senders_racing_send_each_row_once(app, smtp_server):
     {"to": "klant@example.org, evil@example.com"},
     {"to": "not an address"},
     {"reply_to": "a@example.org\nBcc: evil@example.com"},
+    {"cc": "a@example.org\r\nBcc: evil@example.com"},
+    {"cc": ["a@example.org", "b@example.org\nX-Injected: 1"]},
+    {"attachments": [("x.pdf", "application/pdf\r\nX-Evil: 1", b"%PDF-")]},
     {"attachments": [("x.pdf\r\nX-Evil: 1", "application/pdf", b"%PDF-")]},
 ])
 def test_header_injection_and_bad_addresses_are_refused(app_ctx, kwargs):
