@@ -6,6 +6,7 @@
   public forms.
 - Referrer-Policy same-origin: a public page's URL carries its token
   (/r/<token>); a link from it to another site must not hand that URL over.
+  Not no-referrer: over HTTPS Flask-WTF's CSRF check wants a same-origin Referer.
 - HSTS only when the request came in over HTTPS (behind a proxy: PROXY_COUNT).
 
 A view that sets its own value keeps it (files set a sandboxing CSP); a CSP
