@@ -128,7 +128,8 @@ class WorkOrderView(FaultModelView):
     def pre_update(self, item):
         try:
             workflow.check_back_office_edit(item, workflow.is_admin(g.user))
-        except WorkflowError:
+            workflow.reassign_if_changed(item)
+        except Exception:
             db.session.rollback()  # the form's values were already put on the item
             raise
 

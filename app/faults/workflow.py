@@ -433,6 +433,16 @@ def renew_contractor_link(order):
     return queue_contractor_mail(order)
 
 
+def reassign_if_changed(order):
+    """The back office gave the order to another maintenance partner: the old partner's
+    link stops working and the new one gets the order mail with a new link."""
+    if order.contractor is None or order.contractor.id == _committed(order, "contractor_id"):
+        return False
+    if order.status != S.COMPLETED:
+        renew_contractor_link(order)
+    return True
+
+
 def revoke_contractor_link(order):
     """The contractor's link stops working (wrong recipient, leaked mail)."""
     tokens.revoke(order)

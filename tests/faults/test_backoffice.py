@@ -635,3 +635,34 @@ def test_editing_a_device_cannot_take_another_devices_sticker(app, client_for, p
     submit(manager, f"/deviceview/edit/{second_id}", {**form, "sticker": str(spare)})
     with app.app_context():
         assert db.session.get(Device, second_id).sticker_id == spare
+
+
+def test_giving_an_order_to_another_partner_moves_the_link(app, client_for, place, smtp_server,
+                                                          deliver):
+    """The old partner's link stops working; the new partner gets the order mail with
+    the PDF and a new link; the audit says so."""
+    from app.faults.models import Contractor
+    from tests.faults.conftest import link
+    links = make_order(app, place)
+    with app.app_context():
+        other = Contractor(name="Andere partner", email="ander@example.org")
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    deliver()
+    manager = client_for("FacilityManager")
+    response = submit(manager, f"/workorderview/edit/{links['order_id']}",
+                      {"contractor": str(other_id), "internal_note": ""}, follow_redirects=True)
+    assert "Andere partner" in page(response)
+    assert app.test_client().get(links["wo"]).status_code == 404
+    deliver()
+    [mail] = smtp_server.to("ander@example.org")
+    assert "KH-OC-000001" in mail["Subject"]
+    assert "Beste medewerker van Andere partner" in mail.get_body(("plain",)).get_content()
+    new_link = link(mail, "/wo/")
+    assert new_link != links["wo"] and "KH-OC-000001" in page(app.test_client().get(new_link))
+    assert len([m for m in smtp_server.to(CONTRACTOR_EMAIL) if "Nieuwe opdracht" in m["Subject"]]) == 1
+    # saving without changing the partner keeps the link
+    submit(manager, f"/workorderview/edit/{links['order_id']}",
+           {"contractor": str(other_id), "internal_note": "Sleutel bij de balie"})
+    assert "Sleutel bij de balie" in page(app.test_client().get(new_link))
