@@ -110,6 +110,7 @@ class WorkOrderView(FaultModelView):
     show_title = _("Work order")
     edit_title = _("Edit work order")
     show_template = "faults/admin/work_order_show.html"
+    list_template = "faults/admin/work_order_list.html"  # with the status filter buttons
     list_columns = ["number", "report", "contractor", "status", "created_at", "accepted_at",
                     "appointment_date", "completed_at"]
     show_fieldsets = [

@@ -666,3 +666,22 @@ def test_giving_an_order_to_another_partner_moves_the_link(app, client_for, plac
     submit(manager, f"/workorderview/edit/{links['order_id']}",
            {"contractor": str(other_id), "internal_note": "Sleutel bij de balie"})
     assert "Sleutel bij de balie" in page(app.test_client().get(new_link))
+
+
+def test_work_order_lists_have_filter_buttons(app, client_for, place):
+    import re as _re
+    make_order(app, place)
+    viewer = client_for("Viewer")
+    urls = {"/workorderview/list/": "Alle opdrachten",
+            "/faultworkorders/workordernewview/list/": "Nieuw",
+            "/faultworkorders/workorderoverdueview/list/":
+                "Te laat (niet binnen 24 uur geaccepteerd)",
+            "/faultworkorders/workorderacceptedview/list/": "Geaccepteerd",
+            "/faultworkorders/workorderpartsview/list/": "Onderdelen in bestelling",
+            "/faultworkorders/workordercompletedview/list/": "Afgerond"}
+    for url, label in urls.items():
+        html = page(viewer.get(url))
+        buttons = _re.findall(r'<a class="btn btn-sm[^"]*"\s*(aria-current="page")?\s*'
+                              r'href="([^"]+)">([^<]+)</a>', html)
+        assert [(href, text) for _cur, href, text in buttons] == list(urls.items()), url
+        assert [text for cur, _href, text in buttons if cur] == [label], url
