@@ -110,7 +110,12 @@ class WorkOrderView(FaultModelView):
     show_title = _("Work order")
     edit_title = _("Edit work order")
     show_template = "faults/admin/work_order_show.html"
-    list_template = "faults/admin/work_order_list.html"  # with the status filter buttons
+    list_template = "faults/admin/filtered_list.html"  # with the status filter buttons
+    extra_args = {"filter_buttons": [
+        ("WorkOrderView", _("All work orders")), ("WorkOrderNewView", _("New")),
+        ("WorkOrderOverdueView", _("Overdue (not accepted in 24 hours)")),
+        ("WorkOrderAcceptedView", _("Accepted")), ("WorkOrderPartsView", _("Parts on order")),
+        ("WorkOrderCompletedView", _("Completed"))]}
     list_columns = ["number", "report", "contractor", "status", "created_at", "accepted_at",
                     "appointment_date", "completed_at"]
     show_fieldsets = [

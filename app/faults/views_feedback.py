@@ -38,6 +38,10 @@ class ComplaintView(FaultModelView):
     method_permission_name = {**NO_ADD, "close": "write", "close_one": "write"}
     exclude_route_methods = {"add", "edit", "delete"}
     show_template = "faults/admin/complaint_show.html"
+    list_template = "faults/admin/filtered_list.html"  # open / answered / closed buttons
+    extra_args = {"filter_buttons": [
+        ("ComplaintView", _("All complaints")), ("ComplaintOpenView", _("Open")),
+        ("ComplaintAnsweredView", _("Answered")), ("ComplaintClosedView", _("Closed"))]}
     list_title = _("Complaints")
     show_title = _("Complaint")
     list_columns = ["work_order", "created_at", "status", "text", "response", "responded_at"]

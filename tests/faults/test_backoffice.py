@@ -685,3 +685,17 @@ def test_work_order_lists_have_filter_buttons(app, client_for, place):
                               r'href="([^"]+)">([^<]+)</a>', html)
         assert [(href, text) for _cur, href, text in buttons] == list(urls.items()), url
         assert [text for cur, _href, text in buttons if cur] == [label], url
+
+
+def test_complaint_lists_have_filter_buttons(app, client_for, place):
+    import re as _re
+    viewer = client_for("Viewer")
+    urls = {"/complaintview/list/": "Alle klachten", "/faultcomplaints/open/list/": "Open",
+            "/faultcomplaints/answered/list/": "Beantwoord",
+            "/faultcomplaints/closed/list/": "Gesloten"}
+    for url, label in urls.items():
+        html = page(viewer.get(url))
+        buttons = _re.findall(r'<a class="btn btn-sm[^"]*"\s*(aria-current="page")?\s*'
+                              r'href="([^"]+)">([^<]+)</a>', html)
+        assert [(href, text) for _cur, href, text in buttons] == list(urls.items()), url
+        assert [text for cur, _href, text in buttons if cur] == [label], url
