@@ -192,7 +192,8 @@ def queue_contractor_mail(order):
         raise WorkflowError(gettext("The contractor link is revoked; renew it first."))
     return queue_template(
         "faults/mail/new_order", order.contractor.email,
-        f"Nieuwe opdracht {order.number} — {order.report.location.name}",
+        # a line break in a location name (possible via the API) must not break the header
+        f"Nieuwe opdracht {order.number} — {' '.join(order.report.location.name.split())}",
         context={"order": order, "report": order.report, "link": link},
         attachments=[(f"{order.number}.pdf", "application/pdf", work_order_pdf(order))],
         subject_record=("WorkOrder", order.id))

@@ -268,3 +268,15 @@ def test_two_rating_posts_at_the_same_moment(app, place):
     assert "U heeft deze melding al beoordeeld." in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Rating.id))) == 1
+
+
+def test_a_line_break_in_a_location_name_does_not_break_the_order_mail(app, place):
+    from app.faults.models import Location
+    from app.mail.models import OutboxMessage
+    with app.app_context():
+        db.session.get(Location, place["location_id"]).name = "Demo\r\nBcc: x@example.org"
+        db.session.commit()
+    make_order(app, place)
+    with app.app_context():
+        subjects = db.session.scalars(select(OutboxMessage.subject)).all()
+        assert "Nieuwe opdracht KH-OC-000001 — Demo Bcc: x@example.org" in subjects
