@@ -15,8 +15,11 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make not i
 
 
 def _plan(folder, target):
-    result = subprocess.run(["make", "-n", target], cwd=folder, capture_output=True, text=True,
-                            timeout=30, env={**os.environ, "MAKEFLAGS": ""})
+    # Under `make test` the environment carries MAKELEVEL/MAKEFLAGS, which would make this
+    # inner make print "Entering/Leaving directory" lines around the plan.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    result = subprocess.run(["make", "-n", "--no-print-directory", target], cwd=folder,
+                            capture_output=True, text=True, timeout=30, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
