@@ -101,6 +101,25 @@ def test_upgrade_on_empty_sqlite(tmp_path, app):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL not set")
+def _check_audit_rows_cannot_be_rewritten_by_sql(url):
+    """On PostgreSQL a trigger refuses UPDATE and DELETE of audit rows, even in raw SQL."""
+    engine = sa.create_engine(database_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO audit_entry (at, actor_type, actor_name, action, entity_type, "
+                "subject_type) VALUES (now(), 'system', 'test', 'create', 'X', 'X')"))
+        for statement in ("UPDATE audit_entry SET actor_name = 'someone else'",
+                          "DELETE FROM audit_entry"):
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+                with engine.begin() as conn:
+                    conn.execute(sa.text(statement))
+        with engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT actor_name FROM audit_entry")) == "test"
+    finally:
+        engine.dispose()
+
+
 def test_upgrade_on_empty_postgresql(tmp_path, app):
     server = make_url(database_url(os.environ["TEST_DATABASE_URL"]))
     name = f"test_found_mig_{uuid.uuid4().hex[:8]}"
@@ -112,6 +131,7 @@ def test_upgrade_on_empty_postgresql(tmp_path, app):
         # the form hosting platforms hand out (Heroku, Render): postgres://
         _upgrade_sync_create_admin(tmp_path, url.replace("postgresql+psycopg://", "postgres://"))
         _check_database(url, app)
+        _check_audit_rows_cannot_be_rewritten_by_sql(url)
     finally:
         with admin_engine.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
