@@ -1,0 +1,89 @@
+"""The reporter's feedback on a work order: a rating once completed, complaints at any time,
+the contractor's answer and the facility manager closing them."""
+from flask_babel import gettext, lazy_gettext as _
+
+from ..database import utcnow
+from ..extensions import db
+from ..mail import queue_template
+from . import tokens
+from .models import Complaint, ComplaintStatus, Rating, WorkOrderStatus
+from .rules import WorkflowError, public_url, text
+
+COMPLAINT_LABELS = {
+    ComplaintStatus.OPEN: _("Open"),
+    ComplaintStatus.ANSWERED: _("Answered"),
+    ComplaintStatus.CLOSED: _("Closed"),
+}
+
+
+def _score(value, label):
+    try:
+        score = int(value)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise WorkflowError(gettext("Please give 1 to 5 stars for %(what)s.", what=label))
+    return score
+
+
+def rate(order, *, speed, communication, quality, solved, comment=""):
+    """Feedback versturen: after completion, once."""
+    if order.status != WorkOrderStatus.COMPLETED:
+        raise WorkflowError(gettext("You can rate the handling once the work is completed."))
+    if order.rating is not None:
+        raise WorkflowError(gettext("You have already rated this report. Thank you!"))
+    if solved not in ("yes", "no"):
+        raise WorkflowError(gettext("Please say whether the problem is solved."))
+    rating = Rating(
+        work_order=order,
+        speed=_score(speed, gettext("speed")),
+        communication=_score(communication, gettext("communication")),
+        quality=_score(quality, gettext("quality")),
+        solved=solved == "yes",
+        comment=text(comment, gettext("Comment"), required=False) or None,
+    )
+    db.session.add(rating)
+    db.session.flush()  # the unique key refuses a second rating sent at the same moment
+    return rating
+
+
+def complain(order, complaint_text):
+    """A complaint, at any time after the report; mails the contractor a link
+    to a page with the order and the complaint, where they answer."""
+    complaint = Complaint(work_order=order, status=ComplaintStatus.OPEN,
+                          text=text(complaint_text, gettext("Complaint")))
+    tokens.issue(complaint)
+    db.session.add(complaint)
+    db.session.flush()
+    queue_template(
+        "faults/mail/complaint", order.contractor.email,
+        f"Klacht over opdracht {order.number}",
+        context={"order": order, "report": order.report, "complaint": complaint,
+                 "link": public_url("/c/", complaint)},
+        subject_record=("WorkOrder", order.id))
+    return complaint
+
+
+def respond(complaint, response):
+    """The contractor's answer to a complaint; the reporter is told."""
+    if complaint.status == ComplaintStatus.CLOSED:
+        raise WorkflowError(gettext("This complaint is closed."))
+    complaint.response = text(response, gettext("Response"))
+    complaint.responded_at = utcnow()
+    complaint.status = ComplaintStatus.ANSWERED
+    report = complaint.work_order.report
+    queue_template(
+        "faults/mail/complaint_answered", report.reporter_email,
+        f"Reactie op uw klacht over melding {report.number}",
+        context={"complaint": complaint, "report": report, "link": public_url("/r/", report)},
+        subject_record=("WorkOrder", complaint.work_order_id))
+    return complaint
+
+
+def close_complaint(complaint):
+    """The facility manager closes a complaint (answered or not)."""
+    if complaint.status == ComplaintStatus.CLOSED:
+        raise WorkflowError(gettext("This complaint is already closed."))
+    complaint.status = ComplaintStatus.CLOSED
+    complaint.closed_at = utcnow()
+    return complaint
