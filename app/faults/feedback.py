@@ -7,7 +7,7 @@ from ..extensions import db
 from ..mail import queue_template
 from . import tokens
 from .models import Complaint, ComplaintStatus, Rating, WorkOrderStatus
-from .rules import WorkflowError, public_url, text
+from .rules import WorkflowError, mail_reporter, public_url, text
 
 COMPLAINT_LABELS = {
     ComplaintStatus.OPEN: _("Open"),
@@ -26,9 +26,20 @@ def _score(value, label):
     return score
 
 
+def rating_open(order):
+    """Whether the reporter's page offers the rating: once the work is completed
+    (rate() still refuses a second rating)."""
+    return order.status == WorkOrderStatus.COMPLETED
+
+
+def can_respond(complaint):
+    """Whether the contractor may (still) answer a complaint: until it is closed."""
+    return complaint.status != ComplaintStatus.CLOSED
+
+
 def rate(order, *, speed, communication, quality, solved, comment=""):
     """Feedback versturen: after completion, once."""
-    if order.status != WorkOrderStatus.COMPLETED:
+    if not rating_open(order):
         raise WorkflowError(gettext("You can rate the handling once the work is completed."))
     if order.rating is not None:
         raise WorkflowError(gettext("You have already rated this report. Thank you!"))
@@ -66,17 +77,15 @@ def complain(order, complaint_text):
 
 def respond(complaint, response):
     """The contractor's answer to a complaint; the reporter is told."""
-    if complaint.status == ComplaintStatus.CLOSED:
+    if not can_respond(complaint):
         raise WorkflowError(gettext("This complaint is closed."))
     complaint.response = text(response, gettext("Response"))
     complaint.responded_at = utcnow()
     complaint.status = ComplaintStatus.ANSWERED
     report = complaint.work_order.report
-    queue_template(
-        "faults/mail/complaint_answered", report.reporter_email,
-        f"Reactie op uw klacht over melding {report.number}",
-        context={"complaint": complaint, "report": report, "link": public_url("/r/", report)},
-        subject_record=("WorkOrder", complaint.work_order_id))
+    mail_reporter(report, "complaint_answered",
+                  f"Reactie op uw klacht over melding {report.number}",
+                  complaint.work_order_id, complaint=complaint)
     return complaint
 
 

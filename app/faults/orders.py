@@ -13,7 +13,8 @@ from ..numbering import next_value
 from ..pdf import render_pdf
 from . import rules, tokens
 from .models import FaultReport, WorkOrder, WorkOrderStatus
-from .rules import WorkflowError, committed, photo_data_uri, public_url, text
+from .rules import (WorkflowError, committed, mail_reporter, photo_data_uri, public_url,
+                    text)
 
 S = WorkOrderStatus
 STATUS_LABELS = {
@@ -77,11 +78,8 @@ def create_report(*, location=None, device=None, placement="", description, firs
     db.session.add_all([report, order])
     db.session.flush()
     queue_contractor_mail(order)
-    queue_template(
-        "faults/mail/report_received", report.reporter_email,
-        f"Uw melding {report.number} is ontvangen",
-        context={"report": report, "order": order, "link": public_url("/r/", report)},
-        subject_record=("WorkOrder", order.id))
+    mail_reporter(report, "report_received", f"Uw melding {report.number} is ontvangen",
+                  order.id, order=order)
     return report
 
 
@@ -112,11 +110,19 @@ def _check_open(order):
             "This work order is completed; it can no longer be changed."))
 
 
+def allowed_actions(order):
+    """The contractor's buttons that may be pressed now (none once completed)."""
+    if order.is_locked:
+        return set()
+    return {action for action, (allowed, _target) in TRANSITIONS.items()
+            if order.status in allowed}
+
+
 def transition(order, action):
     """Press one of the contractor's buttons: accept, parts_on_order, complete."""
-    allowed, target = TRANSITIONS[action]
+    target = TRANSITIONS[action][1]
     _check_open(order)
-    if order.status not in allowed:
+    if action not in allowed_actions(order):
         raise WorkflowError(gettext(
             "This is not possible while the work order is \"%(status)s\".",
             status=STATUS_LABELS[order.status]))
@@ -132,17 +138,12 @@ def transition(order, action):
         order.completed_at = now
     audit.record(order, "transition", field="status", old=old, new=target)
     if action == "accept" and old == S.NEW:
-        queue_template(
-            "faults/mail/order_accepted", report.reporter_email,
-            f"Uw melding {report.number} is opgepakt",
-            context={"order": order, "report": report, "link": public_url("/r/", report)},
-            subject_record=("WorkOrder", order.id))
+        mail_reporter(report, "order_accepted", f"Uw melding {report.number} is opgepakt",
+                      order.id, order=order)
     elif target == S.COMPLETED:
-        queue_template(
-            "faults/mail/order_completed", report.reporter_email,
-            f"Uw melding {report.number} is afgerond — hoe was het?",
-            context={"order": order, "report": report, "link": public_url("/r/", report)},
-            subject_record=("WorkOrder", order.id))
+        mail_reporter(report, "order_completed",
+                      f"Uw melding {report.number} is afgerond — hoe was het?",
+                      order.id, order=order)
     return order
 
 
@@ -242,8 +243,5 @@ def renew_reporter_link(report):
     """A new link for the reporter's page (the old one stops working), mailed at once."""
     tokens.issue(report)
     audit.record(report, "link_renewed", note=report.reporter_email)
-    return queue_template(
-        "faults/mail/reporter_link", report.reporter_email,
-        f"Nieuwe link voor uw melding {report.number}",
-        context={"report": report, "link": public_url("/r/", report)},
-        subject_record=("WorkOrder", report.work_order.id) if report.work_order else None)
+    return mail_reporter(report, "reporter_link", f"Nieuwe link voor uw melding {report.number}",
+                         report.work_order.id if report.work_order else None)

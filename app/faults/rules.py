@@ -11,6 +11,7 @@ from flask_babel import gettext
 from sqlalchemy import inspect
 
 from .. import files
+from ..mail import queue_template
 from . import tokens
 
 MAX_TEXT = 5000
@@ -71,6 +72,15 @@ def committed(obj, key):
 def public_url(path, obj):
     """The public page of `obj` (its current token), or None when revoked."""
     return tokens.url(path, obj)
+
+
+def mail_reporter(report, template, subject, order_id, **context):
+    """Queue a mail to the reporter with the link to their page (/r/<token>), filed on
+    the work order `order_id` (None: on no record)."""
+    return queue_template(
+        f"faults/mail/{template}", report.reporter_email, subject,
+        context={"report": report, "link": public_url("/r/", report), **context},
+        subject_record=("WorkOrder", order_id) if order_id is not None else None)
 
 
 def is_admin(user):

@@ -56,7 +56,9 @@ def _send_photo(report, key, thumbnail):
 
 def _context(order):
     return dict(order=order, report=order.report, status_labels=workflow.STATUS_LABELS,
-                complaint_labels=workflow.COMPLAINT_LABELS, photos=_photos(order.report))
+                complaint_labels=workflow.COMPLAINT_LABELS, photos=_photos(order.report),
+                allowed_actions=workflow.allowed_actions(order),
+                rating_open=workflow.rating_open(order))
 
 
 # ---------------------------------------------------------------- contractor
@@ -167,7 +169,8 @@ def complaint(token):
     """A complaint with everything about its order; the contractor answers here."""
     item = _complaint(token)
     return render_template("faults/public/complaint.html", token=token, complaint=item,
-                           values={}, **_context(item.work_order))
+                           can_respond=workflow.can_respond(item), values={},
+                           **_context(item.work_order))
 
 
 @bp.route("/c/<token>", methods=["POST"])
@@ -180,6 +183,7 @@ def complaint_post(token):
         db.session.rollback()
         item = _complaint(token)
         return render_template("faults/public/complaint.html", token=token, complaint=item,
+                               can_respond=workflow.can_respond(item),
                                error=exc.message, values=request.form,
                                **_context(item.work_order)), 400
     db.session.commit()

@@ -36,6 +36,21 @@ READ_WRITE = {
 # no delete route, and mapping them apart keeps FAB from showing their buttons.
 NO_ADD = {**READ_WRITE, "add": "add", "delete": "delete"}
 
+
+def run_step(step, message):
+    """Run one workflow step from a button: commit and show `message`, or roll back and
+    show the rule's own message."""
+    try:
+        step()
+    except WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return False
+    db.session.commit()
+    flash(message, "success")
+    return True
+
+
 def _status(value):
     return STATUS_LABELS.get(value, value)
 
@@ -172,14 +187,7 @@ class WorkOrderView(FaultModelView):
         order = db.session.get(WorkOrder, pk)
         if order is None:
             abort(404)
-        try:
-            do(order)
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(message, "success")
+        run_step(lambda: do(order), message)
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
 
     @expose("/resend/<int:pk>", methods=["POST"])

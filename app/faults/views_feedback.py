@@ -1,6 +1,6 @@
 """Back office (FAB): the reporter's ratings and complaints, with the facility
 manager's Close (a list action and a button on the complaint's page)."""
-from flask import abort, flash, redirect, url_for
+from flask import abort, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual
@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _
 from ..extensions import db
 from . import workflow
 from .models import Complaint, ComplaintStatus, Rating
-from .views import NO_ADD, FaultModelView, show_with_buttons
-from .workflow import COMPLAINT_LABELS, WorkflowError
+from .views import NO_ADD, FaultModelView, run_step, show_with_buttons
+from .workflow import COMPLAINT_LABELS
 
 
 def _complaint_status(value):
@@ -55,15 +55,12 @@ class ComplaintView(FaultModelView):
     def close(self, items):
         """Close complaints (POST from the list, with CSRF)."""
         items = items if isinstance(items, list) else [items]
-        try:
+
+        def close_all():
             for item in items:
                 workflow.close_complaint(item)
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Closed."), "success")
+
+        run_step(close_all, _("Closed."))
         return redirect(url_for(f"{type(self).__name__}.list"))
 
     def render_template(self, template, **kwargs):
@@ -77,14 +74,7 @@ class ComplaintView(FaultModelView):
         complaint = db.session.get(Complaint, pk)
         if complaint is None:
             abort(404)
-        try:
-            workflow.close_complaint(complaint)
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The complaint is closed."), "success")
+        run_step(lambda: workflow.close_complaint(complaint), _("The complaint is closed."))
         # the main view: a status view ("open complaints") no longer shows a closed one
         return redirect(url_for("ComplaintView.show", pk=pk))
 

@@ -13,10 +13,11 @@ Who acts (user, "contractor", "reporter") is named by the caller for the audit l
 - rules.py     WorkflowError and the input checks they share
 """
 from .devices import check_delete, check_sticker_free, register_device
-from .feedback import COMPLAINT_LABELS, close_complaint, complain, rate, respond
+from .feedback import (COMPLAINT_LABELS, can_respond, close_complaint, complain, rate,
+                       rating_open, respond)
 from .orders import (CONTRACTOR_FIELDS, ORDER_SERIES, REPORT_SERIES, STATUS_LABELS,
-                     TRANSITIONS, check_back_office_edit, check_report_edit, create_report,
-                     parse_fields, queue_contractor_mail, reassign_if_changed,
+                     TRANSITIONS, allowed_actions, check_back_office_edit, check_report_edit,
+                     create_report, parse_fields, queue_contractor_mail, reassign_if_changed,
                      renew_contractor_link, renew_reporter_link, resend_contractor_mail,
                      revoke_contractor_link, save_fields, transition, work_order_pdf)
 from .rules import MAX_TEXT, WorkflowError, is_admin, photo_data_uri
@@ -24,10 +25,10 @@ from .rules import MAX_TEXT, WorkflowError, is_admin, photo_data_uri
 __all__ = [
     "CONTRACTOR_FIELDS", "COMPLAINT_LABELS", "MAX_TEXT", "ORDER_SERIES", "REPORT_SERIES",
     "STATUS_LABELS", "TRANSITIONS", "WorkflowError",
-    "check_back_office_edit", "check_delete", "check_report_edit", "check_sticker_free",
-    "close_complaint", "complain", "create_report", "is_admin", "parse_fields",
-    "photo_data_uri", "queue_contractor_mail", "rate", "reassign_if_changed",
-    "register_device", "renew_contractor_link", "renew_reporter_link",
-    "resend_contractor_mail", "respond", "revoke_contractor_link", "save_fields",
-    "transition", "work_order_pdf",
+    "allowed_actions", "can_respond", "check_back_office_edit", "check_delete",
+    "check_report_edit", "check_sticker_free", "close_complaint", "complain",
+    "create_report", "is_admin", "parse_fields", "photo_data_uri", "queue_contractor_mail",
+    "rate", "rating_open", "reassign_if_changed", "register_device",
+    "renew_contractor_link", "renew_reporter_link", "resend_contractor_mail", "respond",
+    "revoke_contractor_link", "save_fields", "transition", "work_order_pdf",
 ]

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..files import UploadError, save_upload
 from . import workflow
 from .models import CustomerFeedback, InboundDocument
 
@@ -40,45 +39,34 @@ def track(token):
                            can_report=workflow.may_report_error(sr))
 
 
-@blueprint.post("/track/<token>/documents")
-def upload_documents(token):
-    """New documents from the customer → Nieuwe documenten (and the status, if we asked)."""
+def _as_customer(token, step, done_message):
+    """Run one workflow step on the token's request as the customer, then back to the
+    track page with the result."""
     sr = _request_for(token)
     audit.set_actor("customer", sr.applicant_name)
-    uploads = [f for f in request.files.getlist("files") if f and f.filename][:MAX_FILES]
-    text = (request.form.get("text") or "").strip()[:5000]
     try:
-        if not workflow.open_for_customer_documents(sr):
-            raise workflow.WorkflowError(gettext("Documents can no longer be added to this request."))
-        if not uploads:
-            raise workflow.WorkflowError(gettext("Choose at least one file."))
-        try:
-            stored = [save_upload(f, accept=("image", "pdf")) for f in uploads]
-        except UploadError as exc:
-            raise workflow.WorkflowError(str(exc)) from exc
-        workflow.attach_documents(sr, stored, source="track_page", text=text,
-                                  sender=sr.applicant_email,
-                                  subject=gettext("Uploaded on the track page"))
+        step(sr)
         workflow.save()
     except workflow.WorkflowError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
     else:
-        flash(gettext("Thank you, we received your documents."), "success")
+        flash(done_message(), "success")
     return redirect(url_for("sr_public.track", token=token))
+
+
+@blueprint.post("/track/<token>/documents")
+def upload_documents(token):
+    """New documents from the customer → Nieuwe documenten (and the status, if we asked)."""
+    uploads = [f for f in request.files.getlist("files") if f and f.filename][:MAX_FILES]
+    text = (request.form.get("text") or "").strip()[:5000]
+    return _as_customer(token, lambda sr: workflow.upload_customer_documents(sr, uploads, text),
+                        lambda: gettext("Thank you, we received your documents."))
 
 
 @blueprint.post("/track/<token>/error")
 def report_error(token):
     """The customer found an error in the delivered product → Feedback van de aanvrager."""
-    sr = _request_for(token)
-    audit.set_actor("customer", sr.applicant_name)
-    try:
-        workflow.report_applicant_error(sr, (request.form.get("text") or "")[:5000])
-        workflow.save()
-    except workflow.WorkflowError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        flash(gettext("Thank you, we will correct the product."), "success")
-    return redirect(url_for("sr_public.track", token=token))
+    text = (request.form.get("text") or "")[:5000]
+    return _as_customer(token, lambda sr: workflow.report_applicant_error(sr, text),
+                        lambda: gettext("Thank you, we will correct the product."))

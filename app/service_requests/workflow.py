@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit
 from ..database import utcnow
 from ..extensions import db
+from ..files import UploadError, save_upload
 from ..formatting import local_time
 from ..mail import MailError
 from ..numbering import next_value
@@ -376,6 +377,21 @@ def report_applicant_error(sr, text, source="track_page", row=None):
 def open_for_customer_documents(sr):
     """Whether the track page offers the upload form."""
     return sr.status in WORKING
+
+
+def upload_customer_documents(sr, uploads, text):
+    """New documents from the customer on the track page, while the request is worked on."""
+    if not open_for_customer_documents(sr):
+        raise WorkflowError(gettext("Documents can no longer be added to this request."))
+    if not uploads:
+        raise WorkflowError(gettext("Choose at least one file."))
+    try:
+        stored = [save_upload(f, accept=("image", "pdf")) for f in uploads]
+    except UploadError as exc:
+        raise WorkflowError(str(exc)) from exc
+    return attach_documents(sr, stored, source="track_page", text=text,
+                            sender=sr.applicant_email,
+                            subject=gettext("Uploaded on the track page"))
 
 
 def may_report_error(sr):
