@@ -95,15 +95,20 @@ AUDIT_RECORDS = {
     "ApplicantFeedback": _("Feedback from the applicant"), "Correction": _("Correction"),
     "Payment": _("Payment"), "Refund": _("Refund"), "TrackToken": _("Track link"),
 }
-# Column → label, for every audited column of every model above (a test checks that).
-AUDIT_COLUMN_LABELS = {
+# A request's own columns: the same words on its screens (views.LABELS) and in its audit log.
+REQUEST_COLUMN_LABELS = {
     "order_no": _("Order no."), "status": _("Status"), "urgency": _("Urgency"),
     "on_behalf_of": _("On behalf of"), "received_at": _("Date and time"),
     "applicant_name": _("Applicant"), "applicant_email": _("E-mail"),
     "applicant_phone": _("Phone number"), "id_number": _("ID card number"),
-    "id_card_file_id": _("ID card"), "assigned_to_id": _("Writer"),
     "handed_over_at": _("Handed over"), "handed_over_to": _("Handed over to"),
-    "id_checked": _("ID checked"), "client_reference": _("Portal reference"),
+    "id_checked": _("ID checked"),
+}
+# Column → label, for every audited column of every model above (a test checks that).
+AUDIT_COLUMN_LABELS = {
+    **REQUEST_COLUMN_LABELS,
+    "id_card_file_id": _("ID card"), "assigned_to_id": _("Writer"),
+    "client_reference": _("Portal reference"),
     "code": _("Code"), "name": _("Name"), "kind": _("Kind"),
     "is_additional": _("Additional product"), "active": _("Active"),
     "quantity": _("Quantity"), "unit_price": _("Unit price"),

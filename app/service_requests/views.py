@@ -49,17 +49,13 @@ def writers():
 
 
 LABELS = {
-    "order_no": _("Order no."), "status": _("Status"), "urgency": _("Urgency"),
-    "on_behalf_of": _("On behalf of"), "on_behalf_of_label": _("On behalf of"),
-    "received_at": _("Date and time"), "applicant_name": _("Applicant"),
-    "applicant_email": _("E-mail"), "applicant_phone": _("Phone number"),
-    "id_number": _("ID card number"), "id_card_file": _("ID card"),
+    **display.REQUEST_COLUMN_LABELS,
+    "on_behalf_of_label": _("On behalf of"), "id_card_file": _("ID card"),
     "assigned_to": _("Writer"), "requested_lines": _("Requested product"),
     "requested_total": _("Total requested product"), "additional_lines": _("Additional products"),
     "additional_total": _("Total additional products"), "correction_total": _("Corrections"),
-    "total": _("Total amount"), "payments": _("Paid"), "handed_over_at": _("Handed over"),
-    "handed_over_to": _("Handed over to"), "id_checked": _("ID checked"),
-    "refunds": _("Refunds"), "product_kinds": _("Product"),
+    "total": _("Total amount"), "payments": _("Paid"), "refunds": _("Refunds"),
+    "product_kinds": _("Product"),
 }
 
 
