@@ -99,8 +99,6 @@ def test_upgrade_on_empty_sqlite(tmp_path, app):
     _check_database(url, app)
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL not set")
 def _check_audit_rows_cannot_be_rewritten_by_sql(url):
     """On PostgreSQL a trigger refuses UPDATE and DELETE of audit rows, even in raw SQL."""
     engine = sa.create_engine(database_url(url))
@@ -120,6 +118,8 @@ def _check_audit_rows_cannot_be_rewritten_by_sql(url):
         engine.dispose()
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL not set")
 def test_upgrade_on_empty_postgresql(tmp_path, app):
     server = make_url(database_url(os.environ["TEST_DATABASE_URL"]))
     name = f"test_found_mig_{uuid.uuid4().hex[:8]}"
