@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := run.py
 PORT ?= 8080
 
-.PHONY: run test setup migrate translations worker bench clean
+.PHONY: run test lint setup migrate translations migration clean
 
 # Stamp written only after a complete install: an install that fails half-way is
 # retried by the next make, and a changed requirements.txt installs again.
@@ -37,6 +37,9 @@ run: migrate
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
 
 # New migration after a model change: make migration m="what changed"
 migration: setup

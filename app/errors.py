@@ -2,8 +2,13 @@
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import (Forbidden, InternalServerError, NotFound,
-                                 RequestEntityTooLarge, TooManyRequests)
+from werkzeug.exceptions import (
+    Forbidden,
+    InternalServerError,
+    NotFound,
+    RequestEntityTooLarge,
+    TooManyRequests,
+)
 
 
 def _wants_json():

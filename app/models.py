@@ -1,7 +1,7 @@
 """Imports every model so FAB, create_all() and Alembic see all tables."""
 from .audit.models import AuditEntry  # noqa: F401
-from .files.models import StoredFile  # noqa: F401
-from .numbering import NumberSeries  # noqa: F401
-from .mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
-from .service_requests import models as service_request_models  # noqa: F401
 from .faults import models as fault_models  # noqa: F401
+from .files.models import StoredFile  # noqa: F401
+from .mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
+from .numbering import NumberSeries  # noqa: F401
+from .service_requests import models as service_request_models  # noqa: F401

@@ -4,11 +4,10 @@
 stays locked until the calling transaction ends, so two transactions never get
 the same value, and a rollback gives its number back instead of leaving a gap.
 """
+from flask_appbuilder.models.sqla import Model
 from sqlalchemy import Column, Integer, String
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-from flask_appbuilder.models.sqla import Model
 
 
 class NumberSeries(Model):

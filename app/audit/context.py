@@ -1,7 +1,6 @@
 """Who is acting: a logged-in user, a public actor named by the page, or the system."""
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Optional
 
 from flask import g, has_app_context, has_request_context, request
 
@@ -10,7 +9,7 @@ from flask import g, has_app_context, has_request_context, request
 class Actor:
     type: str
     name: str = ""
-    user_id: Optional[int] = None
+    user_id: int | None = None
 
 
 SYSTEM = Actor("system", "system")

@@ -1,7 +1,6 @@
+from flask_appbuilder.models.sqla import Model
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
-
-from flask_appbuilder.models.sqla import Model
 
 from ..database import UTCDateTime, utcnow
 

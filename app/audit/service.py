@@ -3,12 +3,12 @@ import datetime
 import decimal
 import enum
 
-from sqlalchemy import event, inspect, insert, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from ..database import utcnow
 from .context import current_actor, request_origin
-from .models import AuditEntry, Audited
+from .models import Audited, AuditEntry
 
 MAX_VALUE_LENGTH = 2000
 
@@ -38,23 +38,23 @@ def _base_row(action, obj=None, subject=None):
     ip, agent, endpoint = request_origin()
     if subject is None:
         subject = obj.audit_subject()
-    row = dict(
-        at=utcnow(),
-        actor_type=actor.type,
-        actor_name=actor.name,
-        user_id=actor.user_id,
-        ip_address=ip,
-        user_agent=agent,
-        endpoint=endpoint,
-        action=action,
-        subject_type=subject[0],
-        subject_id=None if subject[1] is None else str(subject[1]),
-        entity_type=type(obj).__name__ if obj is not None else subject[0],
-        entity_id=None,
-        field=None,
-        old_value=None,
-        new_value=None,
-    )
+    row = {
+        "at": utcnow(),
+        "actor_type": actor.type,
+        "actor_name": actor.name,
+        "user_id": actor.user_id,
+        "ip_address": ip,
+        "user_agent": agent,
+        "endpoint": endpoint,
+        "action": action,
+        "subject_type": subject[0],
+        "subject_id": None if subject[1] is None else str(subject[1]),
+        "entity_type": type(obj).__name__ if obj is not None else subject[0],
+        "entity_id": None,
+        "field": None,
+        "old_value": None,
+        "new_value": None,
+    }
     if obj is not None:
         key = inspect(obj).mapper.primary_key_from_instance(obj)
         row["entity_id"] = None if key[0] is None else str(key[0])

@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 
 from ..database import utcnow
 from ..extensions import db
-from .models import Contractor, Device, FaultReport, Location, WorkOrder
 from . import rules
+from .models import Contractor, Device, FaultReport, Location, WorkOrder
 from .rules import WorkflowError, text
 
 

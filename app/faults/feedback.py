@@ -1,6 +1,7 @@
 """The reporter's feedback on a work order: a rating once completed, complaints at any time,
 the contractor's answer and the facility manager closing them."""
-from flask_babel import gettext, lazy_gettext as _
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 
 from ..database import utcnow
 from ..extensions import db

@@ -65,8 +65,16 @@ DATETIME_FIELDS = {"created_at", "updated_at", "registered_at", "accepted_at",
 
 
 def _models():
-    from .models import (Complaint, Contractor, Device, FaultReport, Location, Rating,
-                         StickerCode, WorkOrder)
+    from .models import (
+        Complaint,
+        Contractor,
+        Device,
+        FaultReport,
+        Location,
+        Rating,
+        StickerCode,
+        WorkOrder,
+    )
     return {m.__name__: m for m in (WorkOrder, FaultReport, Device, StickerCode, Location,
                                     Contractor, Rating, Complaint)}
 

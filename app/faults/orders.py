@@ -3,7 +3,8 @@ states, its fields lock once completed, and the facility manager manages its lin
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext, lazy_gettext as _
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 
 from .. import audit
 from ..database import utcnow
@@ -13,8 +14,7 @@ from ..numbering import next_value
 from ..pdf import render_pdf
 from . import rules, tokens
 from .models import FaultReport, WorkOrder, WorkOrderStatus
-from .rules import (WorkflowError, committed, mail_reporter, photo_data_uri, public_url,
-                    text)
+from .rules import WorkflowError, committed, mail_reporter, photo_data_uri, public_url, text
 
 S = WorkOrderStatus
 STATUS_LABELS = {
@@ -58,15 +58,15 @@ def create_report(*, location=None, device=None, placement="", description, firs
             raise WorkflowError(gettext(
                 "No maintenance partner is set for this location yet. Please contact the "
                 "facility manager."))
-    fields = dict(
-        placement=text(placement, gettext("Exact location"), required=device is None,
+    fields = {
+        "placement": text(placement, gettext("Exact location"), required=device is None,
                         limit=300),
-        description=text(description, gettext("Description")),
-        reporter_first_name=text(first_name, gettext("First name"), limit=100),
-        reporter_last_name=text(last_name, gettext("Last name"), limit=100),
-        reporter_email=rules.email(email),
-        reporter_phone=text(phone, gettext("Phone"), required=False, limit=50),
-    )
+        "description": text(description, gettext("Description")),
+        "reporter_first_name": text(first_name, gettext("First name"), limit=100),
+        "reporter_last_name": text(last_name, gettext("Last name"), limit=100),
+        "reporter_email": rules.email(email),
+        "reporter_phone": text(phone, gettext("Phone"), required=False, limit=50),
+    }
     stored_photo = rules.photo(photo)  # last check: a refused photo leaves nothing behind
     numbers = (next_value(db.session, REPORT_SERIES), next_value(db.session, ORDER_SERIES))
     report = FaultReport(device=device, location=location, photo=stored_photo,

@@ -5,8 +5,17 @@ GET never changes anything; every POST carries a CSRF token and is rate limited
 (registration.py). The token pages (contractor, reporter, complaint) are in
 token_pages.py, on the same blueprint.
 """
-from flask import (Blueprint, abort, current_app, jsonify, make_response, redirect,
-                   render_template, request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError

@@ -27,8 +27,13 @@ MENU_NAMES = [CATEGORY] + [name for _view, name, _label, _icon in MENU]
 
 
 def register(app, appbuilder):
-    from . import token_pages  # noqa: F401  routes on the public blueprint
-    from . import labels, views, views_feedback, views_stickers
+    from . import (
+        labels,
+        token_pages,  # noqa: F401  routes on the public blueprint
+        views,
+        views_feedback,
+        views_stickers,
+    )
     from .api import APIS
     from .public import bp
 

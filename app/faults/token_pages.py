@@ -55,10 +55,10 @@ def _send_photo(report, key, thumbnail):
 
 
 def _context(order):
-    return dict(order=order, report=order.report, status_labels=workflow.STATUS_LABELS,
-                complaint_labels=workflow.COMPLAINT_LABELS, photos=_photos(order.report),
-                allowed_actions=workflow.allowed_actions(order),
-                rating_open=workflow.rating_open(order))
+    return {"order": order, "report": order.report, "status_labels": workflow.STATUS_LABELS,
+                "complaint_labels": workflow.COMPLAINT_LABELS, "photos": _photos(order.report),
+                "allowed_actions": workflow.allowed_actions(order),
+                "rating_open": workflow.rating_open(order)}
 
 
 # ---------------------------------------------------------------- contractor

@@ -14,8 +14,8 @@ from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
-from wtforms.validators import Email, Optional
 from sqlalchemy import select
+from wtforms.validators import Email, Optional
 
 from .. import audit
 from ..database import utcnow
@@ -24,8 +24,16 @@ from ..formatting import format_datetime, format_money
 from ..mail.models import OutboxMessage, OutboxStatus
 from . import labels, qr, workflow
 from .labels import LABELS
-from .models import (Contractor, Device, FaultReport, Location, StickerCode, WorkOrder,
-                     WorkOrderStatus, one_decimal)
+from .models import (
+    Contractor,
+    Device,
+    FaultReport,
+    Location,
+    StickerCode,
+    WorkOrder,
+    WorkOrderStatus,
+    one_decimal,
+)
 from .workflow import COMPLAINT_LABELS, STATUS_LABELS, WorkflowError
 
 READ_WRITE = {
@@ -93,13 +101,11 @@ class FaultModelView(ModelView):
         "closed_at": format_datetime, "status": _status, "warranty": _yes_no,
         "solved": _yes_no, "invoice_total": format_money, "photo": _photo_link,
         "in_use": _yes_no, "appointment_date": _date, "average": _one_decimal,
-        **{k: _text_or_blank for k in ("device", "registered_by", "default_contractor",
-                                       "work_order", "sticker", "contractor_remarks",
-                                       "contractor_reference", "internal_note",
-                                       "contractor_note", "serial_number", "comment",
-                                       "response", "placement", "reporter_phone",
-                                       "contact_name", "contact_phone", "contact_email",
-                                       "phone", "contact_person")},
+        **dict.fromkeys((
+            "device", "registered_by", "default_contractor", "work_order", "sticker",
+            "contractor_remarks", "contractor_reference", "internal_note", "contractor_note",
+            "serial_number", "comment", "response", "placement", "reporter_phone", "contact_name",
+            "contact_phone", "contact_email", "phone", "contact_person"), _text_or_blank),
     }
 
 

@@ -2,8 +2,9 @@
 downloading the printable A4 sheet (or one device's sticker)."""
 from flask import abort, flash, make_response, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_babel import gettext, lazy_gettext as _
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 
 from ..extensions import db
 from . import qr

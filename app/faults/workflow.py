@@ -13,13 +13,36 @@ Who acts (user, "contractor", "reporter") is named by the caller for the audit l
 - rules.py     WorkflowError and the input checks they share
 """
 from .devices import check_delete, check_sticker_free, register_device
-from .feedback import (COMPLAINT_LABELS, can_respond, close_complaint, complain, rate,
-                       rating_open, respond)
-from .orders import (CONTRACTOR_FIELDS, ORDER_SERIES, REPORT_SERIES, STATUS_LABELS,
-                     TRANSITIONS, allowed_actions, check_back_office_edit, check_report_edit,
-                     create_report, parse_fields, queue_contractor_mail, reassign_if_changed,
-                     renew_contractor_link, renew_reporter_link, resend_contractor_mail,
-                     revoke_contractor_link, save_fields, transition, work_order_pdf)
+from .feedback import (
+                       COMPLAINT_LABELS,
+                       can_respond,
+                       close_complaint,
+                       complain,
+                       rate,
+                       rating_open,
+                       respond,
+)
+from .orders import (
+                       CONTRACTOR_FIELDS,
+                       ORDER_SERIES,
+                       REPORT_SERIES,
+                       STATUS_LABELS,
+                       TRANSITIONS,
+                       allowed_actions,
+                       check_back_office_edit,
+                       check_report_edit,
+                       create_report,
+                       parse_fields,
+                       queue_contractor_mail,
+                       reassign_if_changed,
+                       renew_contractor_link,
+                       renew_reporter_link,
+                       resend_contractor_mail,
+                       revoke_contractor_link,
+                       save_fields,
+                       transition,
+                       work_order_pdf,
+)
 from .rules import MAX_TEXT, WorkflowError, is_admin, photo_data_uri
 
 __all__ = [

@@ -1,6 +1,5 @@
-from sqlalchemy import Boolean, Column, Integer, String
-
 from flask_appbuilder.models.sqla import Model
+from sqlalchemy import Boolean, Column, Integer, String
 
 from ..database import UTCDateTime, utcnow
 

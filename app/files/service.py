@@ -16,12 +16,12 @@ from pathlib import Path
 
 from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from .models import StoredFile

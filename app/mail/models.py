@@ -1,8 +1,7 @@
-from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import relationship
-
 from flask_appbuilder.models.sqla import Model
 from flask_babel import lazy_gettext as _
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import relationship
 
 from ..database import UTCDateTime, utcnow
 

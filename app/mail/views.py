@@ -2,10 +2,11 @@ from flask import flash, redirect
 from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import gettext, lazy_gettext as _
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 
-from ..extensions import db
 from ..audit.labels import record_label
+from ..extensions import db
 from ..formatting import format_datetime
 from .models import OutboxMessage, OutboxStatus
 from .sender import retry_now
@@ -29,7 +30,7 @@ class OutboxView(ModelView):
                     "next_attempt_at", "last_error", "sent_at", "subject_type", "subject_id"]
     search_columns = ["recipients", "subject", "status", "created_at", "subject_type", "subject_id"]
     base_order = ("id", "desc")
-    formatters_columns = {k: format_datetime for k in ("created_at", "sent_at", "next_attempt_at")}
+    formatters_columns = dict.fromkeys(("created_at", "sent_at", "next_attempt_at"), format_datetime)
     formatters_columns["status"] = OutboxStatus.label
     formatters_columns["subject_type"] = record_label
     label_columns = {

@@ -117,9 +117,9 @@ def parse_intake(data):
             image = base64.b64decode(data["id_card_image"], validate=True)
         except (binascii.Error, TypeError, ValueError):
             errors["id_card_image"] = ["Not valid base64."]
-    kwargs = dict(applicant_name=name, applicant_email=email, applicant_phone=phone,
-                  id_number=id_number, urgency=Urgency.ONLINE, products=lines,
-                  additional=extra, client_reference=reference)
+    kwargs = {"applicant_name": name, "applicant_email": email, "applicant_phone": phone,
+                  "id_number": id_number, "urgency": Urgency.ONLINE, "products": lines,
+                  "additional": extra, "client_reference": reference}
     return kwargs, image, errors
 
 

@@ -7,7 +7,8 @@ copy of the database opens no track page. The same token is in the Reply-To
 import secrets
 
 from flask import current_app
-from flask_babel import force_locale, lazy_gettext as _
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
 from ..extensions import db

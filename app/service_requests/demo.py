@@ -13,8 +13,8 @@ from ..database import utcnow
 from ..extensions import db
 from ..files import save_upload
 from . import workflow
-from .models import (CheckResult, InboundDocument, Product, RequestStatus as S,
-                     ServiceRequest, Urgency)
+from .models import CheckResult, InboundDocument, Product, ServiceRequest, Urgency
+from .models import RequestStatus as S
 
 PRODUCTS = [
     ("HYP-UIT", "Hypothecair uittreksel", "mortgage_extract", "25.00", False),

@@ -1,5 +1,5 @@
 """How values of this domain look on screen: labels, badges, small tables, file links."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app, render_template, url_for
@@ -11,8 +11,17 @@ from .. import audit
 from ..extensions import db
 from ..files.models import StoredFile
 from ..formatting import format_datetime, format_money
-from .models import (CheckResult, OnBehalfOf, PaymentMethod, Product, ProductKind,
-                     RequestedProductLine, RequestStatus, ServiceRequest, Urgency)
+from .models import (
+    CheckResult,
+    OnBehalfOf,
+    PaymentMethod,
+    Product,
+    ProductKind,
+    RequestedProductLine,
+    RequestStatus,
+    ServiceRequest,
+    Urgency,
+)
 
 
 def status_label(value):
@@ -198,7 +207,7 @@ def _audit_value(entry, value, names):
     if field.endswith("_at"):
         try:
             moment = datetime.fromisoformat(value)
-            return format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+            return format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
         except ValueError:
             return value
     if field in MONEY_FIELDS:

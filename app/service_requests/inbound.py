@@ -11,7 +11,8 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import gettext, lazy_gettext as _
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 

@@ -14,8 +14,7 @@ from sqlalchemy.orm import relationship
 
 from ..audit import Audited
 from ..database import TimestampMixin, UTCDateTime, utcnow
-from .choices import (CheckResult, OnBehalfOf, PaymentMethod, ProductKind,  # noqa: F401
-                      RequestStatus, Urgency)
+from .choices import CheckResult, OnBehalfOf, PaymentMethod, ProductKind, RequestStatus, Urgency  # noqa: F401
 
 ZERO = Decimal("0.00")
 

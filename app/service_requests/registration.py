@@ -16,10 +16,10 @@ MENU_PRODUCTS = "Products"
 
 
 def register(app, appbuilder):
+    from . import display
     from .api import IntakeApi, ProductApi, ServiceRequestApi
     from .counter import CounterRequestView
     from .inbound import UnmatchedMailView, handle_mail
-    from . import display
     from .models import AUDITED
     from .public import blueprint
     from .tabs import TABS
@@ -29,8 +29,8 @@ def register(app, appbuilder):
                           values=display.audit_values())
     for tab in TABS:
         appbuilder.add_view_no_menu(tab)
-    menu = dict(category=CATEGORY, category_label=_("Service requests"),
-                category_icon="fa-folder-open")
+    menu = {"category": CATEGORY, "category_label": _("Service requests"),
+                "category_icon": "fa-folder-open"}
     for group in LIST_BUTTONS:
         for view, name, label, icon in group:
             appbuilder.add_view(view, name, label=label, icon=icon, **menu)

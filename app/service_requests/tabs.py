@@ -20,9 +20,17 @@ from ..files import UploadError, save_upload
 from ..formatting import format_datetime
 from . import display, workflow
 from .fields import DutchDecimalField
-from .models import (ApplicantFeedback, CheckResult, Correction, CustomerFeedback,
-                     DeliveredProduct, InboundDocument, InternalCheck, RequestedProductLine,
-                     ServiceRequest)
+from .models import (
+    ApplicantFeedback,
+    CheckResult,
+    Correction,
+    CustomerFeedback,
+    DeliveredProduct,
+    InboundDocument,
+    InternalCheck,
+    RequestedProductLine,
+    ServiceRequest,
+)
 
 READ_ONLY = {"list": "read", "show": "read"}
 

@@ -5,7 +5,8 @@ from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import gettext, lazy_gettext as _
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.validators import Email, InputRequired
@@ -16,8 +17,15 @@ from ..formatting import format_datetime
 from ..mail.models import OutboxMessage, OutboxStatus
 from . import display, workflow
 from .fields import DutchDecimalField
-from .models import (PaymentMethod, Product, ProductKind, RequestedProductLine,
-                     RequestStatus as S, ServiceRequest, Urgency)
+from .models import (
+    PaymentMethod,
+    Product,
+    ProductKind,
+    RequestedProductLine,
+    ServiceRequest,
+    Urgency,
+)
+from .models import RequestStatus as S
 from .registration import MENU_ALL, MENU_MINE, MENU_URGENT
 from .tabs import TABS
 
@@ -158,7 +166,7 @@ class ServiceRequestView(ModelView):
             abort(404)
         widgets = self._show(pk)
         sm = self.appbuilder.sm
-        tabs = [(view, widget) for view, widget in zip(self._related_views, widgets["related_views"])
+        tabs = [(view, widget) for view, widget in zip(self._related_views, widgets["related_views"], strict=False)
                 if sm.has_access("can_" + view.get_method_permission("list"),
                                  view.class_permission_name)]
         history = display.audit_rows(

@@ -9,7 +9,8 @@ optimistic-locking race into a WorkflowError too.
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext, lazy_gettext as _
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
@@ -19,13 +20,33 @@ from ..files import UploadError, save_upload
 from ..formatting import local_time
 from ..mail import MailError
 from ..numbering import next_value
-from .customer_mail import (find_by_token, issue_track_token,  # noqa: F401  (re-exported)
-                            queue_customer_mail, reply_address, track_url)
+from .customer_mail import (  # noqa: F401  (re-exported)
+    find_by_token,
+    issue_track_token,
+    queue_customer_mail,
+    reply_address,
+    track_url,
+)
 from .fields import parse_amount
-from .models import (AdditionalProductLine, ApplicantFeedback, CheckResult, Correction,
-                     CustomerFeedback, DeliveredProduct, InboundDocument, InboundDocumentFile,
-                     InternalCheck, OnBehalfOf, Payment, PaymentMethod, Refund,
-                     RequestedProductLine, RequestStatus as S, ServiceRequest, Urgency)
+from .models import (
+    AdditionalProductLine,
+    ApplicantFeedback,
+    CheckResult,
+    Correction,
+    CustomerFeedback,
+    DeliveredProduct,
+    InboundDocument,
+    InboundDocumentFile,
+    InternalCheck,
+    OnBehalfOf,
+    Payment,
+    PaymentMethod,
+    Refund,
+    RequestedProductLine,
+    ServiceRequest,
+    Urgency,
+)
+from .models import RequestStatus as S
 
 RESOURCE = "ServiceRequest"
 # Every action on RESOURCE. Each view on the resource declares all of them, so FAB's

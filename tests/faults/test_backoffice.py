@@ -453,7 +453,7 @@ def test_complaint_lists_by_status(app, client_for, place):
 
 def test_tabs_show_only_their_own_rows(app, client_for, place):
     """Device → its reports; contractor → its orders and its own average ratings."""
-    from app.faults.models import Contractor, Device, StickerCode
+    from app.faults.models import Contractor, StickerCode
     first = make_order(app, place, description="Koffieautomaat lekt")
     with app.app_context(), audit.acting_as("system", "test"):
         other_partner = Contractor(name="Andere partner", email="ander@example.org")

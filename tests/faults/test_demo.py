@@ -4,8 +4,16 @@ from sqlalchemy import func, select
 from app import audit
 from app.extensions import db
 from app.faults import demo, tokens
-from app.faults.models import (Complaint, Contractor, Device, FaultReport, Location, Rating,
-                               StickerCode, WorkOrder)
+from app.faults.models import (
+    Complaint,
+    Contractor,
+    Device,
+    FaultReport,
+    Location,
+    Rating,
+    StickerCode,
+    WorkOrder,
+)
 from tests.faults.conftest import page
 
 MODELS = (Location, Contractor, Device, StickerCode, FaultReport, WorkOrder, Rating, Complaint)

@@ -55,7 +55,7 @@ def test_batch_and_sheet_decode_to_scan_links(app, client_for):
     assert len(placed) == 24
     assert sorted({x for x, _y, _s in placed}) == [2, 72, 142]
     rows = sorted({y for _x, y, _s in placed}, reverse=True)
-    assert len(rows) == 8 and all(a - b == 37 for a, b in zip(rows, rows[1:]))
+    assert len(rows) == 8 and all(a - b == 37 for a, b in zip(rows, rows[1:], strict=False))
     assert {s for *_xy, s in placed} == {30} and rows[0] + 30 <= 297 and rows[-1] >= 0
     text = reader.pages[0].extract_text()
     assert "Storing melden?" in text and "Scan mij" in text

@@ -52,7 +52,7 @@ def test_transitions_are_audited_as_the_actor(order):
 
 
 def test_rating_only_after_completion_and_once(order):
-    rating = dict(speed=5, communication=4, quality=3, solved="yes")
+    rating = {"speed": 5, "communication": 4, "quality": 3, "solved": "yes"}
     with pytest.raises(WorkflowError, match="zodra de opdracht is afgerond"):
         workflow.rate(order, **rating)
     workflow.transition(order, "accept")
@@ -208,6 +208,7 @@ def test_a_second_rating_from_a_stale_page_is_refused_by_the_database(app, place
     """Two ratings at the same moment: both see "not rated yet"; the unique key on
     the work order refuses the second one, and only the first is kept."""
     from sqlalchemy.exc import IntegrityError
+
     from app.faults.models import Rating
     links = make_order(app, place)
     with app.app_context(), audit.acting_as("contractor", "test"):
@@ -257,7 +258,7 @@ def test_two_rating_posts_at_the_same_moment(app, place):
             errors.append(exc)
 
     workers = [threading.Thread(target=post, args=(c, t, s))
-               for c, t, s in zip(clients, tokens, ("4", "2"))]
+               for c, t, s in zip(clients, tokens, ("4", "2"), strict=False)]
     for t in workers:
         t.start()
     for t in workers:

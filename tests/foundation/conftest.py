@@ -16,6 +16,6 @@ def gadget_labels():
                            values={("Gadget", "state"): {"broken": "Kapot", "fixed": "Hersteld"}})
     yield
     for table, before in zip((labels.RECORD_LABELS, labels.ACTION_LABELS,
-                              labels.FIELD_LABELS, labels.VALUE_LABELS), saved):
+                              labels.FIELD_LABELS, labels.VALUE_LABELS), saved, strict=False):
         table.clear()
         table.update(before)

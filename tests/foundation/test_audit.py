@@ -5,9 +5,9 @@ from sqlalchemy import Integer, String, delete, select, update
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 from app import audit
-from app.mail import queue as queue_mail
-from app.audit import AuditEntry, AuditLogIsAppendOnly, Audited
+from app.audit import Audited, AuditEntry, AuditLogIsAppendOnly
 from app.extensions import db
+from app.mail import queue as queue_mail
 from tests.conftest import csrf_token
 
 BROWSER = "Mozilla/5.0 (audit test)"

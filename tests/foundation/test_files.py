@@ -183,7 +183,7 @@ def test_any_keeps_bytes_as_a_download(app_ctx):
 def test_files_land_under_upload_folder_not_static(app, app_ctx):
     stored = save_upload((_image("JPEG"), "photo.jpg"))
     folder = Path(app.config["UPLOAD_FOLDER"])
-    on_disk = [p for p in folder.rglob(f"{stored.key}*")]
+    on_disk = list(folder.rglob(f"{stored.key}*"))
     assert len(on_disk) == 2  # the photo and its thumbnail
     assert all(folder in p.parents for p in on_disk)
     assert "photo" not in stored.key and len(stored.key) == 32

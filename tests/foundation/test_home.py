@@ -5,9 +5,9 @@ import pytest
 
 
 def _links(page):
-    return dict((label.strip(), href) for href, label in
+    return {label.strip(): href for href, label in
                 re.findall(r'<li class="list-group-item"><a href="([^"]+)">\s*'
-                           r'(?:<i[^>]*></i>\s*)?([^<]+)</a>', page))
+                           r'(?:<i[^>]*></i>\s*)?([^<]+)</a>', page)}
 
 
 def test_anonymous_sees_a_login_button(client):

@@ -3,7 +3,6 @@ the app registers (so a new screen is covered without touching this file), and a
 manager's change in the screens surviving a plain `flask roles sync`."""
 import re
 
-import pytest
 from flask_appbuilder.api import BaseApi
 
 from app.extensions import db

@@ -1,5 +1,5 @@
 """Times are stored in UTC, timezone-aware, and shown in the configured zone."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -38,7 +38,7 @@ def test_aware_values_round_trip_as_the_same_instant_in_utc(app_ctx):
     loaded = _reload(message.id).sent_at
     assert loaded == local
     assert loaded.utcoffset() == timedelta(0)
-    assert loaded == datetime(2026, 7, 1, 12, 30, 15, 123456, tzinfo=timezone.utc)
+    assert loaded == datetime(2026, 7, 1, 12, 30, 15, 123456, tzinfo=UTC)
     assert _reload(message.id).created_at.tzinfo is not None
 
 
@@ -53,8 +53,8 @@ def test_comparisons_in_queries_use_utc(app_ctx):
 
 def test_format_datetime_shows_amsterdam_time(app, app_ctx):
     assert app.config["DISPLAY_TIMEZONE"] == "Europe/Amsterdam"
-    winter = datetime(2026, 11, 23, 13, 5, tzinfo=timezone.utc)
-    summer = datetime(2026, 7, 1, 13, 5, tzinfo=timezone.utc)
+    winter = datetime(2026, 11, 23, 13, 5, tzinfo=UTC)
+    summer = datetime(2026, 7, 1, 13, 5, tzinfo=UTC)
     assert format_datetime(winter) == "23-11-2026 14:05"
     assert format_datetime(summer) == "01-07-2026 15:05"
     assert format_datetime(None) == ""
@@ -64,7 +64,7 @@ def test_format_datetime_shows_amsterdam_time(app, app_ctx):
 def test_display_zone_is_configurable(app, app_ctx):
     app.config["DISPLAY_TIMEZONE"] = "America/Paramaribo"
     try:
-        assert format_datetime(datetime(2026, 11, 23, 13, 5, tzinfo=timezone.utc)) == (
+        assert format_datetime(datetime(2026, 11, 23, 13, 5, tzinfo=UTC)) == (
             "23-11-2026 10:05")
     finally:
         app.config["DISPLAY_TIMEZONE"] = "Europe/Amsterdam"
@@ -76,7 +76,7 @@ def test_screens_show_the_configured_zone(app, admin_client, zone, shown):
     from app import audit
     from app.audit import AuditEntry
 
-    utc = datetime(2026, 11, 23, 13, 5, tzinfo=timezone.utc)
+    utc = datetime(2026, 11, 23, 13, 5, tzinfo=UTC)
     with app.app_context(), audit.acting_as("system"):
         message = queue("klant@example.org", "Tijd", "text")
         message.created_at = utc
@@ -105,4 +105,4 @@ def test_money_is_shown_the_dutch_way():
 
 
 def test_utcnow_is_aware():
-    assert utcnow().tzinfo is timezone.utc
+    assert utcnow().tzinfo is UTC

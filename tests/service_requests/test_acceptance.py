@@ -13,8 +13,7 @@ from app.service_requests import workflow
 from app.service_requests.models import Correction, ServiceRequest
 from tests.conftest import PASSWORD, _domain_tables, csrf_token, log_in
 from tests.service_requests.conftest import load, make_request
-from tests.service_requests.test_lists_and_permissions import (  # noqa: F401  (four: fixture)
-    BUTTONS, ORDER_NO, four, rows)
+from tests.service_requests.test_lists_and_permissions import BUTTONS, ORDER_NO, rows
 
 
 @pytest.fixture

@@ -4,9 +4,18 @@ from sqlalchemy import func, select
 from app import audit
 from app.extensions import db
 from app.service_requests import demo
-from app.service_requests.models import (ApplicantFeedback, Correction, CustomerFeedback,
-                                         DeliveredProduct, InboundDocument, InternalCheck,
-                                         Payment, Refund, RequestStatus, ServiceRequest)
+from app.service_requests.models import (
+    ApplicantFeedback,
+    Correction,
+    CustomerFeedback,
+    DeliveredProduct,
+    InboundDocument,
+    InternalCheck,
+    Payment,
+    Refund,
+    RequestStatus,
+    ServiceRequest,
+)
 
 
 def counts():

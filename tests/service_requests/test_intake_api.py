@@ -7,8 +7,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.service_requests.models import (AdditionalProductLine, RequestedProductLine,
-                                         ServiceRequest)
+from app.service_requests.models import AdditionalProductLine, RequestedProductLine, ServiceRequest
 from tests.conftest import PASSWORD
 
 
@@ -47,9 +46,9 @@ def test_a_good_submission(app, products, client):
         sr = db.session.get(ServiceRequest, answer["id"])
         assert sr.order_no == answer["order_no"] and sr.urgency == "online"
         assert sr.urgency_label == ""  # online: no badge
-        assert [(l.product.code, l.quantity, str(l.unit_price), l.customer_info)
-                for l in sr.requested_lines] == [("HYP-UIT", 2, "25.00", "Perceel 7, Commewijne")]
-        assert [(l.product.code, l.quantity) for l in sr.additional_lines] == [("PRINT-A4", 4)]
+        assert [(line.product.code, line.quantity, str(line.unit_price), line.customer_info)
+                for line in sr.requested_lines] == [("HYP-UIT", 2, "25.00", "Perceel 7, Commewijne")]
+        assert [(line.product.code, line.quantity) for line in sr.additional_lines] == [("PRINT-A4", 4)]
         assert str(sr.total) == "56.00"
         assert sr.id_card_file is not None and sr.id_card_file.is_image
 

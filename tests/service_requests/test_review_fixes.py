@@ -12,8 +12,13 @@ from app import audit
 from app.extensions import db
 from app.numbering import NumberSeries
 from app.service_requests import demo
-from app.service_requests.models import (AUDITED, Correction, DeliveredProduct, InternalCheck,
-                                         ServiceRequest)
+from app.service_requests.models import (
+    AUDITED,
+    Correction,
+    DeliveredProduct,
+    InternalCheck,
+    ServiceRequest,
+)
 from tests.conftest import submit
 from tests.service_requests.conftest import load, make_request
 from tests.service_requests.test_manual_walk import PDF, add_in_tab, show, step

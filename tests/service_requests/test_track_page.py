@@ -7,8 +7,12 @@ from app import audit
 from app.audit import AuditEntry
 from app.extensions import db
 from app.service_requests import workflow
-from app.service_requests.models import (ApplicantFeedback, CustomerFeedback, InboundDocument,
-                                         ServiceRequest)
+from app.service_requests.models import (
+    ApplicantFeedback,
+    CustomerFeedback,
+    InboundDocument,
+    ServiceRequest,
+)
 from tests.conftest import csrf_token, submit
 from tests.service_requests.conftest import load, make_request
 from tests.service_requests.test_manual_walk import PDF
