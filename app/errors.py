@@ -1,4 +1,4 @@
-"""Clear answers for bad input instead of a bare error page."""
+"""Clear answers for bad input: the one domain error class, and the error pages."""
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -9,6 +9,25 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
     TooManyRequests,
 )
+
+
+class DomainError(Exception):
+    """A business rule said no. `message` (and str()) is the translated text for the user.
+
+    Both domains' workflow errors are this class; the unit of work (app/unit_of_work.py)
+    rolls back and shows the message wherever one is raised.
+    """
+
+    def __init__(self, message):
+        super().__init__(message)
+        self._message = message  # may be a lazy string: translated when shown
+
+    @property
+    def message(self):
+        return str(self._message)
+
+    def __str__(self):
+        return self.message
 
 
 def _wants_json():

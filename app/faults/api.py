@@ -25,13 +25,13 @@ class FaultApi(ModelRestApi):
 
     def delete_headless(self, pk):
         """422 with the workflow's message when the record is still in use."""
-        from .workflow import WorkflowError, check_delete
+        from .workflow import DomainError, check_delete
 
         item = self.datamodel.get(pk, self._base_filters)
         if item is not None:
             try:
                 check_delete(item)
-            except WorkflowError as exc:
+            except DomainError as exc:
                 return self.response_422(message=exc.message)
         return super().delete_headless(pk)
 

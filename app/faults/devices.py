@@ -3,19 +3,20 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..database import utcnow
+from ..errors import DomainError
 from ..extensions import db
 from . import rules
 from .models import Contractor, Device, FaultReport, Location, WorkOrder
-from .rules import WorkflowError, text
+from .rules import text
 
 
 def register_device(sticker, *, location, placement, device_type, contractor, serial_number="",
                     photo=None, user=None):
     """Link a printed sticker to a device, once (Stap 1: Registreren)."""
     if sticker.device is not None:
-        raise WorkflowError(gettext("This sticker is already in use."))
+        raise DomainError(gettext("This sticker is already in use."))
     if location is None or contractor is None:
-        raise WorkflowError(gettext("Please choose a location and a maintenance partner."))
+        raise DomainError(gettext("Please choose a location and a maintenance partner."))
     device = Device(
         sticker=sticker, location=location, contractor=contractor,
         placement=text(placement, gettext("Exact location"), limit=300),
@@ -38,7 +39,7 @@ def check_sticker_free(device):
         owner = db.session.scalar(select(Device.id).where(
             Device.sticker_id == device.sticker.id, Device.id != device.id))
     if owner is not None:
-        raise WorkflowError(gettext("This sticker is already in use."))
+        raise DomainError(gettext("This sticker is already in use."))
 
 
 def check_delete(obj):
@@ -49,16 +50,16 @@ def check_delete(obj):
         return db.session.scalar(select(func.count()).select_from(model).where(*conditions)) > 0
 
     if isinstance(obj, Device) and used(FaultReport, FaultReport.device_id == obj.id):
-        raise WorkflowError(gettext(
+        raise DomainError(gettext(
             "This device has fault reports, so it cannot be deleted."))
     if isinstance(obj, Location) and (used(Device, Device.location_id == obj.id)
                                       or used(FaultReport, FaultReport.location_id == obj.id)):
-        raise WorkflowError(gettext(
+        raise DomainError(gettext(
             "This location has devices or fault reports, so it cannot be deleted."))
     if isinstance(obj, Contractor) and (
             used(Device, Device.contractor_id == obj.id)
             or used(WorkOrder, WorkOrder.contractor_id == obj.id)
             or used(Location, Location.default_contractor_id == obj.id)):
-        raise WorkflowError(gettext(
+        raise DomainError(gettext(
             "This maintenance partner has devices, work orders or locations, so it cannot be "
             "deleted."))

@@ -4,11 +4,11 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from ..database import utcnow
+from ..errors import DomainError
 from ..extensions import db
-from ..mail import queue_template
 from . import tokens
 from .models import Complaint, ComplaintStatus, Rating, WorkOrderStatus
-from .rules import WorkflowError, mail_reporter, public_url, text
+from .rules import mail_reporter, public_url, queue_mail, text
 
 COMPLAINT_LABELS = {
     ComplaintStatus.OPEN: _("Open"),
@@ -23,7 +23,7 @@ def _score(value, label):
     except (TypeError, ValueError):
         score = 0
     if not 1 <= score <= 5:
-        raise WorkflowError(gettext("Please give 1 to 5 stars for %(what)s.", what=label))
+        raise DomainError(gettext("Please give 1 to 5 stars for %(what)s.", what=label))
     return score
 
 
@@ -41,11 +41,11 @@ def can_respond(complaint):
 def rate(order, *, speed, communication, quality, solved, comment=""):
     """Feedback versturen: after completion, once."""
     if not rating_open(order):
-        raise WorkflowError(gettext("You can rate the handling once the work is completed."))
+        raise DomainError(gettext("You can rate the handling once the work is completed."))
     if order.rating is not None:
-        raise WorkflowError(gettext("You have already rated this report. Thank you!"))
+        raise DomainError(gettext("You have already rated this report. Thank you!"))
     if solved not in ("yes", "no"):
-        raise WorkflowError(gettext("Please say whether the problem is solved."))
+        raise DomainError(gettext("Please say whether the problem is solved."))
     rating = Rating(
         work_order=order,
         speed=_score(speed, gettext("speed")),
@@ -67,8 +67,8 @@ def complain(order, complaint_text):
     tokens.issue(complaint)
     db.session.add(complaint)
     db.session.flush()
-    queue_template(
-        "faults/mail/complaint", order.contractor.email,
+    queue_mail(
+        "complaint", order.contractor.email,
         f"Klacht over opdracht {order.number}",
         context={"order": order, "report": order.report, "complaint": complaint,
                  "link": public_url("/c/", complaint)},
@@ -79,7 +79,7 @@ def complain(order, complaint_text):
 def respond(complaint, response):
     """The contractor's answer to a complaint; the reporter is told."""
     if not can_respond(complaint):
-        raise WorkflowError(gettext("This complaint is closed."))
+        raise DomainError(gettext("This complaint is closed."))
     complaint.response = text(response, gettext("Response"))
     complaint.responded_at = utcnow()
     complaint.status = ComplaintStatus.ANSWERED
@@ -93,7 +93,7 @@ def respond(complaint, response):
 def close_complaint(complaint):
     """The facility manager closes a complaint (answered or not)."""
     if complaint.status == ComplaintStatus.CLOSED:
-        raise WorkflowError(gettext("This complaint is already closed."))
+        raise DomainError(gettext("This complaint is already closed."))
     complaint.status = ComplaintStatus.CLOSED
     complaint.closed_at = utcnow()
     return complaint

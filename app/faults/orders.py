@@ -8,13 +8,13 @@ from flask_babel import lazy_gettext as _
 
 from .. import audit
 from ..database import utcnow
+from ..errors import DomainError
 from ..extensions import db
-from ..mail import queue_template
 from ..numbering import next_value
 from ..pdf import render_pdf
 from . import rules, tokens
 from .models import FaultReport, WorkOrder, WorkOrderStatus
-from .rules import WorkflowError, committed, mail_reporter, photo_data_uri, public_url, text
+from .rules import committed, mail_reporter, photo_data_uri, public_url, queue_mail, text
 
 S = WorkOrderStatus
 STATUS_LABELS = {
@@ -52,10 +52,10 @@ def create_report(*, location=None, device=None, placement="", description, firs
         contractor = device.contractor
     else:
         if location is None:
-            raise WorkflowError(gettext("Please choose a location."))
+            raise DomainError(gettext("Please choose a location."))
         contractor = location.default_contractor
         if contractor is None:
-            raise WorkflowError(gettext(
+            raise DomainError(gettext(
                 "No maintenance partner is set for this location yet. Please contact the "
                 "facility manager."))
     fields = {
@@ -94,9 +94,9 @@ def queue_contractor_mail(order):
     """The seed's mail to the contractor: text, link and the order as PDF."""
     link = public_url("/wo/", order)
     if link is None:
-        raise WorkflowError(gettext("The contractor link is revoked; renew it first."))
-    return queue_template(
-        "faults/mail/new_order", order.contractor.email,
+        raise DomainError(gettext("The contractor link is revoked; renew it first."))
+    return queue_mail(
+        "new_order", order.contractor.email,
         # a line break in a location name (possible via the API) must not break the header
         f"Nieuwe opdracht {order.number} — {' '.join(order.report.location.name.split())}",
         context={"order": order, "report": order.report, "link": link},
@@ -106,7 +106,7 @@ def queue_contractor_mail(order):
 
 def _check_open(order):
     if order.is_locked:
-        raise WorkflowError(gettext(
+        raise DomainError(gettext(
             "This work order is completed; it can no longer be changed."))
 
 
@@ -123,7 +123,7 @@ def transition(order, action):
     target = TRANSITIONS[action][1]
     _check_open(order)
     if action not in allowed_actions(order):
-        raise WorkflowError(gettext(
+        raise DomainError(gettext(
             "This is not possible while the work order is \"%(status)s\".",
             status=STATUS_LABELS[order.status]))
     old = order.status
@@ -148,14 +148,14 @@ def transition(order, action):
 
 
 def parse_fields(form):
-    """The contractor's fields from a form (strings) → typed values, or WorkflowError."""
+    """The contractor's fields from a form (strings) → typed values, or DomainError."""
     values = {}
     raw = (form.get("appointment_date") or "").strip()
     if raw:
         try:
             values["appointment_date"] = date.fromisoformat(raw)
         except ValueError as exc:
-            raise WorkflowError(gettext("The appointment date is not a valid date.")) from exc
+            raise DomainError(gettext("The appointment date is not a valid date.")) from exc
     else:
         values["appointment_date"] = None
     values["contractor_remarks"] = text(form.get("contractor_remarks"),
@@ -167,9 +167,9 @@ def parse_fields(form):
         try:
             amount = Decimal(raw).quantize(Decimal("0.01"))
         except InvalidOperation as exc:
-            raise WorkflowError(gettext("The invoice total is not an amount.")) from exc
+            raise DomainError(gettext("The invoice total is not an amount.")) from exc
         if amount < 0 or amount >= Decimal("10000000000"):
-            raise WorkflowError(gettext("The invoice total is not an amount."))
+            raise DomainError(gettext("The invoice total is not an amount."))
         values["invoice_total"] = amount
     else:
         values["invoice_total"] = None
@@ -193,7 +193,7 @@ def save_fields(order, values):
 def check_back_office_edit(order, is_admin):
     """A completed order is locked for everyone but Admin (back office and API)."""
     if committed(order, "status") == S.COMPLETED and not is_admin:
-        raise WorkflowError(gettext(
+        raise DomainError(gettext(
             "This work order is completed; only an administrator can change it."))
 
 
@@ -202,7 +202,7 @@ def check_report_edit(report, is_admin):
     the order is completed they are locked for everyone but Admin too."""
     order = report.work_order
     if order is not None and order.status == S.COMPLETED and not is_admin:
-        raise WorkflowError(gettext(
+        raise DomainError(gettext(
             "The work order of this report is completed; only an administrator can change "
             "the report."))
 

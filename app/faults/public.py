@@ -18,12 +18,12 @@ from flask import (
 )
 from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
+from ..unit_of_work import unit_of_work
 from .models import Contractor, Location, StickerCode
-from .workflow import WorkflowError, create_report, register_device
+from .workflow import create_report, register_device
 
 bp = Blueprint("faults_public", __name__)
 
@@ -154,23 +154,19 @@ def _register(sticker):
     form = request.form
     location = _get(Location, form.get("location_id"))
     contractor = _get(Contractor, form.get("contractor_id"))
-    try:
+    # conflict: someone registered this sticker at the same moment
+    with unit_of_work(flash_error=False,
+                      conflict=gettext("This sticker is already in use.")) as work:
         device = register_device(
             sticker, location=location, contractor=contractor,
             placement=form.get("placement"), device_type=form.get("device_type"),
             serial_number=form.get("serial_number"), photo=request.files.get("photo"),
             user=_user())
-        db.session.commit()
-    except (WorkflowError, IntegrityError) as exc:
-        # IntegrityError: someone registered this sticker at the same moment.
-        db.session.rollback()
-        message = exc.message if isinstance(exc, WorkflowError) else gettext(
-            "This sticker is already in use.")
-        sticker = _sticker(sticker.code)
+    if work.failed:
         locations, contractors = _choices()
-        return render_template("faults/public/register_device.html", sticker=sticker,
-                               locations=locations, contractors=contractors,
-                               values=form, error=message), 400
+        return render_template("faults/public/register_device.html",
+                               sticker=_sticker(sticker.code), locations=locations,
+                               contractors=contractors, values=form, error=work.message), 400
     return render_template("faults/public/registered.html", device=device)
 
 
@@ -191,16 +187,14 @@ def _send_report(render_error, device=None, location=None):
     form = request.form
     name = f"{form.get('first_name', '')} {form.get('last_name', '')}".strip()[:200]
     audit.set_actor("reporter", name or "reporter")
-    try:
+    with unit_of_work(flash_error=False) as work:
         report = create_report(
             device=device, location=location, placement=form.get("placement", ""),
             description=form.get("description"), first_name=form.get("first_name"),
             last_name=form.get("last_name"), email=form.get("email"),
             phone=form.get("phone"), photo=request.files.get("photo"))
-    except WorkflowError as exc:
-        db.session.rollback()
-        return render_error(exc.message), 400
-    db.session.commit()
+    if work.failed:
+        return render_error(work.message), 400
     response = make_response(render_template("faults/public/report_sent.html", report=report))
     return _remember(response, form)
 

@@ -3,8 +3,10 @@ import secrets
 
 import segno
 from flask import current_app
+from flask_babel import gettext
 
 from ..database import utcnow
+from ..errors import DomainError
 from ..extensions import db
 from ..pdf import render_pdf
 from .models import StickerCode
@@ -28,8 +30,8 @@ def scan_url(code):
 
 def create_batch(count):
     """`count` new unused codes sharing one batch name; returns the StickerCodes."""
-    if not 1 <= count <= MAX_BATCH:
-        raise ValueError(f"between 1 and {MAX_BATCH} stickers per batch")
+    if not isinstance(count, int) or not 1 <= count <= MAX_BATCH:
+        raise DomainError(gettext("Choose between 1 and %(n)s stickers.", n=MAX_BATCH))
     batch = utcnow().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
     existing = set()
     codes = []

@@ -8,17 +8,14 @@
 A wrong or revoked token is a friendly 404. GET only reads (mail scanners open
 links); every change is a POST with CSRF, rate limited with the blueprint.
 """
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _
 
 from .. import audit, files
-from ..extensions import db
+from ..unit_of_work import unit_of_work
 from . import tokens, workflow
 from .models import Complaint, FaultReport, WorkOrder
 from .public import bp
-from .workflow import WorkflowError
 
 
 def _order(token):
@@ -79,29 +76,25 @@ def work_order_post(token):
     if action not in ("save", *workflow.TRANSITIONS):
         abort(400)
     audit.set_actor("contractor", order.contractor.name)
-    try:
+    # stale: the same order saved at the same moment (two tabs, a double click); the
+    # version column refuses the second write.
+    with unit_of_work(done=_DONE[action], flash_error=False, stale=_(
+            "The work order was changed at the same moment. Please check and try again.")
+            ) as work:
         workflow.save_fields(order, workflow.parse_fields(request.form))
         if action != "save":
             workflow.transition(order, action)
-        db.session.commit()
-    except (WorkflowError, StaleDataError) as exc:
-        # StaleDataError: the same order was saved at the same moment (two tabs,
-        # a double click); the version column refuses the second write.
-        db.session.rollback()
-        order = _order(token)
-        message = exc.message if isinstance(exc, WorkflowError) else gettext(
-            "The work order was changed at the same moment. Please check and try again.")
-        return render_template("faults/public/work_order.html", token=token, error=message,
-                               values=request.form, **_context(order)), 400
-    flash(_DONE[action](), "success")
+    if work.failed:
+        return render_template("faults/public/work_order.html", token=token, error=work.message,
+                               values=request.form, **_context(_order(token))), 400
     return redirect(url_for(".work_order", token=token))
 
 
 _DONE = {
-    "save": lambda: gettext("Your changes are saved."),
-    "accept": lambda: gettext("The work order is accepted. The reporter has been told."),
-    "parts_on_order": lambda: gettext("The work order is on hold: parts on order."),
-    "complete": lambda: gettext("The work order is completed. Thank you!"),
+    "save": _("Your changes are saved."),
+    "accept": _("The work order is accepted. The reporter has been told."),
+    "parts_on_order": _("The work order is on hold: parts on order."),
+    "complete": _("The work order is completed. Thank you!"),
 }
 
 
@@ -124,18 +117,13 @@ def reporter(token):
 def _reporter_post(token, do, done_message):
     report = _report(token)
     audit.set_actor("reporter", report.reporter_name)
-    try:
+    # conflict: a second rating sent at the same moment (unique key)
+    with unit_of_work(done=done_message, flash_error=False,
+                      conflict=_("You have already rated this report. Thank you!")) as work:
         do(report.work_order)
-        db.session.commit()
-    except (WorkflowError, IntegrityError) as exc:
-        # IntegrityError: a second rating sent at the same moment (unique key).
-        db.session.rollback()
-        report = _report(token)
-        message = exc.message if isinstance(exc, WorkflowError) else gettext(
-            "You have already rated this report. Thank you!")
-        return render_template("faults/public/reporter.html", token=token, error=message,
-                               values=request.form, **_context(report.work_order)), 400
-    flash(done_message(), "success")
+    if work.failed:
+        return render_template("faults/public/reporter.html", token=token, error=work.message,
+                               values=request.form, **_context(_report(token).work_order)), 400
     return redirect(url_for(".reporter", token=token))
 
 
@@ -146,14 +134,13 @@ def rate(token):
     return _reporter_post(token, lambda order: workflow.rate(
         order, speed=form.get("speed"), communication=form.get("communication"),
         quality=form.get("quality"), solved=form.get("solved"), comment=form.get("comment")),
-        lambda: gettext("Thank you for your feedback."))
+        _("Thank you for your feedback."))
 
 
 @bp.route("/r/<token>/complaint", methods=["POST"])
 def complain(token):
     return _reporter_post(token, lambda order: workflow.complain(order, request.form.get("text")),
-                          lambda: gettext("Your complaint has been sent to the maintenance "
-                                          "partner."))
+                          _("Your complaint has been sent to the maintenance partner."))
 
 
 @bp.route("/r/<token>/photo/<key>")
@@ -177,17 +164,15 @@ def complaint(token):
 def complaint_post(token):
     item = _complaint(token)
     audit.set_actor("contractor", item.work_order.contractor.name)
-    try:
+    with unit_of_work(done=_("Your response is saved and sent to the reporter."),
+                      flash_error=False) as work:
         workflow.respond(item, request.form.get("response"))
-    except WorkflowError as exc:
-        db.session.rollback()
+    if work.failed:
         item = _complaint(token)
         return render_template("faults/public/complaint.html", token=token, complaint=item,
                                can_respond=workflow.can_respond(item),
-                               error=exc.message, values=request.form,
+                               error=work.message, values=request.form,
                                **_context(item.work_order)), 400
-    db.session.commit()
-    flash(gettext("Your response is saved and sent to the reporter."), "success")
     return redirect(url_for(".complaint", token=token))
 
 

@@ -8,7 +8,7 @@ pages (reports, orders, ratings, complaints) cannot be added here.
 """
 from datetime import timedelta
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -22,6 +22,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..formatting import format_datetime, format_money
 from ..mail.models import OutboxMessage, OutboxStatus
+from ..unit_of_work import unit_of_work
 from . import labels, qr, workflow
 from .labels import LABELS
 from .models import (
@@ -34,7 +35,7 @@ from .models import (
     WorkOrderStatus,
     one_decimal,
 )
-from .workflow import COMPLAINT_LABELS, STATUS_LABELS, WorkflowError
+from .workflow import COMPLAINT_LABELS, STATUS_LABELS
 
 READ_WRITE = {
     "list": "read", "show": "read", "download": "read",
@@ -43,20 +44,6 @@ READ_WRITE = {
 # Records the public pages create (reports, orders, ratings, complaints): no add and
 # no delete route, and mapping them apart keeps FAB from showing their buttons.
 NO_ADD = {**READ_WRITE, "add": "add", "delete": "delete"}
-
-
-def run_step(step, message):
-    """Run one workflow step from a button: commit and show `message`, or roll back and
-    show the rule's own message."""
-    try:
-        step()
-    except WorkflowError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return False
-    db.session.commit()
-    flash(message, "success")
-    return True
 
 
 def _status(value):
@@ -91,7 +78,7 @@ class FaultModelView(ModelView):
     method_permission_name = READ_WRITE
 
     def pre_delete(self, item):
-        workflow.check_delete(item)  # WorkflowError: FAB shows the message, deletes nothing
+        workflow.check_delete(item)  # DomainError: FAB shows the message, deletes nothing
     label_columns = LABELS
     page_size = 25
     formatters_columns = {
@@ -153,12 +140,10 @@ class WorkOrderView(FaultModelView):
     base_order = ("id", "desc")
 
     def pre_update(self, item):
-        try:
+        # FAB shows the refusal; rolling back undoes the form's values already on the item
+        with unit_of_work(reraise=True, commit=False):
             workflow.check_back_office_edit(item, workflow.is_admin(g.user))
             workflow.reassign_if_changed(item)
-        except Exception:
-            db.session.rollback()  # the form's values were already put on the item
-            raise
 
     def post_edit_redirect(self):
         """Back to the same order's page, with FAB's message (saved or refused); FAB's
@@ -193,7 +178,8 @@ class WorkOrderView(FaultModelView):
         order = db.session.get(WorkOrder, pk)
         if order is None:
             abort(404)
-        run_step(lambda: do(order), message)
+        with unit_of_work(done=message):
+            do(order)
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
 
     @expose("/resend/<int:pk>", methods=["POST"])
@@ -284,11 +270,8 @@ class FaultReportView(FaultModelView):
         return super().render_template(template, **kwargs)
 
     def pre_update(self, item):
-        try:
+        with unit_of_work(reraise=True, commit=False):  # FAB shows the refusal
             workflow.check_report_edit(item, workflow.is_admin(g.user))
-        except WorkflowError:
-            db.session.rollback()  # the form's values were already put on the item
-            raise
 
     def post_edit_redirect(self):
         """Back to the same report's page, with FAB's message (saved or refused)."""
@@ -301,10 +284,9 @@ class FaultReportView(FaultModelView):
         report = db.session.get(FaultReport, pk)
         if report is None:
             abort(404)
-        workflow.renew_reporter_link(report)
-        db.session.commit()
-        flash(_("A new link was mailed to the reporter; the old link no longer works."),
-              "success")
+        with unit_of_work(done=_("A new link was mailed to the reporter; the old link no "
+                                 "longer works.")):
+            workflow.renew_reporter_link(report)
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
 
 
@@ -346,11 +328,8 @@ class DeviceView(FaultModelView):
     add_form_query_rel_fields = {"sticker": [["id", UnusedStickerFilter, None]]}
 
     def _check_sticker(self, item):
-        try:
+        with unit_of_work(reraise=True, commit=False):  # undo the moved sticker on refusal
             workflow.check_sticker_free(item)
-        except WorkflowError:
-            db.session.rollback()  # undo the form's values (and the moved sticker)
-            raise
 
     pre_add = pre_update = _check_sticker
 

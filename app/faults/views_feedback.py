@@ -8,9 +8,10 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from ..extensions import db
+from ..unit_of_work import unit_of_work
 from . import workflow
 from .models import Complaint, ComplaintStatus, Rating
-from .views import NO_ADD, FaultModelView, run_step, show_with_buttons
+from .views import NO_ADD, FaultModelView, show_with_buttons
 from .workflow import COMPLAINT_LABELS
 
 
@@ -54,13 +55,9 @@ class ComplaintView(FaultModelView):
     @action("close", _("Close"), _("Close the selected complaints?"), "fa-check", single=False)
     def close(self, items):
         """Close complaints (POST from the list, with CSRF)."""
-        items = items if isinstance(items, list) else [items]
-
-        def close_all():
-            for item in items:
+        with unit_of_work(done=_("Closed.")):
+            for item in items if isinstance(items, list) else [items]:
                 workflow.close_complaint(item)
-
-        run_step(close_all, _("Closed."))
         return redirect(url_for(f"{type(self).__name__}.list"))
 
     def render_template(self, template, **kwargs):
@@ -74,7 +71,8 @@ class ComplaintView(FaultModelView):
         complaint = db.session.get(Complaint, pk)
         if complaint is None:
             abort(404)
-        run_step(lambda: workflow.close_complaint(complaint), _("The complaint is closed."))
+        with unit_of_work(done=_("The complaint is closed.")):
+            workflow.close_complaint(complaint)
         # the main view: a status view ("open complaints") no longer shows a closed one
         return redirect(url_for("ComplaintView.show", pk=pk))
 

@@ -1,12 +1,13 @@
 """QR stickers in the back office: the list of codes, generating a batch and
 downloading the printable A4 sheet (or one device's sticker)."""
-from flask import abort, flash, make_response, redirect, request, url_for
+from flask import abort, make_response, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from ..extensions import db
+from ..unit_of_work import unit_of_work
 from . import qr
 from .models import Device, StickerCode
 from .views import NO_ADD, FaultModelView
@@ -42,15 +43,14 @@ class StickerCodeView(FaultModelView):
     @has_access
     def generate(self):
         """A batch of N new codes; then its sheet is ready to download."""
-        try:
-            count = int(request.form.get("count", ""))
-            codes = qr.create_batch(count)
-        except ValueError:
-            flash(gettext("Choose between 1 and %(n)s stickers.", n=qr.MAX_BATCH), "danger")
+        raw = request.form.get("count", "").strip()
+        with unit_of_work() as work:
+            codes = qr.create_batch(int(raw) if raw.isdigit() else None)
+            batch = codes[0].batch
+            work.done = gettext("%(n)s new stickers in batch %(batch)s.", n=len(codes),
+                                batch=batch)
+        if work.failed:
             return redirect(url_for(".list"))
-        db.session.commit()
-        batch = codes[0].batch
-        flash(gettext("%(n)s new stickers in batch %(batch)s.", n=count, batch=batch), "success")
         return redirect(url_for(".list", _flt_3_batch=batch))
 
     @expose("/sheet/<batch>.pdf")

@@ -2,7 +2,7 @@
 the CLI and the demo loader.
 
 Each function checks its rule, changes the models and queues the mails in the caller's
-transaction, or raises WorkflowError with a message for the user. The caller commits.
+transaction, or raises DomainError with a message for the user. The caller commits.
 Who acts (user, "contractor", "reporter") is named by the caller for the audit log
 (audit.set_actor). The rules live by job in:
 
@@ -10,8 +10,11 @@ Who acts (user, "contractor", "reporter") is named by the caller for the audit l
                the locks after completion, the contractor's and reporter's links
 - devices.py   devices and stickers: registration, one device per sticker, deletion
 - feedback.py  ratings and complaints
-- rules.py     WorkflowError and the input checks they share
+- rules.py     the input checks they share
+
+A refused step raises the shared DomainError (app/errors.py).
 """
+from ..errors import DomainError
 from .devices import check_delete, check_sticker_free, register_device
 from .feedback import (
                        COMPLAINT_LABELS,
@@ -47,7 +50,7 @@ from .rules import MAX_TEXT, WorkflowError, is_admin, photo_data_uri
 
 __all__ = [
     "CONTRACTOR_FIELDS", "COMPLAINT_LABELS", "MAX_TEXT", "ORDER_SERIES", "REPORT_SERIES",
-    "STATUS_LABELS", "TRANSITIONS", "WorkflowError",
+    "STATUS_LABELS", "TRANSITIONS", "DomainError", "WorkflowError",
     "allowed_actions", "can_respond", "check_back_office_edit", "check_delete",
     "check_report_edit", "check_sticker_free", "close_complaint", "complain",
     "create_report", "is_admin", "parse_fields", "photo_data_uri", "queue_contractor_mail",

@@ -1,4 +1,4 @@
-from flask import flash, redirect
+from flask import redirect
 from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -6,8 +6,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from ..audit.labels import record_label
-from ..extensions import db
 from ..formatting import format_datetime
+from ..unit_of_work import unit_of_work
 from .models import OutboxMessage, OutboxStatus
 from .sender import retry_now
 
@@ -46,9 +46,9 @@ class OutboxView(ModelView):
             single=False)
     def retry(self, items):
         items = items if isinstance(items, list) else [items]
-        requeued = sum(1 for item in items if retry_now(item))
-        db.session.commit()
-        flash(gettext("%(count)s of %(total)s mails queued again (mails already sent are never "
-                      "sent twice).", count=requeued, total=len(items)), "info")
+        with unit_of_work() as work:
+            requeued = sum(1 for item in items if retry_now(item))
+            work.done = gettext("%(count)s of %(total)s mails queued again (mails already sent "
+                                "are never sent twice).", count=requeued, total=len(items))
         self.update_redirect()
         return redirect(self.get_redirect())

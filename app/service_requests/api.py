@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
 from . import workflow
@@ -167,19 +168,17 @@ class IntakeApi(BaseApi):
         existing = self._existing(kwargs["client_reference"])
         if existing is not None:
             return self.response(200, **_answer(existing))
+        if image:
+            try:
+                kwargs["id_card_file"] = save_upload((image, "id-card"), accept=("image",))
+            except UploadError as exc:
+                return self.response_400(message={"id_card_image": [str(exc)]})
         try:
-            if image:
-                try:
-                    kwargs["id_card_file"] = save_upload((image, "id-card"), accept=("image",))
-                except UploadError as exc:
-                    return self.response_400(message={"id_card_image": [str(exc)]})
-            sr = workflow.create_request(**kwargs)
-            workflow.save()
-        except workflow.WorkflowError as exc:
-            db.session.rollback()
-            return self.response_400(message={"_schema": [str(exc)]})
-        except IntegrityError:
-            db.session.rollback()  # the same reference, submitted twice at once
+            with workflow.transaction(reraise=True):
+                sr = workflow.create_request(**kwargs)
+        except DomainError as exc:
+            return self.response_400(message={"_schema": [exc.message]})
+        except IntegrityError:  # the same reference, submitted twice at once
             existing = self._existing(kwargs["client_reference"])
             if existing is None:
                 raise

@@ -1,5 +1,5 @@
 """Nieuwe aanvraag (balie): the counter clerk enters an urgent or normal request."""
-from flask import flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_appbuilder import SimpleFormView
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, BS3TextFieldWidget, Select2Widget
@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
 from . import workflow
@@ -68,17 +69,17 @@ class CounterRequestView(SimpleFormView):
     def form_post(self, form):
         stored = None
         upload = request.files.get("id_card")
-        try:
+        with workflow.transaction() as work:
             if upload and upload.filename:
                 try:
                     stored = save_upload(upload, accept=("image",))
                 except UploadError as exc:
-                    raise workflow.WorkflowError(str(exc)) from exc
+                    raise DomainError(str(exc)) from exc
             extra = []
             if form.extra_pages.data:
                 print_a4 = _print_product()
                 if print_a4 is None:
-                    raise workflow.WorkflowError(gettext("The product “print A4” is missing."))
+                    raise DomainError(gettext("The product “print A4” is missing."))
                 extra.append((print_a4, form.extra_pages.data))
             sr = workflow.create_request(
                 applicant_name=form.applicant_name.data.strip(),
@@ -88,12 +89,9 @@ class CounterRequestView(SimpleFormView):
                 on_behalf_of=form.on_behalf_of.data or None, id_card_file=stored,
                 products=[(form.product.data, form.quantity.data, form.customer_info.data)],
                 additional=extra)
-            workflow.save()
-        except workflow.WorkflowError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+            work.done = gettext("Request %(order_no)s saved.", order_no=sr.order_no)
+        if work.failed:
             return self.render_template(self.form_template, title=self.form_title,
                                         widgets=self._get_edit_widget(form=form),
                                         appbuilder=self.appbuilder)
-        flash(gettext("Request %(order_no)s saved.", order_no=sr.order_no), "success")
         return redirect(url_for("ServiceRequestView.show", pk=sr.id))

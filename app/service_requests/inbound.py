@@ -7,7 +7,7 @@ address. Anything else waits in Unmatched mail for staff; nothing is dropped.
 import hashlib
 import re
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import format_datetime
@@ -59,15 +60,14 @@ def handle_mail(message):
             continue
         document.files.append(InboundDocumentFile(stored_file=stored))
     document.text = "\n\n".join([message.text or ""] + notes).strip()
-    sr = _match(message)
-    if sr is not None:
-        workflow.receive_documents(sr, document)
-    else:
-        db.session.add(document)
     try:
-        workflow.save()
-    except IntegrityError:
-        db.session.rollback()  # the same message, delivered twice at the same moment
+        with workflow.transaction(reraise=True):
+            sr = _match(message)
+            if sr is not None:
+                workflow.receive_documents(sr, document)
+            else:
+                db.session.add(document)
+    except IntegrityError:  # the same message, delivered twice at the same moment
         return "duplicate"
     if sr is None:
         return "unmatched"
@@ -113,15 +113,11 @@ class UnmatchedMailView(ModelView):
         order_no = (request.form.get("order_no") or "").strip()
         sr = db.session.scalars(select(ServiceRequest).where(
             ServiceRequest.order_no == order_no)).first()
-        try:
+        with workflow.transaction(done=lambda: gettext("Attached to %(no)s.", no=order_no)) as work:
             if sr is None:
-                raise workflow.WorkflowError(gettext("No request with order number %(no)s.",
-                                                     no=order_no or "—"))
+                raise DomainError(gettext("No request with order number %(no)s.",
+                                          no=order_no or "—"))
             workflow.receive_documents(sr, document)
-            workflow.save()
-        except workflow.WorkflowError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
+        if work.failed:
             return redirect(url_for("UnmatchedMailView.show", pk=pk))
-        flash(gettext("Attached to %(no)s.", no=sr.order_no), "success")
         return redirect(url_for("ServiceRequestView.show", pk=sr.id))

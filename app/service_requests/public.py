@@ -4,7 +4,7 @@ No account: the long random token is the key. GET only shows; the two POST
 forms (new documents, an error in the delivered product) go through the
 workflow as the actor "customer", are CSRF-protected and rate limited.
 """
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -44,14 +44,8 @@ def _as_customer(token, step, done_message):
     track page with the result."""
     sr = _request_for(token)
     audit.set_actor("customer", sr.applicant_name)
-    try:
+    with workflow.transaction(done=done_message):
         step(sr)
-        workflow.save()
-    except workflow.WorkflowError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        flash(done_message(), "success")
     return redirect(url_for("sr_public.track", token=token))
 
 

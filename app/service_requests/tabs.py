@@ -15,6 +15,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
+from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import format_datetime
@@ -40,7 +41,7 @@ def _parent():
     value = request.args.get("_flt_0_service_request")
     sr = db.session.get(ServiceRequest, int(value)) if value and value.isdigit() else None
     if sr is None:
-        raise workflow.WorkflowError(_("Open this form from the request's tab."))
+        raise DomainError(_("Open this form from the request's tab."))
     return sr
 
 
@@ -56,12 +57,8 @@ class _Tab(ModelView):
 
     def _run(self, step):
         """Run a workflow step inside FAB's add; the error text is FAB's flash."""
-        try:
+        with workflow.transaction(reraise=True):
             step(_parent())
-            workflow.save()
-        except workflow.WorkflowError:
-            db.session.rollback()
-            raise
 
     def post_add_redirect(self):
         value = request.args.get("_flt_0_service_request")
@@ -139,7 +136,7 @@ class DeliveredProductView(_Tab):
             try:
                 stored = save_upload(request.files.get("upload"), accept=("pdf", "image"))
             except UploadError as exc:
-                raise workflow.WorkflowError(str(exc)) from exc
+                raise DomainError(str(exc)) from exc
             workflow.upload_product(sr, stored, item.complete, item.remarks, product=item)
         self._run(step)
 

@@ -1,17 +1,17 @@
 """The request list (the orange button), its filtered copies (the blue buttons) and
 the detail page with its sections, step buttons and tabs."""
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.validators import Email, InputRequired
 
 from .. import audit
+from ..errors import DomainError
 from ..extensions import db
 from ..formatting import format_datetime
 from ..mail.models import OutboxMessage, OutboxStatus
@@ -136,9 +136,9 @@ class ServiceRequestView(ModelView):
 
     def pre_update(self, item):
         """Optimistic locking for the edit form: refuse a form opened before another change."""
-        if str(getattr(item, "expected_version", "")) != str(item.version_id):
-            db.session.rollback()
-            raise workflow.WorkflowError(workflow.STALE_MESSAGE)
+        with workflow.transaction(reraise=True, commit=False):
+            if str(getattr(item, "expected_version", "")) != str(item.version_id):
+                raise DomainError(workflow.STALE_MESSAGE)
 
     @expose("/edit/<pk>", methods=["GET", "POST"])
     @has_access
@@ -188,14 +188,8 @@ class ServiceRequestView(ModelView):
         sr = db.session.get(ServiceRequest, pk)
         if sr is None:
             abort(404)
-        try:
+        with workflow.transaction(done=_("Saved.")):
             run(sr, request.form.get("version_id"))
-            workflow.save()
-        except workflow.WorkflowError as exc:
-            db.session.rollback()
-            flash(str(exc), "danger")
-        else:
-            flash(gettext("Saved."), "success")
         return redirect(url_for("ServiceRequestView.show", pk=pk))
 
     @expose("/assign/<int:pk>", methods=["POST"])

@@ -1,25 +1,26 @@
 """The rules of a service request: which step may happen, by whom, and what it does.
 
 Views, the API, public pages and the mail handler call these functions and show
-the result; none of them sets a status itself. A refused step raises
-WorkflowError, whose text is a message for the user. Functions change the
-session but do not commit: the caller commits with `save()`, which turns a lost
-optimistic-locking race into a WorkflowError too.
+the result; none of them sets a status itself. A refused step raises the shared
+DomainError, whose text is a message for the user. Functions change the session
+but do not commit: the caller runs them in `transaction()` (the shared unit of work
+with this domain's message for a lost optimistic-locking race).
 """
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
 from ..database import utcnow
+from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import local_time
 from ..mail import MailError
 from ..numbering import next_value
+from ..unit_of_work import unit_of_work
 from .customer_mail import (  # noqa: F401  (re-exported)
     find_by_token,
     issue_track_token,
@@ -57,15 +58,7 @@ STALE_MESSAGE = _("Someone else changed this request in the meantime. "
                   "Reload the page and try again.")
 
 
-class WorkflowError(Exception):
-    """A refused step; str() is the (translated) message for the user."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return str(self.message)
+WorkflowError = DomainError  # the former name, for code not yet moved to DomainError
 
 
 @dataclass(frozen=True)
@@ -120,11 +113,11 @@ def may(sr, name):
 def _guard(sr, name, expected_version=None):
     step = TRANSITIONS[name]
     if not _user_may(step.permission):
-        raise WorkflowError(gettext("You are not allowed to do this."))
+        raise DomainError(gettext("You are not allowed to do this."))
     if expected_version is not None and str(expected_version) != str(sr.version_id):
-        raise WorkflowError(STALE_MESSAGE)
+        raise DomainError(STALE_MESSAGE)
     if step.sources != "*" and sr.status not in step.sources:
-        raise WorkflowError(gettext(
+        raise DomainError(gettext(
             "This cannot be done while the request has status “%(status)s”.",
             status=sr.status_label))
     return step
@@ -138,20 +131,17 @@ def _move(sr, new_status):
         audit.record(sr, "transition", field="status", old=old, new=new_status)
 
 
-def save():
-    """Commit; a concurrent change of the same request becomes a WorkflowError."""
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise WorkflowError(STALE_MESSAGE) from exc
+def transaction(done=None, **options):
+    """The shared unit of work (app/unit_of_work.py) for one step: a concurrent change
+    of the same request is refused with STALE_MESSAGE."""
+    return unit_of_work(done, stale=STALE_MESSAGE, **options)
 
 
 def _mail_customer(sr, kind, **extra):
     try:
         queue_customer_mail(sr, kind, **extra)
     except MailError as exc:
-        raise WorkflowError(gettext("No e-mail can be sent to %(address)s; correct the address "
+        raise DomainError(gettext("No e-mail can be sent to %(address)s; correct the address "
                                     "first.", address=sr.applicant_email)) from exc
 
 
@@ -180,13 +170,13 @@ def create_request(*, applicant_name, applicant_email, applicant_phone=None, id_
     products: [(Product, quantity, customer_info)]; additional: [(Product, quantity)].
     """
     if urgency not in Urgency.LABELS:
-        raise WorkflowError(gettext("Unknown urgency."))
+        raise DomainError(gettext("Unknown urgency."))
     if urgency == Urgency.URGENT and on_behalf_of not in OnBehalfOf.LABELS:
-        raise WorkflowError(gettext("An urgent request needs “on behalf of”."))
+        raise DomainError(gettext("An urgent request needs “on behalf of”."))
     if urgency != Urgency.URGENT:
         on_behalf_of = None
     if not products:
-        raise WorkflowError(gettext("Choose at least one product."))
+        raise DomainError(gettext("Choose at least one product."))
     sr = ServiceRequest(
         order_no=next_order_no(), status=S.RECEIVED, urgency=urgency,
         on_behalf_of=on_behalf_of, received_at=received_at or utcnow(),
@@ -196,13 +186,13 @@ def create_request(*, applicant_name, applicant_email, applicant_phone=None, id_
     )
     for product, quantity, info in products:
         if product.is_additional:
-            raise WorkflowError(gettext("%(name)s is an additional product.", name=product.name))
+            raise DomainError(gettext("%(name)s is an additional product.", name=product.name))
         sr.requested_lines.append(RequestedProductLine(
             product=product, quantity=quantity, unit_price=product.unit_price,
             customer_info=info))
     for product, quantity in additional:
         if not product.is_additional:
-            raise WorkflowError(gettext("%(name)s is not an additional product.",
+            raise DomainError(gettext("%(name)s is not an additional product.",
                                         name=product.name))
         sr.additional_lines.append(AdditionalProductLine(
             product=product, quantity=quantity, unit_price=product.unit_price))
@@ -218,7 +208,7 @@ def assign(sr, writer, expected_version=None):
     """Assign (or re-assign) a writer; a new request becomes Toegewezen."""
     _guard(sr, "assign", expected_version)
     if writer is None:
-        raise WorkflowError(gettext("Choose a writer."))
+        raise DomainError(gettext("Choose a writer."))
     sr.assigned_to = writer
     if sr.status == S.RECEIVED:
         _move(sr, S.ASSIGNED)
@@ -229,7 +219,7 @@ def send_feedback(sr, text, feedback=None, expected_version=None):
     _guard(sr, "feedback", expected_version)
     text = (text or "").strip()
     if not text:
-        raise WorkflowError(gettext("Write the feedback for the customer."))
+        raise DomainError(gettext("Write the feedback for the customer."))
     feedback = feedback or CustomerFeedback()
     feedback.service_request, feedback.text = sr, text
     feedback.author_id = _current_user_id()
@@ -269,7 +259,7 @@ def upload_product(sr, stored_file, complete, remarks=None, product=None,
     """Opgeleverd product: one file; complete → Product opgemaakt, else aan het opmaken."""
     _guard(sr, "upload_product", expected_version)
     if stored_file is None:
-        raise WorkflowError(gettext("Choose the file of the product."))
+        raise DomainError(gettext("Choose the file of the product."))
     product = product or DeliveredProduct()
     product.service_request, product.stored_file = sr, stored_file
     product.complete, product.remarks = bool(complete), remarks
@@ -283,9 +273,9 @@ def record_internal_check(sr, result, remarks=None, check=None, expected_version
     """Interne controle: approved → ready (and the pickup mail), else correction needed."""
     _guard(sr, "check", expected_version)
     if result not in CheckResult.LABELS:
-        raise WorkflowError(gettext("Choose the result of the check."))
+        raise DomainError(gettext("Choose the result of the check."))
     if result == CheckResult.CORRECTION and not (remarks or "").strip():
-        raise WorkflowError(gettext("Tell the writer what must be corrected."))
+        raise DomainError(gettext("Tell the writer what must be corrected."))
     check = check or InternalCheck()
     check.service_request, check.result, check.remarks = sr, result, remarks
     check.checked_by_id = _current_user_id()
@@ -303,9 +293,9 @@ def hand_over(sr, to_whom, id_checked, expected_version=None):
     _guard(sr, "hand_over", expected_version)
     to_whom = (to_whom or "").strip()
     if not to_whom:
-        raise WorkflowError(gettext("Fill in to whom the product was handed over."))
+        raise DomainError(gettext("Fill in to whom the product was handed over."))
     if not id_checked:
-        raise WorkflowError(gettext("Check the ID before handing over."))
+        raise DomainError(gettext("Check the ID before handing over."))
     sr.handed_over_to, sr.id_checked, sr.handed_over_at = to_whom, True, utcnow()
     _move(sr, S.DELIVERED)
 
@@ -315,19 +305,19 @@ def _amount(value):
     try:
         return parse_amount(value)
     except ValueError as exc:
-        raise WorkflowError(str(exc)) from None
+        raise DomainError(str(exc)) from None
 
 
 def mark_paid(sr, amount, method, expected_version=None):
     """Betaald: a payment fact; a handed-over request becomes Betaald."""
     _guard(sr, "pay", expected_version)
     if sr.is_paid:
-        raise WorkflowError(gettext("This request is already paid."))
+        raise DomainError(gettext("This request is already paid."))
     amount = _amount(amount)
     if amount <= 0:
-        raise WorkflowError(gettext("The amount must be more than zero."))
+        raise DomainError(gettext("The amount must be more than zero."))
     if method not in PaymentMethod.LABELS:
-        raise WorkflowError(gettext("Choose how it was paid."))
+        raise DomainError(gettext("Choose how it was paid."))
     payment = Payment(service_request=sr, amount=amount, method=method, paid_at=utcnow())
     db.session.add(payment)
     sr.updated_at = utcnow()
@@ -340,13 +330,13 @@ def refund(sr, amount, reason, expected_version=None):
     """Restitutie: at most what was paid, with a reason; the request goes to Restitutie."""
     _guard(sr, "refund", expected_version)
     if not sr.is_paid:
-        raise WorkflowError(gettext("Nothing has been paid for this request."))
+        raise DomainError(gettext("Nothing has been paid for this request."))
     amount = _amount(amount)
     reason = (reason or "").strip()
     if not reason:
-        raise WorkflowError(gettext("Give the reason for the refund."))
+        raise DomainError(gettext("Give the reason for the refund."))
     if amount <= 0 or amount > sr.paid_amount - sr.refunded_amount:
-        raise WorkflowError(gettext("The refund must be more than zero and at most what was paid."))
+        raise DomainError(gettext("The refund must be more than zero and at most what was paid."))
     row = Refund(service_request=sr, amount=amount, reason=reason, refunded_at=utcnow())
     db.session.add(row)
     _move(sr, S.REFUND)
@@ -360,16 +350,16 @@ def correct(sr, reason, line=None, new_quantity=None, amount_adjustment=None,
     _guard(sr, "correct", expected_version)
     reason = (reason or "").strip()
     if not reason:
-        raise WorkflowError(gettext("Give the reason for the correction."))
+        raise DomainError(gettext("Give the reason for the correction."))
     adjustment = _amount(amount_adjustment or 0)
     if line is None and new_quantity is not None:
-        raise WorkflowError(gettext("Choose the product line whose quantity changes."))
+        raise DomainError(gettext("Choose the product line whose quantity changes."))
     if line is not None and line.request_id != sr.id:
-        raise WorkflowError(gettext("This product line belongs to another request."))
+        raise DomainError(gettext("This product line belongs to another request."))
     if new_quantity is not None and new_quantity < 0:
-        raise WorkflowError(gettext("The quantity cannot be negative."))
+        raise DomainError(gettext("The quantity cannot be negative."))
     if new_quantity is None and adjustment == 0:
-        raise WorkflowError(gettext("Change a quantity or the amount."))
+        raise DomainError(gettext("Change a quantity or the amount."))
     correction = correction or Correction()
     correction.service_request, correction.reason = sr, reason
     correction.amount_adjustment = adjustment
@@ -387,7 +377,7 @@ def report_applicant_error(sr, text, source="track_page", row=None):
     _guard(sr, "applicant_feedback")
     text = (text or "").strip()
     if not text:
-        raise WorkflowError(gettext("Describe the error."))
+        raise DomainError(gettext("Describe the error."))
     row = row or ApplicantFeedback()
     row.service_request, row.text, row.source = sr, text, source
     db.session.add(row)
@@ -403,13 +393,13 @@ def open_for_customer_documents(sr):
 def upload_customer_documents(sr, uploads, text):
     """New documents from the customer on the track page, while the request is worked on."""
     if not open_for_customer_documents(sr):
-        raise WorkflowError(gettext("Documents can no longer be added to this request."))
+        raise DomainError(gettext("Documents can no longer be added to this request."))
     if not uploads:
-        raise WorkflowError(gettext("Choose at least one file."))
+        raise DomainError(gettext("Choose at least one file."))
     try:
         stored = [save_upload(f, accept=("image", "pdf")) for f in uploads]
     except UploadError as exc:
-        raise WorkflowError(str(exc)) from exc
+        raise DomainError(str(exc)) from exc
     return attach_documents(sr, stored, source="track_page", text=text,
                             sender=sr.applicant_email,
                             subject=gettext("Uploaded on the track page"))

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app import audit
+from app.errors import DomainError
 from app.extensions import db
 from app.faults import workflow
 from app.faults.models import FaultReport, WorkOrder
-from app.faults.workflow import WorkflowError
 from app.numbering import NumberSeries, next_value
 from tests.faults.conftest import make_order
 
@@ -22,13 +22,13 @@ def order(app, place):
 
 
 def test_state_machine(order):
-    with pytest.raises(WorkflowError, match="niet"):
+    with pytest.raises(DomainError, match="niet"):
         workflow.transition(order, "parts_on_order")  # accept first
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         workflow.transition(order, "complete")
     workflow.transition(order, "accept")
     assert order.status == "accepted" and order.accepted_at
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         workflow.transition(order, "accept")
     workflow.transition(order, "parts_on_order")
     workflow.transition(order, "accept")  # parts arrived
@@ -36,9 +36,9 @@ def test_state_machine(order):
     workflow.transition(order, "complete")  # done in one visit once the parts came
     assert order.status == "completed" and order.completed_at and order.parts_ordered_at
     for action in workflow.TRANSITIONS:
-        with pytest.raises(WorkflowError, match="afgemeld"):
+        with pytest.raises(DomainError, match="afgemeld"):
             workflow.transition(order, action)
-    with pytest.raises(WorkflowError, match="afgemeld"):
+    with pytest.raises(DomainError, match="afgemeld"):
         workflow.save_fields(order, {"contractor_remarks": "te laat"})
 
 
@@ -53,28 +53,28 @@ def test_transitions_are_audited_as_the_actor(order):
 
 def test_rating_only_after_completion_and_once(order):
     rating = {"speed": 5, "communication": 4, "quality": 3, "solved": "yes"}
-    with pytest.raises(WorkflowError, match="zodra de opdracht is afgerond"):
+    with pytest.raises(DomainError, match="zodra de opdracht is afgerond"):
         workflow.rate(order, **rating)
     workflow.transition(order, "accept")
     workflow.transition(order, "complete")
     for bad in ({"speed": 0}, {"quality": 6}, {"communication": "x"}, {"solved": "misschien"}):
-        with pytest.raises(WorkflowError):
+        with pytest.raises(DomainError):
             workflow.rate(order, **{**rating, **bad})
     workflow.rate(order, **rating)
-    with pytest.raises(WorkflowError, match="al beoordeeld"):
+    with pytest.raises(DomainError, match="al beoordeeld"):
         workflow.rate(order, **rating)
 
 
 def test_complaint_any_time_then_answer_then_close(order):
     complaint = workflow.complain(order, "Nog niemand gebeld")  # status new: allowed
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         workflow.complain(order, "   ")
     workflow.respond(complaint, "We bellen vandaag")
     assert complaint.status == "answered" and complaint.responded_at
     workflow.close_complaint(complaint)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         workflow.respond(complaint, "nog iets")
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         workflow.close_complaint(complaint)
 
 
@@ -86,7 +86,7 @@ def test_complaint_any_time_then_answer_then_close(order):
 ])
 def test_contractor_fields_are_checked(app, form, message):
     with app.test_request_context(headers={"Accept-Language": "nl"}):
-        with pytest.raises(WorkflowError, match=message):
+        with pytest.raises(DomainError, match=message):
             workflow.parse_fields(form)
 
 
@@ -104,7 +104,7 @@ def test_report_without_contractor_is_refused(app, place):
         location = Location(name="Zonder partner", street="x 1", postcode="1", city="y")
         db.session.add(location)
         db.session.flush()
-        with pytest.raises(WorkflowError, match="nog geen onderhoudspartner"):
+        with pytest.raises(DomainError, match="nog geen onderhoudspartner"):
             workflow.create_report(location=location, placement="hal", description="kapot",
                                    first_name="A", last_name="B", email="a@example.org")
 

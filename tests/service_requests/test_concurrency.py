@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from app import audit
+from app.errors import DomainError
 from app.extensions import db
 from app.service_requests import workflow
 from app.service_requests.models import Product, ServiceRequest
@@ -43,9 +44,8 @@ def test_a_concurrent_commit_loses_with_the_same_message(app, products):
         with db.engine.begin() as other:  # another worker's transaction commits first
             other.execute(text("UPDATE sr_request SET version_id = version_id + 1, "
                                "applicant_phone = '1' WHERE id = :id"), {"id": pk})
-        workflow.assign(sr, writer)
-        with pytest.raises(workflow.WorkflowError, match=STALE):
-            workflow.save()
+        with pytest.raises(DomainError, match=STALE), workflow.transaction(reraise=True):
+            workflow.assign(sr, writer)
     assert load(app, pk).status == "received"
 
 
@@ -63,10 +63,10 @@ def test_order_numbers_are_unique_under_concurrent_creation(app, products):
                 product = db.session.query(Product).filter_by(code="HYP-UIT").one()
                 barrier.wait()
                 for _ in range(per_thread):
-                    sr = workflow.create_request(
-                        applicant_name="Gelijktijdig", applicant_email="g@example.org",
-                        id_number="X1", products=[(product, 1, None)])
-                    workflow.save()
+                    with workflow.transaction(reraise=True):
+                        sr = workflow.create_request(
+                            applicant_name="Gelijktijdig", applicant_email="g@example.org",
+                            id_number="X1", products=[(product, 1, None)])
                     numbers.append(sr.order_no)
                 db.session.remove()
         except Exception as exc:  # reported below
