@@ -72,6 +72,7 @@ def _register(app, appbuilder):
     from .audit.registration import register as register_audit
     from .faults.registration import register as register_faults
     from .files.registration import register as register_files
+    from .jobs.views import register as register_jobs
     from .mail.registration import register as register_mail
     from .service_requests.registration import register as register_service_requests
 
@@ -80,12 +81,14 @@ def _register(app, appbuilder):
     register_mail(app, appbuilder)
     register_audit(app, appbuilder)
     register_files(app, appbuilder)
+    register_jobs(app, appbuilder)
 
 
 def _register_cli(app):
     from .demo.cli import demo_cli
+    from .jobs.cli import jobs_cli
     from .mail.cli import mail_cli
     from .security.cli import roles_cli
 
-    for group in (roles_cli, mail_cli, demo_cli):
+    for group in (roles_cli, mail_cli, demo_cli, jobs_cli):
         app.cli.add_command(group)

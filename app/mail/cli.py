@@ -26,12 +26,17 @@ def send_once():
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
 @click.option("--passes", default=0, help="Stop after this many passes (0: run forever).")
 def worker(interval, passes):
-    """Keep sending due messages until stopped."""
+    """Keep sending due messages, and run the scheduled jobs that are due, until stopped."""
+    from ..jobs import run_due
+
     if not sending_enabled():
-        click.echo("MAIL_SERVER is not set: the worker idles; messages stay in the Outbox screen.")
+        click.echo("MAIL_SERVER is not set: nothing is sent (messages stay in the Outbox "
+                   "screen); scheduled jobs still run.")
     done = 0
     while True:
         try:
+            for name, status, result in run_due():
+                click.echo(f"job {name}: {status}" + (f" ({result})" if result is not None else ""))
             with acting_as("system", "mail worker"):
                 sent, failed = send_due()
         except SQLAlchemyError as exc:  # database restarting: wait and go on

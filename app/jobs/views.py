@@ -1,0 +1,31 @@
+from flask_appbuilder import ModelView
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+
+from ..formatting import format_datetime
+from .models import JobRun, JobRunStatus
+
+
+class JobRunView(ModelView):
+    """Every run of every scheduled job: when, where, and what came of it."""
+
+    datamodel = SQLAInterface(JobRun)
+    class_permission_name = "ScheduledJobs"
+    base_permissions = ["can_list", "can_show"]
+    list_title = _("Scheduled jobs")
+    show_title = _("Job run")
+    list_columns = ["job_name", "sequence", "started_at", "finished_at", "status", "result"]
+    show_columns = list_columns + ["worker", "error"]
+    search_columns = ["job_name", "status"]
+    base_order = ("id", "desc")
+    formatters_columns = {"started_at": format_datetime, "finished_at": format_datetime,
+                          "status": JobRunStatus.label}
+    label_columns = {"job_name": _("Job"), "sequence": _("Run"), "started_at": _("Started"),
+                     "finished_at": _("Finished"), "status": _("Status"),
+                     "result": _("Result"), "worker": _("Worker"), "error": _("Error")}
+
+
+def register(app, appbuilder):
+    appbuilder.add_view(JobRunView, "Scheduled jobs", label=_("Scheduled jobs"),
+                        icon="fa-clock-o", category="Admin", category_label=_("Admin"),
+                        category_icon="fa-cogs")
