@@ -70,8 +70,13 @@ class Config:
     # Behind a reverse proxy: how many proxies to trust for X-Forwarded-For/Proto.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
-    # Times are stored in UTC and shown in this zone.
+    # Times are stored in UTC and shown in this zone (shared screens: audit, outbox).
     DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Europe/Amsterdam")
+    # Per domain: the currency amounts are in (ISO 4217) and the zone its times show in.
+    SERVICE_REQUESTS_CURRENCY = os.environ.get("SERVICE_REQUESTS_CURRENCY", "SRD")
+    SERVICE_REQUESTS_TIMEZONE = os.environ.get("SERVICE_REQUESTS_TIMEZONE", "America/Paramaribo")
+    FAULTS_CURRENCY = os.environ.get("FAULTS_CURRENCY", "EUR")
+    FAULTS_TIMEZONE = os.environ.get("FAULTS_TIMEZONE", "Europe/Amsterdam")
 
     # Files
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))

@@ -1,11 +1,13 @@
-"""Showing stored values to people: UTC times in the configured zone, money, numbers."""
+"""Showing stored values to people: UTC times in the configured zone, cells, labels.
+(Amounts and numbers: app/money.py.)"""
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
+
+from .money import format_amount, format_money
 
 
 def local_time(value):
@@ -18,31 +20,6 @@ def format_datetime(value):
     """'23-11-2026 14:05' in the display zone; '' for None."""
     value = local_time(value)
     return value.strftime("%d-%m-%Y %H:%M") if value else ""
-
-
-def _decimal(value):
-    # str() first: Decimal(0.1) would carry the float's binary noise into the rounding
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def format_decimal(value, places=1):
-    """'4,5' for 4.5; Dutch comma, thousands with a dot, rounded half up; '' for None.
-
-    Negative values keep their sign; a value that rounds to zero shows without one.
-    """
-    if value is None:
-        return ""
-    places = int(places)
-    value = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if value == 0:
-        value = abs(value)  # no "-0,0"
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def format_money(value):
-    """'-1.234,50' for Decimal('-1234.5'): two decimals, rounded half up; '' for None."""
-    return format_decimal(value, places=2)
 
 
 _BOOLEAN_WORDS = {True: _("Yes"), False: _("No")}
@@ -79,8 +56,8 @@ def translate_labels(labels):
 
 def register_template_filters(app):
     app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.filters["money"] = format_money
-    app.jinja_env.filters["decimal"] = format_decimal
+    app.jinja_env.filters["money"] = format_money      # {{ x|money("faults") }}: € 4,50
+    app.jinja_env.filters["amount"] = format_amount    # {{ x|amount }}: 4,50 (inputs)
     app.jinja_env.filters["cell"] = format_cell
     app.jinja_env.filters["label"] = translate_label
     app.jinja_env.filters["labels"] = translate_labels

@@ -13,7 +13,9 @@ from flask_babel import lazy_gettext as _
 
 from .. import audit
 from ..extensions import db
-from ..formatting import format_datetime, format_money
+from ..formatting import format_datetime
+from ..money import format_money
+from . import DOMAIN
 
 LABELS = {
     "name": _("Name"), "street": _("Street + house number"), "postcode": _("Postcode"),
@@ -111,7 +113,7 @@ def _value(entry, value):
         if field == "appointment_date":
             return date.fromisoformat(value).strftime("%d-%m-%Y")
         if field == "invoice_total":
-            return format_money(Decimal(value))
+            return format_money(Decimal(value), DOMAIN)
         if field in LINKED:
             linked = db.session.get(_models()[LINKED[field]], int(value))
             return str(linked) if linked is not None else value

@@ -6,6 +6,7 @@ from sqlalchemy.orm import relationship
 
 from ..audit import Audited
 from ..database import TimestampMixin, UTCDateTime, utcnow
+from ..money import format_amount
 
 # Token columns never go into the audit log.
 TOKEN_COLUMNS = ("created_at", "updated_at", "token_hash", "token_salt")
@@ -24,11 +25,6 @@ class ComplaintStatus:
     ANSWERED = "answered"
     CLOSED = "closed"
     ALL = (OPEN, ANSWERED, CLOSED)
-
-
-def one_decimal(value):
-    """4.333 → '4,3' (Dutch decimal comma)."""
-    return f"{value:.1f}".replace(".", ",")
 
 
 class Contractor(Audited, TimestampMixin, Model):
@@ -52,8 +48,8 @@ class Contractor(Audited, TimestampMixin, Model):
             return "—"
         avg = {k: sum(getattr(r, k) for r in ratings) / len(ratings)
                for k in ("speed", "communication", "quality")}
-        return (f"{one_decimal(avg['speed'])} / {one_decimal(avg['communication'])} / "
-                f"{one_decimal(avg['quality'])} ({len(ratings)}×)")
+        return (f"{format_amount(avg['speed'], 1)} / {format_amount(avg['communication'], 1)} / "
+                f"{format_amount(avg['quality'], 1)} ({len(ratings)}×)")
 
 
 class Location(Audited, TimestampMixin, Model):

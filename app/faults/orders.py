@@ -1,7 +1,6 @@
 """Work orders: a report becomes an order, the contractor's buttons move it through its
 states, its fields lock once completed, and the facility manager manages its links."""
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
@@ -10,6 +9,7 @@ from .. import audit
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..money import parse_amount
 from ..numbering import next_value
 from ..pdf import render_pdf
 from . import rules, tokens
@@ -160,15 +160,14 @@ def parse_fields(form):
         values["appointment_date"] = None
     values["contractor_remarks"] = text(form.get("contractor_remarks"),
                                          gettext("Remarks"), required=False) or None
-    raw = (form.get("invoice_total") or "").strip().replace(" ", "")
+    raw = (form.get("invoice_total") or "").strip()
     if raw:
-        if "," in raw:  # Dutch: 1.234,56
-            raw = raw.replace(".", "").replace(",", ".")
         try:
-            amount = Decimal(raw).quantize(Decimal("0.01"))
-        except InvalidOperation as exc:
-            raise DomainError(gettext("The invoice total is not an amount.")) from exc
-        if amount < 0 or amount >= Decimal("10000000000"):
+            amount = parse_amount(raw)
+        except DomainError as exc:
+            raise DomainError(f'{gettext("The invoice total is not an amount.")} '
+                              f"{exc.message}") from exc
+        if amount < 0:
             raise DomainError(gettext("The invoice total is not an amount."))
         values["invoice_total"] = amount
     else:

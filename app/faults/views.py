@@ -20,10 +20,11 @@ from wtforms.validators import Email, Optional
 from .. import audit
 from ..database import utcnow
 from ..extensions import db
-from ..formatting import format_datetime, format_money
+from ..formatting import format_datetime
 from ..mail.models import OutboxMessage, OutboxStatus
+from ..money import format_amount, format_money
 from ..unit_of_work import unit_of_work
-from . import labels, qr, workflow
+from . import DOMAIN, labels, qr, workflow
 from .labels import LABELS
 from .models import (
     Contractor,
@@ -33,7 +34,6 @@ from .models import (
     StickerCode,
     WorkOrder,
     WorkOrderStatus,
-    one_decimal,
 )
 from .workflow import COMPLAINT_LABELS, STATUS_LABELS
 
@@ -59,7 +59,11 @@ def _text_or_blank(value):
 
 
 def _one_decimal(value):
-    return "" if value is None else one_decimal(value)
+    return format_amount(value, places=1)
+
+
+def _money(value):
+    return format_money(value, DOMAIN)
 
 
 def _date(value):
@@ -86,7 +90,7 @@ class FaultModelView(ModelView):
         "accepted_at": format_datetime, "parts_ordered_at": format_datetime,
         "completed_at": format_datetime, "responded_at": format_datetime,
         "closed_at": format_datetime, "status": _status, "warranty": _yes_no,
-        "solved": _yes_no, "invoice_total": format_money, "photo": _photo_link,
+        "solved": _yes_no, "invoice_total": _money, "photo": _photo_link,
         "in_use": _yes_no, "appointment_date": _date, "average": _one_decimal,
         **dict.fromkeys((
             "device", "registered_by", "default_contractor", "work_order", "sticker",

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from .. import audit
 from ..extensions import db
 from ..files.models import StoredFile
-from ..formatting import format_datetime, format_money
+from ..formatting import format_datetime
+from ..money import format_money
+from . import DOMAIN
 from .models import (
     CheckResult,
     OnBehalfOf,
@@ -72,13 +74,14 @@ def lines_table(lines):
 
 def payments_text(payments):
     return Markup("<br>").join(
-        escape(f"{format_datetime(p.paid_at)} · € {format_money(p.amount)} · "
+        escape(f"{format_datetime(p.paid_at)} · {format_money(p.amount, DOMAIN)} · "
                f"{payment_method(p.method)}") for p in payments or [])
 
 
 def refunds_text(refunds):
     return Markup("<br>").join(
-        escape(f"{format_datetime(r.refunded_at)} · € {format_money(r.amount)} · {r.reason}")
+        escape(f"{format_datetime(r.refunded_at)} · {format_money(r.amount, DOMAIN)} · "
+               f"{r.reason}")
         for r in refunds or [])
 
 
@@ -212,7 +215,7 @@ def _audit_value(entry, value, names):
             return value
     if field in MONEY_FIELDS:
         try:
-            return f"€ {format_money(Decimal(value))}"
+            return format_money(Decimal(value), DOMAIN)
         except InvalidOperation:
             return value
     return audit.value_label(entry.entity_type, field, value)
@@ -233,4 +236,4 @@ def audit_rows(entries):
 
 
 def money(value):
-    return f"€ {format_money(value)}" if value is not None else ""
+    return format_money(value, DOMAIN)

@@ -19,8 +19,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import format_datetime
+from ..money import AmountField
 from . import display, workflow
-from .fields import DutchDecimalField
 from .models import (
     ApplicantFeedback,
     CheckResult,
@@ -208,7 +208,7 @@ class CorrectionView(_Tab):
             get_pk_func=lambda o: str(o.id), allow_blank=True, blank_text=_("(no product line)"),
             widget=Select2Widget()),
         # "-15,00" as at pay and refund; empty, not FAB's "0.00".
-        "amount_adjustment": DutchDecimalField(
+        "amount_adjustment": AmountField(
             _("Amount correction"), validators=[Optional()],
             description=_("Added to the total (negative: less), e.g. -15,00.")),
     }

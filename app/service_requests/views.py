@@ -15,8 +15,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..formatting import format_datetime
 from ..mail.models import OutboxMessage, OutboxStatus
+from ..money import AmountField
 from . import display, workflow
-from .fields import DutchDecimalField
 from .models import (
     PaymentMethod,
     Product,
@@ -304,7 +304,7 @@ class ProductView(ModelView):
         # FAB would make these NOT NULL booleans required, i.e. always ticked.
         "is_additional": BooleanField(_("Additional product")),
         "active": BooleanField(_("Active"), default=True),
-        "unit_price": DutchDecimalField(_("Unit price"), validators=[InputRequired()],
+        "unit_price": AmountField(_("Unit price"), validators=[InputRequired()],
                                         description=_("e.g. 12,50")),
     }
     formatters_columns = {"kind": lambda v: ProductKind.LABELS.get(v, v),

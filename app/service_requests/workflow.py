@@ -19,6 +19,7 @@ from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import local_time
 from ..mail import MailError
+from ..money import parse_amount
 from ..numbering import next_value
 from ..unit_of_work import unit_of_work
 from .customer_mail import (  # noqa: F401  (re-exported)
@@ -28,7 +29,6 @@ from .customer_mail import (  # noqa: F401  (re-exported)
     reply_address,
     track_url,
 )
-from .fields import parse_amount
 from .models import (
     AdditionalProductLine,
     ApplicantFeedback,
@@ -300,20 +300,12 @@ def hand_over(sr, to_whom, id_checked, expected_version=None):
     _move(sr, S.DELIVERED)
 
 
-def _amount(value):
-    """'12,50', '1.234,50' or '12.50' → Decimal('12.50')."""
-    try:
-        return parse_amount(value)
-    except ValueError as exc:
-        raise DomainError(str(exc)) from None
-
-
 def mark_paid(sr, amount, method, expected_version=None):
     """Betaald: a payment fact; a handed-over request becomes Betaald."""
     _guard(sr, "pay", expected_version)
     if sr.is_paid:
         raise DomainError(gettext("This request is already paid."))
-    amount = _amount(amount)
+    amount = parse_amount(amount)
     if amount <= 0:
         raise DomainError(gettext("The amount must be more than zero."))
     if method not in PaymentMethod.LABELS:
@@ -331,7 +323,7 @@ def refund(sr, amount, reason, expected_version=None):
     _guard(sr, "refund", expected_version)
     if not sr.is_paid:
         raise DomainError(gettext("Nothing has been paid for this request."))
-    amount = _amount(amount)
+    amount = parse_amount(amount)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(gettext("Give the reason for the refund."))
@@ -351,7 +343,7 @@ def correct(sr, reason, line=None, new_quantity=None, amount_adjustment=None,
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(gettext("Give the reason for the correction."))
-    adjustment = _amount(amount_adjustment or 0)
+    adjustment = parse_amount(amount_adjustment or 0)
     if line is None and new_quantity is not None:
         raise DomainError(gettext("Choose the product line whose quantity changes."))
     if line is not None and line.request_id != sr.id:

@@ -135,7 +135,7 @@ def test_audit_and_mail_tabs_speak_dutch(app, client_for, place):
     assert "Systeem (test)" in tab and "Onderhoudspartner (Demo Contractpartner 1)" in tab
     assert "Statuswijziging" in tab and "Aangemaakt" in tab and "Gewijzigd" in tab
     assert "Status: Nieuw → Geaccepteerd" in tab
-    assert "Totaalbedrag factuur excl. btw: — → 1.234,50" in tab
+    assert "Totaalbedrag factuur excl. btw: — → €\N{NO-BREAK SPACE}1.234,50" in tab
     assert "Garantie: — → Ja" in tab
     assert ">Opdracht<" in tab and ">Klacht<" in tab
     assert "Onderhoudspartner: — → Demo Contractpartner 1" in tab

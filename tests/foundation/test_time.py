@@ -9,9 +9,10 @@ from sqlalchemy.exc import StatementError
 
 from app.database import utcnow
 from app.extensions import db
-from app.formatting import format_datetime, format_money, local_time
+from app.formatting import format_datetime, local_time
 from app.mail import queue
 from app.mail.models import OutboxMessage
+from app.money import format_amount
 
 PARAMARIBO = ZoneInfo("America/Paramaribo")
 
@@ -99,9 +100,9 @@ def test_screens_show_the_configured_zone(app, admin_client, zone, shown):
 
 
 def test_money_is_shown_the_dutch_way():
-    assert format_money(Decimal("1234.5")) == "1.234,50"
-    assert format_money(0) == "0,00"
-    assert format_money(None) == ""
+    assert format_amount(Decimal("1234.5")) == "1.234,50"
+    assert format_amount(0) == "0,00"
+    assert format_amount(None) == ""
 
 
 def test_utcnow_is_aware():

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.service_requests import workflow
 from app.service_requests.models import Correction, ServiceRequest
 from tests.conftest import PASSWORD, _domain_tables, csrf_token, log_in
+from tests.helpers import SRD
 from tests.service_requests.conftest import load, make_request
 from tests.service_requests.test_lists_and_permissions import BUTTONS, ORDER_NO, rows
 
@@ -302,9 +303,9 @@ def test_a_later_price_change_does_not_touch_an_existing_request(app, products, 
         product.unit_price = Decimal("99.00")
         db.session.commit()
     page = viewer_client.get(f"/service-requests/show/{pk}").get_data(as_text=True)
-    # 2 × € 25,00 = € 50,00; print A4 3 × € 1,50 = € 4,50; together € 54,50.
-    for text in ("€ 25,00", "€ 50,00", "€ 4,50", "€ 54,50"):
+    # 2 × SRD 25,00 = SRD 50,00; print A4 3 × SRD 1,50 = SRD 4,50; together SRD 54,50.
+    for text in (f"{SRD}25,00", f"{SRD}50,00", f"{SRD}4,50", f"{SRD}54,50"):
         assert text in page, text
-    assert "€ 99,00" not in page and "€ 198,00" not in page
+    assert f"{SRD}99,00" not in page and f"{SRD}198,00" not in page
     newer = make_request(app, "HYP-UIT", quantity=1, name="Later", email="later@example.org")
-    assert "€ 99,00" in viewer_client.get(f"/service-requests/show/{newer}").get_data(as_text=True)
+    assert f"{SRD}99,00" in viewer_client.get(f"/service-requests/show/{newer}").get_data(as_text=True)

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.service_requests import demo
 from app.service_requests.models import ServiceRequest
 from tests.conftest import PASSWORD, csrf_token
+from tests.helpers import SRD
 
 
 def test_inkijk_manual(app, client):
@@ -39,8 +40,8 @@ def test_inkijk_manual(app, client):
                  "ID kaart", "<img", "Telefoonnummer", "Status", "Betaald"):
         assert text in page, text
     # 4./5. The collapsible sections with product, quantity, price and the customer's info.
-    for text in ("Aangevraagd product", "Kadastraal uittreksel", "Perceel 19", "€ 15,00",
-                 "Bijkomende producten", "Print A4", "€ 1,50", 'data-toggle="collapse"'):
+    for text in ("Aangevraagd product", "Kadastraal uittreksel", "Perceel 19", f"{SRD}15,00",
+                 "Bijkomende producten", "Print A4", f"{SRD}1,50", 'data-toggle="collapse"'):
         assert text in page, text
     # 6. Handing over and refunds.
     for text in ("Afgegeven aan", "ID gecontroleerd", "Restituties", "Ja"):

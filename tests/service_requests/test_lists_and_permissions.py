@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.conftest import csrf_token, submit
+from tests.helpers import SRD
 from tests.service_requests.conftest import load, make_request
 
 ORDER_NO = re.compile(r"\b\d{4}-\d{6}\b")
@@ -165,7 +166,7 @@ def test_admin_maintains_products_and_the_viewer_reads_them(app, products, admin
         "active": "y"}, follow_redirects=True)
     assert response.status_code == 200
     page = viewer_client.get("/productview/list/").get_data(as_text=True)
-    assert "Grondkaart" in page and "€ 12,50" in page and "Meetbrief" in page
+    assert "Grondkaart" in page and f"{SRD}12,50" in page and "Meetbrief" in page
     assert "/productview/add" not in page
 
 

@@ -8,6 +8,7 @@ from PIL import Image
 from app.extensions import db
 from app.service_requests.models import ServiceRequest
 from tests.conftest import csrf_token, submit
+from tests.helpers import SRD
 from tests.service_requests.conftest import load
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -83,8 +84,8 @@ def test_the_whole_manual(app, products, client_for, smtp_server, deliver):
                  "carla@example.org", "+597 555", "CB998877", "ID kaart", "Landmeter", "<img"):
         assert text in page, text
     # Steps 4-6: the sections with product, quantity, price, the customer's information, totals.
-    for text in ("Aangevraagd product", "Hypothecair uittreksel", "Perceel 44, Wanica", "€ 50,00",
-                 "Bijkomende producten", "Print A4", "€ 4,50", "Totaalbedrag", "€ 54,50",
+    for text in ("Aangevraagd product", "Hypothecair uittreksel", "Perceel 44, Wanica", f"{SRD}50,00",
+                 "Bijkomende producten", "Print A4", f"{SRD}4,50", "Totaalbedrag", f"{SRD}54,50",
                  "Betaald, afgeven, ID en restituties", "Afgegeven aan", "ID gecontroleerd",
                  "Restituties"):
         assert text in page, text
@@ -163,7 +164,7 @@ def test_the_whole_manual(app, products, client_for, smtp_server, deliver):
 
     # Finance: paid, then a correction (Correctie tab, Finance only) and a refund.
     page = step(finance, pk, "pay", {"amount": "54,50", "method": "cash"})
-    assert "Betaald" in page and status(app, pk) == "paid" and "€ 54,50 · Contant" in page
+    assert "Betaald" in page and status(app, pk) == "paid" and f"{SRD}54,50 · Contant" in page
     assert "Correctie</a>" in page
     with app.app_context():
         line_id = db.session.execute(db.text(
@@ -171,11 +172,11 @@ def test_the_whole_manual(app, products, client_for, smtp_server, deliver):
     page = add_in_tab(finance, "correctionview", pk, {"line": str(line_id), "new_quantity": "1",
                                                       "amount_adjustment": "0",
                                                       "reason": "Maar één uittreksel geleverd"})
-    assert "Maar één uittreksel geleverd" in page and "€ 29,50" in page  # 25 + 4,50
+    assert "Maar één uittreksel geleverd" in page and f"{SRD}29,50" in page  # 25 + 4,50
     page = step(finance, pk, "refund", {"amount": "25,00", "reason": "Eén uittreksel te veel betaald"})
     assert "Restitutie" in page and "Eén uittreksel te veel betaald" in page
     assert status(app, pk) == "refund"
-    assert "€ 54,50 · Contant" in page  # paid is a fact of its own: kept after the status moved
+    assert f"{SRD}54,50 · Contant" in page  # paid is a fact of its own: kept after the status moved
     with app.app_context():
         sr_now = db.session.get(ServiceRequest, pk)
         assert sr_now.is_paid and [str(p.amount) for p in sr_now.payments] == ["54.50"]

@@ -20,6 +20,7 @@ from app.service_requests.models import (
     ServiceRequest,
 )
 from tests.conftest import submit
+from tests.helpers import SRD
 from tests.service_requests.conftest import load, make_request
 from tests.service_requests.test_manual_walk import PDF, add_in_tab, show, step
 
@@ -91,9 +92,9 @@ def test_the_correction_form_takes_a_dutch_comma(app, products, client_for):
     page = add_in_tab(finance, "correctionview", pk, {"amount_adjustment": "-15,00",
                                                      "reason": "Korting vaste klant"})
     correction = text_of(tab(page, "CorrectionView", "MailsTab"))
-    assert "Korting vaste klant" in correction and "€ -15,00" in correction
+    assert "Korting vaste klant" in correction and "SRD -15,00" in correction
     detail = text_of(tab(page, "Home", "CustomerFeedbackView"))
-    assert "Correcties € -15,00" in detail and "Totaalbedrag € 10,00" in detail
+    assert "Correcties SRD -15,00" in detail and "Totaalbedrag SRD 10,00" in detail
 
 
 def test_amounts_are_typed_and_shown_with_a_comma(app, products, admin_client, client_for):
@@ -101,7 +102,7 @@ def test_amounts_are_typed_and_shown_with_a_comma(app, products, admin_client, c
         "code": "GROOT", "name": "Grote kaart", "kind": "survey_map", "unit_price": "1.234,50",
         "active": "y"}, follow_redirects=True)
     assert "Rij toegevoegd" in response.get_data(as_text=True)
-    assert "€ 1.234,50" in admin_client.get("/productview/list/").get_data(as_text=True)
+    assert f"{SRD}1.234,50" in admin_client.get("/productview/list/").get_data(as_text=True)
     with app.app_context():
         product_id = db.session.execute(db.text(
             "select id from sr_product where code='GROOT'")).scalar()
@@ -112,7 +113,7 @@ def test_amounts_are_typed_and_shown_with_a_comma(app, products, admin_client, c
     finance = client_for("Finance")
     assert 'value="1.234,50"' in show(finance, pk)
     page = step(finance, pk, "pay", {"amount": "1.234,50", "method": "card"})
-    assert "€ 1.234,50 · Pin" in page and load(app, pk).status == "paid"
+    assert f"{SRD}1.234,50 · Pin" in page and load(app, pk).status == "paid"
 
 
 # 4 ------------------------------------------------------------------------------ help text
@@ -181,8 +182,8 @@ def test_the_audit_tab_shows_words_names_and_local_times(app, products, client_f
         "Aangemaakt Interne controle Gecontroleerd door Pickupdesk Test",
         "Aangemaakt Interne controle Resultaat Goedgekeurd",
         "Gewijzigd Aanvraag ID gecontroleerd Nee Ja",
-        "Aangemaakt Betaling Betaalwijze Pin", "Aangemaakt Betaling Bedrag € 25,00",
-        "Aangemaakt Aangevraagd product Stukprijs € 25,00",
+        "Aangemaakt Betaling Betaalwijze Pin", "Aangemaakt Betaling Bedrag SRD 25,00",
+        "Aangemaakt Aangevraagd product Stukprijs SRD 25,00",
         "Aangemaakt Aangevraagd product Product Hypothecair uittreksel",
         "Aangemaakt Correctie Productregel Hypothecair uittreksel",
         "Statuswijziging Aanvraag Status Product gereed voor de klant Product afgegeven",
