@@ -33,8 +33,10 @@ def _text(value):
     return str(value)[:MAX_VALUE_LENGTH]
 
 
-def _base_row(action, obj=None, subject=None):
-    actor = current_actor()
+def entry_row(action, obj=None, subject=None, actor=None):
+    """The columns of one audit row: who (the current actor unless given), when, from
+    where, about what. Callers fill field/old/new and insert it."""
+    actor = actor or current_actor()
     ip, agent, endpoint = request_origin()
     if subject is None:
         subject = obj.audit_subject()
@@ -73,7 +75,7 @@ def _rows_for(obj, action):
     state = inspect(obj)
     rows = []
     if action == "delete":
-        return [_base_row("delete", obj)]
+        return [entry_row("delete", obj)]
     for key in _audited_columns(obj):
         history = state.attrs[key].history
         if not history.has_changes():
@@ -84,11 +86,11 @@ def _rows_for(obj, action):
             continue
         if action == "update" and _text(old) == _text(new):
             continue
-        row = _base_row(action, obj)
+        row = entry_row(action, obj)
         row.update(field=key, old_value=_text(old), new_value=_text(new))
         rows.append(row)
     if action == "create" and not rows:
-        rows.append(_base_row("create", obj))
+        rows.append(entry_row("create", obj))
     return rows
 
 
@@ -140,7 +142,7 @@ def record(subject_obj, action, field=None, old=None, new=None, note=None, sessi
     from ..extensions import db
 
     session = session or db.session
-    row = _base_row(action, subject_obj)
+    row = entry_row(action, subject_obj)
     row.update(field=field, old_value=_text(old), new_value=_text(new if note is None else note))
     session.add(AuditEntry(**row))
 

@@ -5,14 +5,25 @@ and its buttons made ~50 such queries. Here the first check of a request loads e
 (action, resource) pair of the user's roles, and the rest of the request reads that set.
 Permissions edited in the security screens count from the next request on.
 
+Logins: the web form and the JWT API (`/api/v1/security/login`) share ONE rate limit
+(a password guesser gets the same 429 on either), and every attempt is written to
+the governance trail. The security screens are our subclasses with the governance
+rules (views.py).
+
 Roles in API_ONLY_ROLES (Portal) pass permission checks under /api/ only: a resource
 shared by an API and a screen (Product) does not open the screen to them.
 """
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
+from flask_babel import lazy_gettext as _
 
+from . import views
+from .governance_audit import record_login
 from .roles import API_ONLY_ROLES
+
+# The endpoints that check a password; POSTs to them count against one limit.
+LOGIN_ENDPOINTS = ("AuthDBView.login", "SecurityApi.login")
 
 
 def _outside_the_api(roles):
@@ -21,6 +32,34 @@ def _outside_the_api(roles):
 
 
 class SecurityManager(FabSecurityManager):
+    userdbmodelview = views.UserDBModelView
+    rolemodelview = views.RoleModelView
+    groupmodelview = views.UserGroupModelView
+    resetpasswordview = views.ResetPasswordView
+
+    @property
+    def is_auth_limited(self):
+        return False  # FAB's own limit covers the form only; register_views sets ours
+
+    def register_views(self):
+        super().register_views()
+        if current_app.config.get("AUTH_RATE_LIMITED"):
+            self._limit_logins(current_app)
+        self.appbuilder.add_view(views.GovernanceLogView, "Governance log",
+                                 label=_("Governance log"), icon="fa-history",
+                                 category="Security")
+
+    def _limit_logins(self, app):
+        shared = self.limiter.shared_limit(app.config["AUTH_RATE_LIMIT"], scope="login",
+                                           methods=["POST"])
+        for endpoint in LOGIN_ENDPOINTS:
+            app.view_functions[endpoint] = shared(app.view_functions[endpoint])
+
+    def auth_user_db(self, username, password):
+        user = super().auth_user_db(username, password)
+        record_login(username, user, succeeded=user is not None)
+        return user
+
     def _pairs_of_roles(self, role_ids):
         rows = (
             self.session.query(self.permission_model.name, self.viewmenu_model.name)

@@ -24,6 +24,15 @@ OWN_ACCOUNT = [
     ("can_this_form_post", "UserInfoEditView"),
 ]
 
+# Screens and data that decide who may do what: users, roles, groups, permissions,
+# passwords of others, and the governance log. A non-Admin never puts these into a
+# role (app/security/governance.py), so role management cannot hand itself more.
+GOVERNANCE_RESOURCES = {
+    "UserDBModelView", "RoleModelView", "UserGroupModelView", "PermissionModelView",
+    "ViewMenuModelView", "PermissionViewModelView", "ResetPasswordView", "UserStatsChartView",
+    "GovernanceLog", "Security", "List Users", "List Roles", "List Groups", "Governance log",
+}
+
 ROLE_MANAGEMENT = [
     ("*", "UserDBModelView"),
     ("*", "RoleModelView"),
@@ -32,6 +41,9 @@ ROLE_MANAGEMENT = [
     ("menu_access", "List Users"),
     ("menu_access", "List Roles"),
     ("menu_access", "List Groups"),
+    ("can_list", "GovernanceLog"),
+    ("can_show", "GovernanceLog"),
+    ("menu_access", "Governance log"),
 ]
 
 # Shared services
@@ -87,6 +99,12 @@ ROLES = {
     "Finance": VIEWER + SR_FINANCE,
     "FacilityManager": OWN_ACCOUNT + FILES_READ + FAULTS_VIEWER + FAULTS_MANAGER + OUTBOX_READ,
     "Portal": SR_PORTAL,
+}
+
+# Which roles a role may give to users (Admin gives every role). Never Admin, never
+# RoleManager itself: a second role manager is made by an Admin.
+GRANTS = {
+    "RoleManager": [name for name in ROLES if name != "RoleManager"],
 }
 
 # Roles for machines: their permissions count in the REST API (/api/...) only, never

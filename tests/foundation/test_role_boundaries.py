@@ -10,7 +10,8 @@ from tests.conftest import PASSWORD, submit
 
 # Not screens with data: the start page (also shown to anonymous) and logging in/out.
 OPEN_TO_ALL = {"/", "/back", "/login/", "/logout/", "/lang/1"}
-SECURITY = ("/users/", "/roles/", "/groups/", "/userinfoeditview/", "/resetmypassword/")
+SECURITY = ("/users/", "/roles/", "/groups/", "/userinfoeditview/", "/resetmypassword/",
+            "/governance-log/")
 
 
 def _html_screens(app):

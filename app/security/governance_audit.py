@@ -1,0 +1,153 @@
+"""The governance trail: every change to users, roles, groups, a role's permissions and
+passwords, and every login attempt, written to the (append-only) audit log with who,
+when and from where.
+
+FAB's own tables are not `Audited` models, so a flush listener of their own reads
+the changes here, whichever path made them: the security screens, `flask roles sync`,
+`flask fab` commands or a password reset. Passwords are never written, only that
+one was set. The login counters FAB keeps on the user row are not governance and
+are left out (the login rows say the same, with an address).
+"""
+from flask_appbuilder.security.sqla.models import Group, Role, User
+from flask_babel import lazy_gettext as _
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from ..audit.context import Actor
+from ..audit.labels import register_labels
+from ..audit.models import AuditEntry
+from ..audit.service import entry_row
+from ..extensions import db
+
+PASSWORD_SET = "set"
+# Per model: the record type in the log, its plain columns, its relations.
+TRACKED = {
+    User: ("User", ("username", "first_name", "last_name", "email", "active", "password"),
+           ("roles", "groups")),
+    Role: ("Role", ("name",), ("permissions",)),
+    Group: ("Group", ("name", "label", "description"), ("users", "roles")),
+}
+LOGIN = "Login"  # subject of an attempt with a name that matches no account
+GOVERNANCE_SUBJECTS = ("User", "Role", "Group", LOGIN)
+
+register_labels(
+    records={"User": _("User"), "Role": _("Role"), "Group": _("Group"), LOGIN: _("Login")},
+    actions={"login": _("Logged in"), "login_failed": _("Login failed"),
+             "logout": _("Logged out")},
+    fields={("User", "username"): _("User name"), ("User", "first_name"): _("First name"),
+            ("User", "last_name"): _("Last name"), ("User", "email"): _("E-mail"),
+            ("User", "active"): _("Active"), ("User", "password"): _("Password"),
+            ("User", "roles"): _("Roles"), ("User", "groups"): _("Groups"),
+            ("Role", "name"): _("Name"), ("Role", "permissions"): _("Permissions"),
+            ("Group", "name"): _("Name"), ("Group", "label"): _("Label"),
+            ("Group", "description"): _("Description"), ("Group", "users"): _("Users"),
+            ("Group", "roles"): _("Roles")},
+    values={("User", "password"): {PASSWORD_SET: _("(new password set)")}},
+)
+
+
+def _name(item):
+    if isinstance(item, User):
+        return item.username
+    if isinstance(item, (Role, Group)):
+        return item.name
+    return f"{item.permission.name} {item.view_menu.name}"  # a permission on a view
+
+
+def _names(items):
+    return ", ".join(sorted(_name(item) for item in items))
+
+
+def _column_rows(obj, action, record_type, columns):
+    state = inspect(obj)
+    rows = []
+    for key in columns:
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if key == "password":
+            old, new = None, PASSWORD_SET if new else None
+        elif action == "create" and new in (None, ""):
+            continue
+        elif str(old) == str(new):
+            continue
+        rows.append(_row(action, obj, record_type, key, old, new))
+    return rows
+
+
+def _relation_rows(obj, action, record_type, relations):
+    """Roles and groups as the whole list before → after; permissions (hundreds on a role)
+    as what was taken away → what was added."""
+    state = inspect(obj)
+    rows = []
+    for key in relations:
+        history = state.attrs[key].history
+        if not (history.added or history.deleted):
+            continue
+        if key == "permissions":
+            old, new = _names(history.deleted) or None, _names(history.added) or None
+        else:
+            unchanged = list(history.unchanged)
+            old = _names(unchanged + list(history.deleted)) if action != "create" else None
+            new = _names(unchanged + list(history.added))
+        rows.append(_row(action, obj, record_type, key, old, new))
+    return rows
+
+
+def _row(action, obj, record_type, field=None, old=None, new=None):
+    row = entry_row(action, obj, subject=(record_type, obj.id))
+    row.update(entity_type=record_type, field=field,
+               old_value=None if old is None else str(old)[:2000],
+               new_value=None if new is None else str(new)[:2000])
+    return row
+
+
+@event.listens_for(Session, "after_flush")
+def _write_governance_rows(session, flush_context):
+    rows = []
+    for objects, action in ((session.new, "create"), (session.dirty, "update"),
+                            (session.deleted, "delete")):
+        for obj in objects:
+            tracked = TRACKED.get(type(obj))
+            if tracked is None:
+                continue
+            record_type, columns, relations = tracked
+            if action == "delete":
+                rows.append(_row("delete", obj, record_type, "name", _name(obj), None))
+                continue
+            found = (_column_rows(obj, action, record_type, columns)
+                     + _relation_rows(obj, action, record_type, relations))
+            if action == "create" and not found:
+                found = [_row("create", obj, record_type)]
+            rows.extend(found)
+    if rows:
+        session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+def record_login(typed_name, user, succeeded):
+    """One row per login attempt (the web form and the API alike), committed at once:
+    a failed attempt is not rolled back with anything else."""
+    known = user if user is not None else _account(typed_name)
+    actor = (Actor("user", user.username, user.id) if succeeded
+             else Actor("anonymous", (typed_name or "")[:256]))
+    row = entry_row("login" if succeeded else "login_failed", None,
+                    subject=("User", known.id) if known is not None else (LOGIN, None),
+                    actor=actor)
+    db.session.add(AuditEntry(**row))
+    db.session.commit()
+
+
+def record_logout(user):
+    row = entry_row("logout", None, subject=("User", user.id),
+                    actor=Actor("user", user.username, user.id))
+    db.session.add(AuditEntry(**row))
+    db.session.commit()
+
+
+def _account(typed_name):
+    if not typed_name:
+        return None
+    return db.session.query(User).filter(
+        (User.username == typed_name) | (User.email == typed_name)).first()
