@@ -148,9 +148,16 @@ def record(subject_obj, action, field=None, old=None, new=None, note=None, sessi
 
 
 def entries_for(subject_type, subject_id):
-    """Select the history of one record, newest first."""
-    return (
+    """Select the history of one record, newest first, without the rows the current user
+    may not see where they were written."""
+    from ..security.scopes import hidden_entity_types
+
+    query = (
         select(AuditEntry)
         .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == str(subject_id))
         .order_by(AuditEntry.id.desc())
     )
+    hidden = hidden_entity_types()
+    if hidden:  # rows written where this user may not look (a Correctie for a Viewer)
+        query = query.where(AuditEntry.entity_type.not_in(hidden))
+    return query

@@ -3,6 +3,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from ..formatting import format_datetime
+from ..security.scopes import FilterReadableRecords
 from .labels import action_label, actor_label, record_label
 from .models import AuditEntry
 
@@ -27,6 +28,8 @@ class AuditEntryView(ModelView):
     search_columns = ["at", "actor_type", "actor_name", "ip_address", "action",
                       "subject_type", "subject_id", "entity_type", "field"]
     base_order = ("id", "desc")
+    # Only the history of records of a business the user's roles may read.
+    base_filters = [["subject_type", FilterReadableRecords, None]]
     formatters_columns = {"at": format_datetime, "actor_type": actor_label,
                           "action": action_label, "entity_type": record_label,
                           "subject_type": record_label}

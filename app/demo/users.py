@@ -16,6 +16,8 @@ DEMO_USERS = [
     ("balie", "Bas", "Balie", "Counter"),
     ("finance", "Fiona", "Financien", "Finance"),
     ("facilitair", "Frank", "Facilitair", "FacilityManager"),
+    ("inkijkstoringen", "Sanne", "Storingen", "FaultViewer"),
+    ("controleur", "Chris", "Controle", "Auditor"),
     ("portal", "Portaal", "Systeem", "Portal"),
 ]
 assert {role for *_, role in DEMO_USERS} >= set(ROLES) | {ADMIN}

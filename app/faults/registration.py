@@ -26,6 +26,20 @@ MENU = [
 MENU_NAMES = [CATEGORY] + [name for _view, name, _label, _icon in MENU]
 
 
+def _register_scopes():
+    """Outbox, Files and Audit log rows of this business are for its readers."""
+    from ..security import scopes
+    from .models import Device, FaultReport
+
+    for record_type, resource in (("FaultReport", "FaultReport"), ("WorkOrder", "FaultWorkOrder"),
+                                  ("Device", "FaultDevice"), ("Location", "FaultLocation"),
+                                  ("Contractor", "FaultContractor"),
+                                  ("StickerCode", "FaultSticker")):
+        scopes.register_record_types(("can_read", resource), [record_type])
+    scopes.register_file_owner(FaultReport.photo_id, ("can_read", "FaultReport"))
+    scopes.register_file_owner(Device.photo_id, ("can_read", "FaultDevice"))
+
+
 def register(app, appbuilder):
     from . import (
         labels,
@@ -38,6 +52,7 @@ def register(app, appbuilder):
     from .public import bp
 
     labels.register()
+    _register_scopes()
     found = {**vars(views), **vars(views_feedback), **vars(views_stickers)}
     for view_name, name, label, icon in MENU:
         appbuilder.add_view(found[view_name], name, label=label, icon=icon, category=CATEGORY,

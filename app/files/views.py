@@ -2,6 +2,7 @@ from flask import abort
 from flask_appbuilder import BaseView, expose, has_access
 
 from ..extensions import db
+from ..security import scopes
 from .models import StoredFile
 from .service import send_stored_file
 
@@ -17,6 +18,8 @@ class FileView(BaseView):
         stored = db.session.query(StoredFile).filter_by(key=key).one_or_none()
         if stored is None:
             abort(404)
+        if not scopes.may_open_file(stored, db.session):
+            abort(403)
         return stored
 
     @expose("/<key>")

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _
 
 from ..audit.labels import record_label
 from ..formatting import format_datetime
+from ..security.scopes import FilterReadableRecords
 from ..unit_of_work import unit_of_work
 from .models import OutboxMessage, OutboxStatus
 from .sender import retry_now
@@ -30,6 +31,8 @@ class OutboxView(ModelView):
                     "next_attempt_at", "last_error", "sent_at", "subject_type", "subject_id"]
     search_columns = ["recipients", "subject", "status", "created_at", "subject_type", "subject_id"]
     base_order = ("id", "desc")
+    # Only mails about records of a business the user's roles may read.
+    base_filters = [["subject_type", FilterReadableRecords, None]]
     formatters_columns = dict.fromkeys(("created_at", "sent_at", "next_attempt_at"), format_datetime)
     formatters_columns["status"] = OutboxStatus.label
     formatters_columns["subject_type"] = record_label

@@ -18,6 +18,7 @@ from ..audit.labels import register_labels
 from ..audit.models import AuditEntry
 from ..audit.service import entry_row
 from ..extensions import db
+from . import scopes
 
 PASSWORD_SET = "set"
 # Per model: the record type in the log, its plain columns, its relations.
@@ -29,6 +30,8 @@ TRACKED = {
 }
 LOGIN = "Login"  # subject of an attempt with a name that matches no account
 GOVERNANCE_SUBJECTS = ("User", "Role", "Group", LOGIN)
+scopes.register_record_types(("can_list", "GovernanceLog"), GOVERNANCE_SUBJECTS)
+scopes.register_record_types(("can_list", "Outbox"), ["OutboxMessage"])
 
 register_labels(
     records={"User": _("User"), "Role": _("Role"), "Group": _("Group"), LOGIN: _("Login")},

@@ -88,16 +88,23 @@ FAULTS_MANAGER = [("can_write", r) for r in (
     "FaultReport", "FaultWorkOrder", "FaultComplaint", "FaultDevice",
     "FaultSticker", "FaultLocation", "FaultContractor")]
 
-VIEWER = OWN_ACCOUNT + FILES_READ + SR_VIEWER + FAULTS_VIEWER
+# Each business's roles read that business only: a service-request clerk never sees a
+# fault reporter's name or phone, a facility manager never a customer's ID card.
+# A role that reads both says so (Auditor). The shared screens (Outbox, Files, Audit
+# log) show each role only the records of the businesses it reads (scopes.py).
+SR_BASE = OWN_ACCOUNT + FILES_READ + SR_VIEWER
+FAULTS_BASE = OWN_ACCOUNT + FILES_READ + FAULTS_VIEWER
 
 ROLES = {
     "RoleManager": OWN_ACCOUNT + ROLE_MANAGEMENT,
-    "Viewer": VIEWER,
-    "Writer": VIEWER + SR_WRITER,
-    "PickupDesk": VIEWER + SR_PICKUP_DESK,
-    "Counter": VIEWER + SR_COUNTER,
-    "Finance": VIEWER + SR_FINANCE,
-    "FacilityManager": OWN_ACCOUNT + FILES_READ + FAULTS_VIEWER + FAULTS_MANAGER + OUTBOX_READ,
+    "Viewer": SR_BASE,
+    "Writer": SR_BASE + SR_WRITER,
+    "PickupDesk": SR_BASE + SR_PICKUP_DESK,
+    "Counter": SR_BASE + SR_COUNTER,
+    "Finance": SR_BASE + SR_FINANCE,
+    "FaultViewer": FAULTS_BASE,
+    "FacilityManager": FAULTS_BASE + FAULTS_MANAGER + OUTBOX_READ,
+    "Auditor": SR_BASE + FAULTS_VIEWER + OUTBOX_READ + AUDIT_READ,
     "Portal": SR_PORTAL,
 }
 
@@ -116,7 +123,9 @@ API_ONLY_ROLES = {"Portal"}
 ROLE_DESCRIPTIONS = {
     ADMIN: _("Administrator: everything"),
     "RoleManager": _("Role manager: users and roles"),
-    "Viewer": _("Viewer: sees everything, changes nothing"),
+    "Viewer": _("Viewer: sees all service requests, changes nothing"),
+    "FaultViewer": _("Fault viewer: sees all fault reports, changes nothing"),
+    "Auditor": _("Auditor: sees both businesses, the outbox and the audit log, changes nothing"),
     "Writer": _("Writer"),
     "PickupDesk": _("Customer service pickup desk"),
     "Counter": _("Counter"),

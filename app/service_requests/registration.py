@@ -15,6 +15,28 @@ MENU_UNMATCHED = "Unmatched mail"
 MENU_PRODUCTS = "Products"
 
 
+def _register_scopes():
+    """Outbox, Files and Audit log rows of this business are for its readers; a
+    Correctie's amounts and reasons only for those who may correct."""
+    from ..security import scopes
+    from .models import (
+        Correction,
+        DeliveredProduct,
+        InboundDocumentFile,
+        Product,
+        ServiceRequest,
+    )
+    from .workflow import RESOURCE
+
+    read = ("can_read", RESOURCE)
+    scopes.register_record_types(read, ["ServiceRequest", "InboundDocument"])
+    scopes.register_record_types(("can_read", "Product"), [Product.__name__])
+    for column in (ServiceRequest.id_card_file_id, InboundDocumentFile.stored_file_id,
+                   DeliveredProduct.stored_file_id):
+        scopes.register_file_owner(column, read)
+    scopes.register_entity_permission(Correction.__name__, ("can_correct", RESOURCE))
+
+
 def register(app, appbuilder):
     from . import display
     from .api import IntakeApi, ProductApi, ServiceRequestApi
@@ -27,6 +49,7 @@ def register(app, appbuilder):
 
     audit.register_labels(records=display.AUDIT_RECORDS, fields=display.audit_fields(AUDITED),
                           values=display.audit_values())
+    _register_scopes()
     for tab in TABS:
         appbuilder.add_view_no_menu(tab)
     menu = {"category": CATEGORY, "category_label": _("Service requests"),

@@ -21,6 +21,12 @@ def jpeg(size=(64, 48), color=(200, 30, 30)):
 
 
 @pytest.fixture
+def viewer_client(client_for):
+    """The read-only role of this business (the service-request Viewer sees no faults)."""
+    return client_for("FaultViewer")
+
+
+@pytest.fixture
 def place(app):
     """Demo locatie 1 with Demo Contractpartner 1 as default, and 3 unused stickers."""
     with app.app_context():

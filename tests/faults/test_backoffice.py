@@ -204,7 +204,7 @@ def test_contractor_tab_and_average_ratings(app, client_for, place):
         workflow.transition(order, "complete")
         workflow.rate(order, speed=4, communication=2, quality=5, solved="no")
         db.session.commit()
-    viewer = client_for("Viewer")
+    viewer = client_for("FaultViewer")
     show = page(viewer.get(f"/contractorview/show/{place['contractor_id']}"))
     assert "4,0 / 2,0 / 5,0 (1×)" in show and "KH-OC-000001" in show  # Dutch comma
     assert "Keuken 1e verdieping" in show  # devices tab
@@ -229,7 +229,7 @@ def _api_token(client, username):
 
 def test_rest_api(app, client, place):
     links = make_order(app, place)
-    viewer = _api_token(client, "viewer")
+    viewer = _api_token(client, "faultviewer")
     for resource in ("location", "contractor", "device", "faultreport", "workorder"):
         response = client.get(f"/api/v1/{resource}/", headers=viewer)
         assert response.status_code == 200, resource
@@ -255,7 +255,7 @@ def test_mails_tab_lists_only_this_orders_mails(app, client_for, place):
     make_order(app, place, description="tweede")
     with app.app_context():
         assert db.session.scalar(select(db.func.count(OutboxMessage.id))) == 4
-    show = page(client_for("Viewer").get(f"/workorderview/show/{first['order_id']}"))
+    show = page(client_for("FaultViewer").get(f"/workorderview/show/{first['order_id']}"))
     assert "Nieuwe opdracht KH-OC-000001" in show and "KH-OC-000002" not in show
 
 
@@ -442,7 +442,7 @@ def test_complaint_lists_by_status(app, client_for, place):
             if status == "closed":
                 workflow.close_complaint(complaint)
         db.session.commit()
-    viewer = client_for("Viewer")
+    viewer = client_for("FaultViewer")
     for status in texts:
         listing = page(viewer.get(f"/faultcomplaints/{status}/list/"))
         assert {s for s, t in texts.items() if t in listing} == {status}, status
@@ -471,7 +471,7 @@ def test_tabs_show_only_their_own_rows(app, client_for, place):
         other = {"device_id": device.id, "contractor_id": other_partner.id,
                  "order": order.number}
         first_device = db.session.get(WorkOrder, first["order_id"]).report.device_id
-    viewer = client_for("Viewer")
+    viewer = client_for("FaultViewer")
     shown = page(viewer.get(f"/deviceview/show/{first_device}"))
     assert "Koffieautomaat lekt" in shown and "Deur slaat hard dicht" not in shown
     shown = page(viewer.get(f"/deviceview/show/{other['device_id']}"))
@@ -500,7 +500,7 @@ def test_rest_api_permissions(app, client, place, resource):
     assert client.get(f"{base}{pk}").status_code == 401
     assert client.post(base, json={"name": "x"}).status_code in (401, 405)
     assert client.delete(f"{base}{pk}").status_code in (401, 405)
-    viewer = _api_token(client, "viewer")
+    viewer = _api_token(client, "faultviewer")
     listing = client.get(base, headers=viewer)
     assert listing.status_code == 200 and listing.get_json()["count"] >= 1
     assert client.get(f"{base}{pk}", headers=viewer).status_code == 200
@@ -676,7 +676,7 @@ def test_giving_an_order_to_another_partner_moves_the_link(app, client_for, plac
 def test_work_order_lists_have_filter_buttons(app, client_for, place):
     import re as _re
     make_order(app, place)
-    viewer = client_for("Viewer")
+    viewer = client_for("FaultViewer")
     urls = {"/workorderview/list/": "Alle opdrachten",
             "/faultworkorders/workordernewview/list/": "Nieuw",
             "/faultworkorders/workorderoverdueview/list/":
@@ -694,7 +694,7 @@ def test_work_order_lists_have_filter_buttons(app, client_for, place):
 
 def test_complaint_lists_have_filter_buttons(app, client_for, place):
     import re as _re
-    viewer = client_for("Viewer")
+    viewer = client_for("FaultViewer")
     urls = {"/complaintview/list/": "Alle klachten", "/faultcomplaints/open/list/": "Open",
             "/faultcomplaints/answered/list/": "Beantwoord",
             "/faultcomplaints/closed/list/": "Gesloten"}

@@ -87,7 +87,7 @@ def test_unknown_code_is_404_and_unused_sticker_is_explained(app, client, client
     text = page(client.get(f"/q/{unused}"))
     assert "Sticker nog niet in gebruik" in text and "Apparaat registreren" not in text
     # a logged-in user without the right to register sees the same, and cannot POST
-    viewer = client_for("Viewer")
+    viewer = client_for("FaultViewer")
     assert "Sticker nog niet in gebruik" in page(viewer.get(f"/q/{unused}"))
     response = submit(viewer, "/report", {"location_id": place["location_id"],
                                           "placement": "x", "device_type": "y",

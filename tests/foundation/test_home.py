@@ -30,7 +30,7 @@ def test_admin_sees_the_admin_screens(admin_client):
 
 def test_viewer_sees_only_what_the_role_allows(viewer_client):
     page = viewer_client.get("/").get_data(as_text=True)
-    assert "Inkijk: alles zien, niets wijzigen" in page
+    assert "Inkijk: alle aanvragen zien, niets wijzigen" in page
     links = _links(page)
     assert "Postvak uit" not in links and "Auditlog" not in links
     assert "Rollen Tonen" not in links
