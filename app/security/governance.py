@@ -17,17 +17,15 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy import inspect
 
+from ..errors import DomainError
 from .roles import GOVERNANCE_RESOURCES, GRANTS, OWN_ACCOUNT, PUBLIC, ROLES
 
 _OWN_ACCOUNT = set(OWN_ACCOUNT)
 
 
-class GovernanceRefused(Exception):
-    """A change to users, roles or groups that the acting user may not make.
-    str() is the translated message (FAB's screens flash it)."""
-
-    def __str__(self):
-        return str(self.args[0])
+class GovernanceRefused(DomainError):
+    """A change to users, roles or groups that the acting user may not make
+    (FAB's screens flash str() of it)."""
 
 
 def _admin_role_name():

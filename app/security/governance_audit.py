@@ -34,7 +34,7 @@ scopes.register_record_types(("can_list", "GovernanceLog"), GOVERNANCE_SUBJECTS)
 scopes.register_record_types(("can_list", "Outbox"), ["OutboxMessage"])
 
 register_labels(
-    records={"User": _("User"), "Role": _("Role"), "Group": _("Group"), LOGIN: _("Login")},
+    records={"User": _("User"), "Role": _("Role"), "Group": _("Group"), LOGIN: _("Login attempt")},
     actions={"login": _("Logged in"), "login_failed": _("Login failed"),
              "logout": _("Logged out")},
     fields={("User", "username"): _("User name"), ("User", "first_name"): _("First name"),
