@@ -46,6 +46,28 @@ class UnknownActionIs404:
         ModelView._unknown_action_is_404 = True
 
 
+class SafeNextOnLogin:
+    """FAB's login checks `next` with urlparse, which takes "/\\evil.example" for a path;
+    a browser reads it as "//evil.example". Use our one check (security/redirects.py)."""
+
+    @staticmethod
+    def install():
+        from flask_appbuilder.security import views as fab_views
+
+        if getattr(fab_views, "_safe_next_on_login", False):
+            return
+        from flask import current_app
+
+        from .security.redirects import safe_next
+
+        def get_safe_redirect(url):
+            return safe_next(url, current_app.appbuilder.get_url_for_index)
+
+        fab_views.get_safe_redirect = get_safe_redirect
+        fab_views._safe_next_on_login = True
+
+
 def apply():
+    SafeNextOnLogin.install()
     BlankChoiceAsDash.install()
     UnknownActionIs404.install()

@@ -64,6 +64,12 @@ def test_finding_4_service_request_roles_read_no_fault_report(app, both, client_
             assert staff.get(url).status_code == 403, (role, url)
         assert staff.get(f"/files/{both['photo']}").status_code == 403, role
         assert staff.get(f"/files/{both['id_card']}").status_code == 200, role
+    # a file that belongs to no record (an orphan upload) is the Admin's only
+    with app.app_context():
+        orphan = save_upload((jpeg(), "los.jpg")).key
+        db.session.commit()
+    assert client_for("Viewer").get(f"/files/{orphan}").status_code == 403
+    assert client_for("Admin").get(f"/files/{orphan}").status_code == 200
     # ... nor through the API
     login = client.post("/api/v1/security/login", json={
         "username": "viewer", "password": PASSWORD, "provider": "db"})

@@ -21,6 +21,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from .. import audit
 from ..extensions import db
+from ..security.redirects import safe_next
 from ..unit_of_work import unit_of_work
 from .models import Contractor, Location, StickerCode
 from .workflow import create_report, register_device
@@ -64,10 +65,7 @@ def _remember(response, form):
 @bp.route("/reporter/forget", methods=["POST"])
 def forget_reporter():
     """Clear the remembered name, e-mail and phone from this phone."""
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for(".report")
-    response = redirect(target)
+    response = redirect(safe_next(request.form.get("next"), url_for(".report")))
     response.delete_cookie(REPORTER_COOKIE)
     return response
 

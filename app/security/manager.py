@@ -32,6 +32,7 @@ def _outside_the_api(roles):
 
 
 class SecurityManager(FabSecurityManager):
+    authdbview = views.AuthDBView
     userdbmodelview = views.UserDBModelView
     rolemodelview = views.RoleModelView
     groupmodelview = views.UserGroupModelView

@@ -108,6 +108,15 @@ ROLES = {
     "Portal": SR_PORTAL,
 }
 
+# Resources that no role above holds, on purpose: Admin's alone. A screen or API whose
+# resource is neither in a role above nor here fails the permission matrix test
+# (tests/test_permission_matrix.py): every new view needs a decision.
+ADMIN_ONLY_RESOURCES = {
+    "PermissionModelView", "ViewMenuModelView", "PermissionViewModelView",
+    "UserStatsChartView", "ResetPasswordView", "ScheduledJobs", "MenuApi", "OpenApi",
+    "SwaggerView",
+}
+
 # Which roles a role may give to users (Admin gives every role). Never Admin, never
 # RoleManager itself: a second role manager is made by an Admin.
 GRANTS = {

@@ -4,13 +4,31 @@ The classes keep FAB's names: FAB derives permission names and endpoints from
 them, and the roles table and the menus use those.
 """
 from flask import flash, redirect, request
+from flask_appbuilder import expose
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.security import views as fab
 from flask_babel import lazy_gettext as _
+from flask_login import current_user
 
 from ..audit.views import AuditEntryView
 from . import governance
-from .governance_audit import GOVERNANCE_SUBJECTS
+from .governance_audit import GOVERNANCE_SUBJECTS, record_logout
+
+
+class AuthDBView(fab.AuthDBView):
+    """Logging out is a POST with a CSRF token (another site cannot log a user out with
+    an image tag); GET shows the button. The logout is on the governance log."""
+
+    @expose("/logout/", methods=["GET", "POST"])
+    def logout(self):
+        if request.method == "GET":
+            if not self._get_authenticated_user():
+                return redirect(self.appbuilder.get_url_for_index)
+            return self.render_template("logout.html", appbuilder=self.appbuilder)
+        user = self._get_authenticated_user()
+        if user is not None:
+            record_logout(user)
+        return super().logout()
 
 
 class UserDBModelView(fab.UserDBModelView):
@@ -38,21 +56,24 @@ class RoleModelView(fab.RoleModelView):
         super().pre_delete(item)
 
     def copy_role(self, items):
-        """A copy is a new role with the same permissions: the same rule as adding one."""
+        """A copy is a new role with the same permissions: the same rule as adding one.
+        (FAB's own copy fails on the single-record route and on a second copy.)"""
+        items = items if isinstance(items, list) else [items]
         for item in items:
-            if any(governance.is_governance_permission((pv.permission.name, pv.view_menu.name))
-                   for pv in item.permissions) and not governance.is_admin(self._user()):
+            pairs = {(pv.permission.name, pv.view_menu.name) for pv in item.permissions}
+            if not governance.is_admin(current_user) and any(
+                    governance.is_governance_permission(pair) for pair in pairs):
                 flash(str(_("Only an administrator can copy a role with access to users, "
                             "roles or groups.")), "danger")
-                self.update_redirect()
-                return redirect(self.get_redirect())
-        return super().copy_role(items)
-
-    @staticmethod
-    def _user():
-        from flask_login import current_user
-
-        return current_user
+                break
+            name, number = f"{item.name} copy", 1
+            while self.datamodel.session.query(self.datamodel.obj).filter_by(
+                    name=name).first():
+                number += 1
+                name = f"{item.name} copy {number}"
+            self.datamodel.add(self.datamodel.obj(name=name, permissions=list(item.permissions)))
+        self.update_redirect()
+        return redirect(self.get_redirect())
 
 
 # FAB registers actions by the function name the decorator saw: keep copyrole

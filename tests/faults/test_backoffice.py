@@ -276,7 +276,7 @@ def test_manager_opens_every_screen_and_record(app, client_for, place):
                    "ratingview": db.session.scalars(select(Rating.id)).first(),
                    "complaintview": complaint.id,
                    "stickercodeview": db.session.scalars(select(StickerCode.id)).first()}
-    for role in ("FacilityManager", "Admin", "Viewer"):
+    for role in ("FacilityManager", "Admin", "FaultViewer"):
         user = client_for(role)
         for url in SCREENS:
             assert user.get(url).status_code == 200, (role, url)

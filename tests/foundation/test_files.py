@@ -207,15 +207,15 @@ def test_file_url_needs_login(client, stored_photo):
         assert response.headers["Location"].startswith("/login/")
 
 
-def test_viewer_gets_the_bytes_with_nosniff(viewer_client, stored_photo):
+def test_the_bytes_come_with_nosniff(admin_client, stored_photo):
     key, data, thumb = stored_photo
-    response = viewer_client.get(f"/files/{key}")
+    response = admin_client.get(f"/files/{key}")
     assert response.status_code == 200
     assert response.data == data
     assert response.headers["Content-Type"] == "image/jpeg"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
-    assert viewer_client.get(f"/files/{key}/thumbnail").data == thumb
+    assert admin_client.get(f"/files/{key}/thumbnail").data == thumb
 
 
 def test_portal_role_without_file_permission_is_refused(client_for, stored_photo):
@@ -224,23 +224,23 @@ def test_portal_role_without_file_permission_is_refused(client_for, stored_photo
 
 
 @pytest.mark.parametrize("key", ["0" * 32, "not-a-key", "..%2F..%2Fconfig.py"])
-def test_unknown_key_is_404(viewer_client, key):
-    assert viewer_client.get(f"/files/{key}").status_code == 404
+def test_unknown_key_is_404(admin_client, key):
+    assert admin_client.get(f"/files/{key}").status_code == 404
 
 
-def test_a_file_missing_on_disk_is_404_not_500(app, viewer_client, stored_photo):
+def test_a_file_missing_on_disk_is_404_not_500(app, admin_client, stored_photo):
     key, _data, _thumb = stored_photo
     for path in Path(app.config["UPLOAD_FOLDER"]).rglob(f"{key}*"):
         path.unlink()
-    assert viewer_client.get(f"/files/{key}").status_code == 404
+    assert admin_client.get(f"/files/{key}").status_code == 404
 
 
-def test_pdf_is_served_inline_where_browsers_can_show_it(app, viewer_client):
+def test_pdf_is_served_inline_where_browsers_can_show_it(app, admin_client):
     with app.app_context():
         stored = save_upload((_pdf(), "scan.pdf"), accept=("pdf",))
         db.session.commit()
         key = stored.key
-    response = viewer_client.get(f"/files/{key}")
+    response = admin_client.get(f"/files/{key}")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("inline")
@@ -248,12 +248,12 @@ def test_pdf_is_served_inline_where_browsers_can_show_it(app, viewer_client):
     assert "sandbox" not in response.headers["Content-Security-Policy"]
 
 
-def test_other_files_are_downloads_in_a_sandbox(app, viewer_client):
+def test_other_files_are_downloads_in_a_sandbox(app, admin_client):
     with app.app_context():
         stored = save_upload((b"<html><script>alert(1)</script>", "evil.html"), accept=("any",))
         db.session.commit()
         key = stored.key
-    response = viewer_client.get(f"/files/{key}")
+    response = admin_client.get(f"/files/{key}")
     assert response.headers["Content-Type"] == "application/octet-stream"
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response.headers["Content-Security-Policy"]

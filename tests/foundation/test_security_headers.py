@@ -40,12 +40,12 @@ def test_fab_pages_and_json_carry_them_and_still_render(admin_client):
     _assert_defaults(api)
 
 
-def test_a_views_own_policy_is_kept_and_framing_still_limited(app, viewer_client):
+def test_a_views_own_policy_is_kept_and_framing_still_limited(app, admin_client):
     with app.app_context():
         stored = save_upload((_image("JPEG"), "photo.jpg"))
         db.session.commit()
         key = stored.key
-    response = viewer_client.get(f"/files/{key}")
+    response = admin_client.get(f"/files/{key}")
     assert response.status_code == 200
     csp = response.headers["Content-Security-Policy"]
     assert csp.startswith("sandbox; default-src 'none'")  # the file view's own

@@ -196,8 +196,14 @@ def test_the_whole_manual(app, products, client_for, smtp_server, deliver):
                "Nieuwe documenten nodig Nieuwe documenten ontvangen" in row for row in transitions)
     assert any("counter (Gebruiker) 127.0.0.1 Statuswijziging Aanvraag Status Ingekomen" in row
                for row in transitions)
+    # A Correctie is on the tab only for those who may open Correctie (Finance), not the Viewer.
+    assert not any("Correctie" in row for row in rows)
+    finance_page = show(finance, pk)
+    finance_rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+                    for row in re.findall(r"<tr>(.*?)</tr>",
+                                          finance_page.split('id="AuditTab"')[1], re.S)][1:]
     assert any("finance (Gebruiker) 127.0.0.1 Aangemaakt Correctie Reden Maar één uittreksel geleverd" in row
-               for row in rows)
+               for row in finance_rows)
     assert any("finance (Gebruiker) 127.0.0.1 Gewijzigd Aangevraagd product Aantal 2 1" in row for row in rows)
     assert_every_transition_audited(app, pk)
 
