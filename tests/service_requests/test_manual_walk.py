@@ -197,7 +197,7 @@ def test_the_whole_manual(app, products, client_for, smtp_server, deliver):
     assert any("counter (Gebruiker) 127.0.0.1 Statuswijziging Aanvraag Status Ingekomen" in row
                for row in transitions)
     # A Correctie is on the tab only for those who may open Correctie (Finance), not the Viewer.
-    assert not any("Correctie" in row for row in rows)
+    assert not any("Aangemaakt Correctie" in row for row in rows)
     finance_page = show(finance, pk)
     finance_rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
                     for row in re.findall(r"<tr>(.*?)</tr>",
