@@ -97,25 +97,64 @@ def test_upgrade_on_empty_sqlite(tmp_path, app):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     _upgrade_sync_create_admin(tmp_path, url)
     _check_database(url, app)
+    _check_audit_rows_cannot_be_rewritten_by_sql(url)
 
 
 def _check_audit_rows_cannot_be_rewritten_by_sql(url):
-    """On PostgreSQL a trigger refuses UPDATE and DELETE of audit rows, even in raw SQL."""
+    """A trigger refuses UPDATE and DELETE of audit rows, even in raw SQL (both databases)."""
     engine = sa.create_engine(database_url(url))
     try:
         with engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO audit_entry (at, actor_type, actor_name, action, entity_type, "
-                "subject_type) VALUES (now(), 'system', 'test', 'create', 'X', 'X')"))
+                "subject_type) VALUES (CURRENT_TIMESTAMP, 'system', 'test', 'create', 'X', "
+                "'X')"))
         for statement in ("UPDATE audit_entry SET actor_name = 'someone else'",
                           "DELETE FROM audit_entry"):
             with pytest.raises(sa.exc.DBAPIError, match="append-only"):
                 with engine.begin() as conn:
                     conn.execute(sa.text(statement))
         with engine.connect() as conn:
-            assert conn.scalar(sa.text("SELECT actor_name FROM audit_entry")) == "test"
+            assert conn.scalar(sa.text(
+                "SELECT actor_name FROM audit_entry WHERE entity_type = 'X'")) == "test"
     finally:
         engine.dispose()
+
+
+def _check_the_app_role_cannot_get_round_the_trigger(tmp_path, owner_url):
+    """The app runs as a role that does not own audit_entry: it adds audit rows and
+    works on every other table, but cannot UPDATE, DELETE, TRUNCATE or switch the
+    trigger off (the owner, who ran the migrations, alone can)."""
+    role = f"app_{uuid.uuid4().hex[:8]}"
+    owner = sa.create_engine(database_url(owner_url), isolation_level="AUTOCOMMIT")
+    with owner.connect() as conn:
+        conn.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
+    app_engine = sa.create_engine(make_url(database_url(owner_url)).set(username=role,
+                                                                        password=None))
+    try:
+        out = _flask(tmp_path, owner_url, "roles", "grant-database-role", role)
+        assert "REVOKE UPDATE, DELETE, TRUNCATE" in out
+        with app_engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO audit_entry (at, actor_type, actor_name, action, entity_type, "
+                "subject_type) VALUES (now(), 'user', 'app', 'create', 'X', 'X')"))
+            conn.execute(sa.text("UPDATE ab_user SET first_name = 'Baas' WHERE username = 'boss'"))
+            assert conn.scalar(sa.text("SELECT count(*) FROM audit_entry")) >= 2
+        for statement, refusal in (
+                ("UPDATE audit_entry SET actor_name = 'x'", "permission denied"),
+                ("DELETE FROM audit_entry", "permission denied"),
+                ("TRUNCATE audit_entry", "permission denied"),
+                ("ALTER TABLE audit_entry DISABLE TRIGGER ALL", "must be owner"),
+                ("DROP TRIGGER audit_entry_append_only ON audit_entry", "must be owner")):
+            with pytest.raises(sa.exc.DBAPIError, match=refusal):
+                with app_engine.begin() as conn:
+                    conn.execute(sa.text(statement))
+    finally:
+        app_engine.dispose()
+        with owner.connect() as conn:
+            conn.execute(sa.text(f"DROP OWNED BY {role}"))
+            conn.execute(sa.text(f"DROP ROLE {role}"))
+        owner.dispose()
 
 
 @pytest.mark.postgres
@@ -132,6 +171,7 @@ def test_upgrade_on_empty_postgresql(tmp_path, app):
         _upgrade_sync_create_admin(tmp_path, url.replace("postgresql+psycopg://", "postgres://"))
         _check_database(url, app)
         _check_audit_rows_cannot_be_rewritten_by_sql(url)
+        _check_the_app_role_cannot_get_round_the_trigger(tmp_path, url)
     finally:
         with admin_engine.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
