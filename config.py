@@ -102,6 +102,33 @@ class Config:
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
     OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "3600"))
 
+    # Fault reports (KlusHeeren)
+    # The office that hears of complaints, low ratings, declined and late orders.
+    FAULTS_OFFICE_EMAIL = os.environ.get("FAULTS_OFFICE_EMAIL", "info@klusheeren.nl")
+    # What the contractor must fill in before AFMELDEN (any of the contractor's fields).
+    FAULTS_COMPLETE_REQUIRED = tuple(
+        f.strip() for f in os.environ.get("FAULTS_COMPLETE_REQUIRED",
+                                          "invoice_total,warranty").split(",") if f.strip())
+    # Targets per priority: accept within accept_hours (else a reminder to the contractor),
+    # the office is alerted after alert_hours; orders accepted / with parts on order get a
+    # follow-up after accepted_days / parts_days.
+    FAULTS_TARGETS = {
+        "urgent": {"accept_hours": 4, "alert_hours": 8, "accepted_days": 2, "parts_days": 7},
+        "normal": {"accept_hours": int(os.environ.get("FAULTS_ACCEPT_HOURS", "24")),
+                   "alert_hours": int(os.environ.get("FAULTS_ALERT_HOURS", "48")),
+                   "accepted_days": 7, "parts_days": 14},
+    }
+    # Device types whose reports are urgent unless the reporter says otherwise.
+    FAULTS_URGENT_DEVICE_TYPES = tuple(
+        t.strip().lower() for t in os.environ.get(
+            "FAULTS_URGENT_DEVICE_TYPES", "lift,deur,toegangsdeur,brandmelder").split(",")
+        if t.strip())
+    # A rating whose average is below this flags the order and tells the office.
+    FAULTS_LOW_RATING = float(os.environ.get("FAULTS_LOW_RATING", "3"))
+    # Report and order numbers start here when their series is new (go-live).
+    FAULTS_REPORT_NUMBER_START = int(os.environ.get("FAULTS_REPORT_NUMBER_START", "1"))
+    FAULTS_ORDER_NUMBER_START = int(os.environ.get("FAULTS_ORDER_NUMBER_START", "1"))
+
     # Flask-AppBuilder
     AUTH_TYPE = AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"

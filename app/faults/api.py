@@ -88,7 +88,10 @@ class WorkOrderApi(FaultApi):
         "id", "number", "report.number", "contractor.id", "contractor.name", "status",
         "created_at", "accepted_at", "parts_ordered_at", "completed_at", "appointment_date",
         "contractor_remarks", "invoice_total", "warranty", "contractor_reference",
-        "internal_note", "contractor_note"]
+        "internal_note", "contractor_note", "appointment_time", "location.name", "report.priority"]
+    # read-only: no add/edit routes, but FAB builds their schemas and search filters anyway
+    add_columns = edit_columns = ["internal_note"]
+    search_columns = ["number", "status", "created_at", "completed_at", "contractor"]
 
 
 APIS = [LocationApi, ContractorApi, DeviceApi, FaultReportApi, WorkOrderApi]

@@ -1,5 +1,6 @@
 """The reporter's feedback on a work order: a rating once completed, complaints at any time,
 the contractor's answer and the facility manager closing them."""
+from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
@@ -7,6 +8,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from . import tokens
+from .loop import flag
 from .models import Complaint, ComplaintStatus, Rating, WorkOrderStatus
 from .rules import mail_reporter, public_url, queue_mail, text
 
@@ -56,6 +58,12 @@ def rate(order, *, speed, communication, quality, solved, comment=""):
     )
     db.session.add(rating)
     db.session.flush()  # the unique key refuses a second rating sent at the same moment
+    low = current_app.config.get("FAULTS_LOW_RATING", 3)
+    if not rating.solved:
+        flag(order, gettext("The reporter says the problem is not solved."), rating=rating)
+    elif rating.average < low:
+        flag(order, gettext("Low rating: %(score)s of 5.", score=rating.average),
+             rating=rating)
     return rating
 
 
@@ -67,13 +75,20 @@ def complain(order, complaint_text):
     tokens.issue(complaint)
     db.session.add(complaint)
     db.session.flush()
-    queue_mail(
+    mail_complaint(complaint)
+    flag(order, gettext("New complaint from the reporter."), complaint=complaint)
+    return complaint
+
+
+def mail_complaint(complaint):
+    """The complaint with the link to its page, to the order's current partner."""
+    order = complaint.work_order
+    return queue_mail(
         "complaint", order.contractor.email,
         f"Klacht over opdracht {order.number}",
         context={"order": order, "report": order.report, "complaint": complaint,
                  "link": public_url("/c/", complaint)},
         subject_record=("WorkOrder", order.id))
-    return complaint
 
 
 def respond(complaint, response):
@@ -81,6 +96,7 @@ def respond(complaint, response):
     if not can_respond(complaint):
         raise DomainError(gettext("This complaint is closed."))
     complaint.response = text(response, gettext("Response"))
+    complaint.responder_name = complaint.work_order.contractor.name
     complaint.responded_at = utcnow()
     complaint.status = ComplaintStatus.ANSWERED
     report = complaint.work_order.report

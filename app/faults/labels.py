@@ -42,6 +42,13 @@ LABELS = {
     "closed_at": _("Closed"), "batch": _("Batch"), "in_use": _("In use"),
     "rating_summary": _("Average ratings"), "qr_preview": _("QR code"),
     "order_status": _("Status"), "average": _("Average"),
+    "priority": _("Priority"), "appointment_time": _("Appointment time"),
+    "declined_at": _("Declined"), "decline_reason": _("Reason for declining"),
+    "flagged_at": _("Needs attention since"), "flag_reason": _("Needs attention because"),
+    "reminder_sent_at": _("Reminder sent"), "manager_alerted_at": _("Office alerted"),
+    "followup_sent_at": _("Follow-up sent"), "assigned_at": _("Sent to the partner"),
+    "reopened_from": _("Reopened from"), "is_current": _("Current order"),
+    "responder_name": _("Answered by"), "location_name": _("Location"),
 }
 
 RECORDS = {
@@ -53,6 +60,12 @@ ACTIONS = {
     "mail_resent": _("Mail to the maintenance partner sent again"),
     "link_renewed": _("Link renewed"),
     "link_revoked": _("Link revoked"),
+    "declined": _("Declined by the maintenance partner"),
+    "reopened": _("Reopened"),
+    "flagged": _("Marked: needs attention"),
+    "reminder_sent": _("Reminder sent"),
+    "manager_alerted": _("Office alerted"),
+    "followup_sent": _("Follow-up sent"),
 }
 # Columns of the audited models that LABELS names differently (foreign keys, bookkeeping).
 EXTRA_FIELDS = {
@@ -63,7 +76,9 @@ EXTRA_FIELDS = {
     "report_id": _("Request"), "work_order_id": _("Work order"),
 }
 DATETIME_FIELDS = {"created_at", "updated_at", "registered_at", "accepted_at",
-                   "parts_ordered_at", "completed_at", "responded_at", "closed_at"}
+                   "parts_ordered_at", "completed_at", "responded_at", "closed_at",
+                   "declined_at", "flagged_at", "reminder_sent_at", "manager_alerted_at",
+                   "followup_sent_at", "assigned_at"}
 
 
 def _models():

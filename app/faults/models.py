@@ -1,8 +1,24 @@
 """Fault reports (KlusHeeren): locations, contractors, devices with QR stickers,
 reports, work orders, ratings and complaints."""
 from flask_appbuilder.models.sqla import Model
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, Numeric, String, Text
-from sqlalchemy.orm import relationship
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    Time,
+    and_,
+    func,
+    text,
+    true,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import foreign, relationship
 
 from ..audit import Audited
 from ..database import TimestampMixin, UTCDateTime, utcnow
@@ -17,7 +33,14 @@ class WorkOrderStatus:
     ACCEPTED = "accepted"
     PARTS_ON_ORDER = "parts_on_order"
     COMPLETED = "completed"
-    ALL = (NEW, ACCEPTED, PARTS_ON_ORDER, COMPLETED)
+    DECLINED = "declined"  # "niet voor ons": back in the facility manager's queue
+    ALL = (NEW, ACCEPTED, PARTS_ON_ORDER, COMPLETED, DECLINED)
+
+
+class Priority:
+    URGENT = "urgent"
+    NORMAL = "normal"
+    ALL = (URGENT, NORMAL)
 
 
 class ComplaintStatus:
@@ -138,10 +161,18 @@ class FaultReport(Audited, TimestampMixin, Model):
     reporter_last_name = Column(String(100), nullable=False)
     reporter_email = Column(String(255), nullable=False)
     reporter_phone = Column(String(50))
+    priority = Column(String(10), nullable=False, default=Priority.NORMAL,
+                      server_default=Priority.NORMAL)
     # The reporter's page /r/<token>: see tokens.py.
     token_hash = Column(String(64), unique=True)
     token_salt = Column(String(32))
-    work_order = relationship("WorkOrder", back_populates="report", uselist=False)
+    # Every order made for this report (a reopened order gets a new one) ...
+    work_orders = relationship("WorkOrder", back_populates="report", order_by="WorkOrder.id")
+    # ... and the current one, the order the report's pages show.
+    work_order = relationship(
+        "WorkOrder", uselist=False, viewonly=True,
+        primaryjoin=lambda: and_(FaultReport.id == foreign(WorkOrder.report_id),
+                                 WorkOrder.is_current == true()))
 
     def __repr__(self):
         return self.number
@@ -163,20 +194,55 @@ class FaultReport(Audited, TimestampMixin, Model):
         return self.placement or (self.device.placement if self.device else "")
 
 
+class ReportFollower(Audited, Model):
+    """Someone else with the same fault ("ik heb dit ook"): gets the report's updates."""
+
+    __tablename__ = "fault_report_follower"
+
+    id = Column(Integer, primary_key=True)
+    report_id = Column(Integer, ForeignKey("fault_report.id"), nullable=False, index=True)
+    report = relationship("FaultReport", backref="followers")
+    first_name = Column(String(100), nullable=False)
+    last_name = Column(String(100), nullable=False)
+    email = Column(String(255), nullable=False)
+    phone = Column(String(50))
+    created_at = Column(UTCDateTime(), default=utcnow, nullable=False)
+
+    def audit_subject(self):
+        return "FaultReport", self.report_id
+
+    def __repr__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
 class WorkOrder(Audited, TimestampMixin, Model):
     """The order (opdracht) a contractor handles on /wo/<token>, KH-OC-000001."""
 
     __tablename__ = "fault_work_order"
     __audit_exclude__ = TOKEN_COLUMNS + ("version",)
+    __table_args__ = (
+        # one current order per report; earlier (reopened) orders stay as history
+        Index("uq_fault_work_order_current_report", "report_id", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+        Index("ix_fault_work_order_location_id", "location_id", "id"),
+    )
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20), nullable=False, unique=True)
-    report_id = Column(Integer, ForeignKey("fault_report.id"), nullable=False, unique=True)
-    report = relationship("FaultReport", back_populates="work_order")
+    report_id = Column(Integer, ForeignKey("fault_report.id"), nullable=False, index=True)
+    report = relationship("FaultReport", back_populates="work_orders")
+    # The report's location, kept on the order for the lists' location column and filter.
+    location_id = Column(Integer, ForeignKey("fault_location.id"))
+    location = relationship("Location")
+    is_current = Column(Boolean, nullable=False, default=True, server_default=true())
+    reopened_from_id = Column(Integer, ForeignKey("fault_work_order.id"))
+    reopened_from = relationship("WorkOrder", remote_side="WorkOrder.id",
+                                 foreign_keys=[reopened_from_id])
     contractor_id = Column(Integer, ForeignKey("fault_contractor.id"), nullable=False, index=True)
     contractor = relationship("Contractor", backref="work_orders")
     status = Column(String(20), nullable=False, default=WorkOrderStatus.NEW, index=True)
     appointment_date = Column(Date)
+    appointment_time = Column(Time)
     contractor_remarks = Column(Text)
     invoice_total = Column(Numeric(12, 2))  # excl. VAT
     warranty = Column(Boolean)
@@ -186,6 +252,18 @@ class WorkOrder(Audited, TimestampMixin, Model):
     accepted_at = Column(UTCDateTime())
     parts_ordered_at = Column(UTCDateTime())
     completed_at = Column(UTCDateTime())
+    # When the order was given to another partner (None: the partner it was made for);
+    # the escalation clock starts here, else at created_at (see sent_at).
+    assigned_at = Column(UTCDateTime())
+    declined_at = Column(UTCDateTime())
+    decline_reason = Column(Text)
+    # Escalation (jobs): when each step was done, so a step is never repeated.
+    reminder_sent_at = Column(UTCDateTime())
+    manager_alerted_at = Column(UTCDateTime())
+    followup_sent_at = Column(UTCDateTime())
+    # Feedback loop: "not solved", a low rating or a complaint asks for the office's attention.
+    flagged_at = Column(UTCDateTime(), index=True)
+    flag_reason = Column(String(300))
     token_hash = Column(String(64), unique=True)
     token_salt = Column(String(32))
     version = Column(Integer, nullable=False)
@@ -193,6 +271,15 @@ class WorkOrder(Audited, TimestampMixin, Model):
 
     def __repr__(self):
         return self.number
+
+    @hybrid_property
+    def sent_at(self):
+        """When the current partner got the order: the escalation clock's start."""
+        return self.assigned_at or self.created_at
+
+    @sent_at.expression
+    def sent_at(cls):
+        return func.coalesce(cls.assigned_at, cls.created_at)
 
     @property
     def is_locked(self):
@@ -242,6 +329,7 @@ class Complaint(Audited, TimestampMixin, Model):
     work_order = relationship("WorkOrder", backref="complaints")
     text = Column(Text, nullable=False)
     response = Column(Text)
+    responder_name = Column(String(200))  # the partner that answered, as it was then
     responded_at = Column(UTCDateTime())
     status = Column(String(20), nullable=False, default=ComplaintStatus.OPEN, index=True)
     closed_at = Column(UTCDateTime())
@@ -256,4 +344,5 @@ class Complaint(Audited, TimestampMixin, Model):
 
 
 __all__ = ["Contractor", "Location", "StickerCode", "Device", "FaultReport", "WorkOrder",
-           "Rating", "Complaint", "WorkOrderStatus", "ComplaintStatus"]
+           "Rating", "Complaint", "WorkOrderStatus", "ComplaintStatus", "Priority",
+           "ReportFollower"]

@@ -1,7 +1,8 @@
 """Work orders: a report becomes an order, the contractor's buttons move it through its
 states, its fields lock once completed, and the facility manager manages its links."""
-from datetime import date
+from datetime import date, time
 
+from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
@@ -13,8 +14,16 @@ from ..money import parse_amount
 from ..numbering import next_value
 from ..pdf import render_pdf
 from . import rules, tokens
-from .models import FaultReport, WorkOrder, WorkOrderStatus
-from .rules import committed, mail_reporter, photo_data_uri, public_url, queue_mail, text
+from .models import ComplaintStatus, FaultReport, Priority, WorkOrder, WorkOrderStatus
+from .rules import (
+    committed,
+    mail_office,
+    mail_reporter,
+    photo_data_uri,
+    public_url,
+    queue_mail,
+    text,
+)
 
 S = WorkOrderStatus
 STATUS_LABELS = {
@@ -22,7 +31,9 @@ STATUS_LABELS = {
     S.ACCEPTED: _("Accepted"),
     S.PARTS_ON_ORDER: _("Parts on order"),
     S.COMPLETED: _("Completed"),
+    S.DECLINED: _("Declined by the maintenance partner"),
 }
+PRIORITY_LABELS = {Priority.URGENT: _("Urgent"), Priority.NORMAL: _("Normal")}
 # The contractor's buttons: from which states each may be pressed.
 TRANSITIONS = {
     "accept": ({S.NEW, S.PARTS_ON_ORDER}, S.ACCEPTED),
@@ -30,17 +41,42 @@ TRANSITIONS = {
     # Completing straight from "parts on order" is allowed: the parts arrived
     # and the job was done in one visit; forcing "accept" first helps no one.
     "complete": ({S.ACCEPTED, S.PARTS_ON_ORDER}, S.COMPLETED),
+    # "niet voor ons": back to the facility manager, who gives it to another partner
+    "decline": ({S.NEW, S.ACCEPTED}, S.DECLINED),
 }
-CONTRACTOR_FIELDS = ("appointment_date", "contractor_remarks", "invoice_total", "warranty",
-                     "contractor_reference")
+CONTRACTOR_FIELDS = ("appointment_date", "appointment_time", "contractor_remarks",
+                     "invoice_total", "warranty", "contractor_reference")
+FIELD_LABELS = {
+    "appointment_date": _("Appointment date"), "appointment_time": _("Appointment time"),
+    "contractor_remarks": _("Contractor remarks"),
+    "invoice_total": _("Invoice total excl. VAT"), "warranty": _("Warranty"),
+    "contractor_reference": _("Contractor reference number"),
+}
 # Number series of the shared numbering service (app/numbering.py).
 REPORT_SERIES = "fault_report"      # KH-A-000001
 ORDER_SERIES = "fault_work_order"   # KH-OC-000001
 
 
 
+def priority_for(device, chosen=None):
+    """The reporter's choice; without one, urgent for the device types configured so."""
+    if chosen in Priority.ALL:
+        return chosen
+    urgent_types = current_app.config.get("FAULTS_URGENT_DEVICE_TYPES", ())
+    if device is not None and device.device_type.strip().lower() in urgent_types:
+        return Priority.URGENT
+    return Priority.NORMAL
+
+
+def next_number(series, start_key):
+    """The next number of `series`; a new series starts at the configured number."""
+    value = next_value(db.session, series)
+    start = int(current_app.config.get(start_key, 1) or 1)
+    return value + start - 1
+
+
 def create_report(*, location=None, device=None, placement="", description, first_name,
-                  last_name, email, phone="", photo=None):
+                  last_name, email, phone="", photo=None, priority=None):
     """A new fault report and its work order; mails the contractor (with the
     order as PDF and the link to its page) and the reporter (confirmation).
 
@@ -58,9 +94,12 @@ def create_report(*, location=None, device=None, placement="", description, firs
             raise DomainError(gettext(
                 "No maintenance partner is set for this location yet. Please contact the "
                 "facility manager."))
+    if device is not None and not (placement or "").strip():
+        placement = device.placement  # the sticker's placement is the exact location
     fields = {
         "placement": text(placement, gettext("Exact location"), required=device is None,
                         limit=300),
+        "priority": priority_for(device, priority),
         "description": text(description, gettext("Description")),
         "reporter_first_name": text(first_name, gettext("First name"), limit=100),
         "reporter_last_name": text(last_name, gettext("Last name"), limit=100),
@@ -68,10 +107,11 @@ def create_report(*, location=None, device=None, placement="", description, firs
         "reporter_phone": text(phone, gettext("Phone"), required=False, limit=50),
     }
     stored_photo = rules.photo(photo)  # last check: a refused photo leaves nothing behind
-    numbers = (next_value(db.session, REPORT_SERIES), next_value(db.session, ORDER_SERIES))
+    numbers = (next_number(REPORT_SERIES, "FAULTS_REPORT_NUMBER_START"),
+               next_number(ORDER_SERIES, "FAULTS_ORDER_NUMBER_START"))
     report = FaultReport(device=device, location=location, photo=stored_photo,
                          number=f"KH-A-{numbers[0]:06d}", **fields)
-    order = WorkOrder(report=report, contractor=contractor, status=S.NEW,
+    order = WorkOrder(report=report, contractor=contractor, status=S.NEW, location=location,
                       number=f"KH-OC-{numbers[1]:06d}")
     tokens.issue(report)
     tokens.issue(order)
@@ -84,10 +124,13 @@ def create_report(*, location=None, device=None, placement="", description, firs
 
 
 def work_order_pdf(order):
-    photos = [photo_data_uri(f) for f in (order.report.photo,
-                                          order.report.device and order.report.device.photo) if f]
+    """The order as PDF: Dutch labels, photos downsized and labelled."""
+    report = order.report
+    photos = [{"label": label, "src": photo_data_uri(f)} for label, f in (
+        ("Foto bij de melding", report.photo),
+        ("Foto van het apparaat", report.device.photo if report.device else None)) if f]
     return render_pdf("faults/work_order_pdf.html", order=order, report=order.report,
-                      photos=photos, status_labels=STATUS_LABELS)
+                      photos=photos, status_labels=STATUS_LABELS, pdf_text=rules.pdf_text)
 
 
 def queue_contractor_mail(order):
@@ -108,28 +151,52 @@ def _check_open(order):
     if order.is_locked:
         raise DomainError(gettext(
             "This work order is completed; it can no longer be changed."))
+    if order.status == S.DECLINED:
+        raise DomainError(gettext(
+            "You declined this work order; it is back with the facility manager."))
 
 
 def allowed_actions(order):
     """The contractor's buttons that may be pressed now (none once completed)."""
-    if order.is_locked:
+    if order.is_locked or order.status == S.DECLINED:
         return set()
     return {action for action, (allowed, _target) in TRANSITIONS.items()
             if order.status in allowed}
 
 
-def transition(order, action):
-    """Press one of the contractor's buttons: accept, parts_on_order, complete."""
-    target = TRANSITIONS[action][1]
+def missing_for_completion(order):
+    """Labels of the fields AFMELDEN still needs (FAULTS_COMPLETE_REQUIRED)."""
+    required = current_app.config.get("FAULTS_COMPLETE_REQUIRED", ())
+    return [str(FIELD_LABELS.get(f, f)) for f in required
+            if getattr(order, f, None) in (None, "")]
+
+
+def check_transition(order, action):
+    """Whether the button may be pressed now (and AFMELDEN has what it requires)."""
     _check_open(order)
     if action not in allowed_actions(order):
         raise DomainError(gettext(
             "This is not possible while the work order is \"%(status)s\".",
             status=STATUS_LABELS[order.status]))
+    if action == "complete":
+        missing = missing_for_completion(order)
+        if missing:
+            raise DomainError(gettext("Before completing, please fill in: %(fields)s.",
+                                      fields=", ".join(missing)))
+
+
+def transition(order, action, reason=None):
+    """Press one of the contractor's buttons: accept, parts_on_order, complete, decline
+    (with a reason)."""
+    target = TRANSITIONS[action][1]
+    check_transition(order, action)
+    if action == "decline":
+        return _decline(order, reason)
     old = order.status
     order.status = target
     now = utcnow()
     report = order.report
+    order.followup_sent_at = None  # a new state gets its own follow-up clock
     if target == S.ACCEPTED:
         order.accepted_at = order.accepted_at or now
     elif target == S.PARTS_ON_ORDER:
@@ -139,11 +206,24 @@ def transition(order, action):
     audit.record(order, "transition", field="status", old=old, new=target)
     if action == "accept" and old == S.NEW:
         mail_reporter(report, "order_accepted", f"Uw melding {report.number} is opgepakt",
-                      order.id, order=order)
+                      order.id, followers=True, order=order)
     elif target == S.COMPLETED:
         mail_reporter(report, "order_completed",
                       f"Uw melding {report.number} is afgerond — hoe was het?",
-                      order.id, order=order)
+                      order.id, followers=True, order=order)
+    return order
+
+
+def _decline(order, reason):
+    """"Niet voor ons": the order goes back to the facility manager's queue."""
+    order.decline_reason = text(reason, gettext("Reason"), limit=1000)
+    old, order.status, order.declined_at = order.status, S.DECLINED, utcnow()
+    audit.record(order, "transition", field="status", old=old, new=S.DECLINED)
+    audit.record(order, "declined", note=order.decline_reason[:500])
+    mail_office(order, f"Opdracht {order.number} geweigerd door {order.contractor.name}",
+                lines=[gettext("The maintenance partner declined this work order."),
+                       f"{gettext('Reason')}: {order.decline_reason}",
+                       gettext("Give it to another maintenance partner on its page.")])
     return order
 
 
@@ -158,6 +238,17 @@ def parse_fields(form):
             raise DomainError(gettext("The appointment date is not a valid date.")) from exc
     else:
         values["appointment_date"] = None
+    raw = (form.get("appointment_time") or "").strip()
+    if raw:
+        try:
+            values["appointment_time"] = time.fromisoformat(raw).replace(second=0,
+                                                                          microsecond=0)
+        except ValueError as exc:
+            raise DomainError(gettext("The appointment time is not a valid time.")) from exc
+    else:
+        values["appointment_time"] = None
+    if values["appointment_time"] and not values["appointment_date"]:
+        raise DomainError(gettext("Please give the appointment date with the time."))
     values["contractor_remarks"] = text(form.get("contractor_remarks"),
                                          gettext("Remarks"), required=False) or None
     raw = (form.get("invoice_total") or "").strip()
@@ -181,12 +272,27 @@ def parse_fields(form):
 
 
 def save_fields(order, values):
-    """OPSLAAN: the contractor's fields, until the order is completed."""
+    """OPSLAAN: the contractor's fields, until the order is completed. A new or moved
+    appointment is mailed to the reporter."""
     _check_open(order)
+    before = (order.appointment_date, order.appointment_time)
     for key in CONTRACTOR_FIELDS:
         if key in values:
             setattr(order, key, values[key])
+    if order.appointment_date and (order.appointment_date, order.appointment_time) != before:
+        report = order.report
+        mail_reporter(report, "appointment",
+                      f"Afspraak voor uw melding {report.number}: {appointment_text(order)}",
+                      order.id, followers=True, order=order, when=appointment_text(order))
     return order
+
+
+def appointment_text(order):
+    """'18-05-2021 09:30' (the time when given)."""
+    if not order.appointment_date:
+        return ""
+    when = order.appointment_date.strftime("%d-%m-%Y")
+    return f"{when} {order.appointment_time:%H:%M}" if order.appointment_time else when
 
 
 def check_back_office_edit(order, is_admin):
@@ -207,7 +313,11 @@ def check_report_edit(report, is_admin):
 
 
 def resend_contractor_mail(order):
-    """Send the order mail (PDF + link) again; the link stays the same."""
+    """Send the order mail (PDF + link) again; the link stays the same. Not for a
+    completed order: a "new order" mail for a finished job only confuses."""
+    if order.status == S.COMPLETED:
+        raise DomainError(gettext("This work order is completed; its order mail is not sent "
+                                  "again."))
     if tokens.token_for(order) is None:
         tokens.issue(order)
     audit.record(order, "mail_resent", note=order.contractor.email)
@@ -226,9 +336,28 @@ def reassign_if_changed(order):
     link stops working and the new one gets the order mail with a new link."""
     if order.contractor is None or order.contractor.id == committed(order, "contractor_id"):
         return False
+    if order.status == S.DECLINED:
+        audit.record(order, "transition", field="status", old=S.DECLINED, new=S.NEW)
+        order.status = S.NEW
     if order.status != S.COMPLETED:
+        order.assigned_at = utcnow()
+        order.reminder_sent_at = order.manager_alerted_at = order.followup_sent_at = None
         renew_contractor_link(order)
+    _hand_over_complaints(order)
     return True
+
+
+def _hand_over_complaints(order):
+    """The old partner's complaint links stop working; the new partner gets a link to
+    each complaint still open (closed ones stay closed, without a link)."""
+    from .feedback import mail_complaint
+
+    for complaint in order.complaints:
+        if complaint.status == ComplaintStatus.CLOSED:
+            tokens.revoke(complaint)
+        else:
+            tokens.issue(complaint)
+            mail_complaint(complaint)
 
 
 def revoke_contractor_link(order):

@@ -9,21 +9,26 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from .. import audit
 from ..extensions import db
+from ..files.models import StoredFile
 from ..security.redirects import safe_next
 from ..unit_of_work import unit_of_work
+from . import tokens
+from .duplicates import follow, open_report_for
 from .models import Contractor, Location, StickerCode
+from .rules import photo as store_photo
 from .workflow import create_report, register_device
 
 bp = Blueprint("faults_public", __name__)
@@ -112,7 +117,31 @@ def scan(code):
                                    locations=locations, contractors=contractors, values={})
         return render_template("faults/public/not_in_use.html", sticker=sticker)
     return render_template("faults/public/report_form.html", device=sticker.device,
-                           values=_report_values(), action=url_for(".scan_post", code=code))
+                           values=_report_values(), action=url_for(".scan_post", code=code),
+                           open_report=open_report_for(sticker.device))
+
+
+@bp.route("/q/<code>/same", methods=["POST"])
+def same_fault(code):
+    """"Ik heb dit ook": follow the device's open report instead of filing another."""
+    sticker = _sticker(code)
+    report = open_report_for(sticker.device)
+    if report is None:  # solved in the meantime: the normal form
+        return redirect(url_for(".scan", code=sticker.code))
+    form = request.form
+    audit.set_actor("reporter", f"{form.get('first_name', '')} {form.get('last_name', '')}"
+                    .strip()[:200] or "reporter")
+    with unit_of_work(flash_error=False) as work:
+        follow(report, first_name=form.get("first_name"), last_name=form.get("last_name"),
+               email=form.get("email"), phone=form.get("phone"))
+    if work.failed:
+        return render_template("faults/public/report_form.html", device=sticker.device,
+                               values=_report_values(form), open_report=report,
+                               same_error=work.message,
+                               action=url_for(".scan_post", code=sticker.code)), 400
+    flash(gettext("Thank you. You will get the updates of report %(number)s.",
+                  number=report.number), "success")
+    return _remember(redirect(url_for(".scan", code=sticker.code, followed=report.number)), form)
 
 
 @bp.route("/q/<code>.json", methods=["GET"])
@@ -141,8 +170,8 @@ def scan_post(code):
             action=url_for(".scan_post", code=code)), 409
     return _send_report(
         device=sticker.device,
-        render_error=lambda message: render_template(
-            "faults/public/report_form.html", device=sticker.device, error=message,
+        render_error=lambda message, kept: render_template(
+            "faults/public/report_form.html", device=sticker.device, error=message, kept=kept,
             values=_report_values(request.form), action=url_for(".scan_post", code=code)))
 
 
@@ -165,7 +194,17 @@ def _register(sticker):
         return render_template("faults/public/register_device.html",
                                sticker=_sticker(sticker.code), locations=locations,
                                contractors=contractors, values=form, error=work.message), 400
-    return render_template("faults/public/registered.html", device=device)
+    # POST-redirect-GET: a reload shows the page again instead of posting again
+    return redirect(url_for(".registered", code=device.sticker.code))
+
+
+@bp.route("/q/<code>/registered", methods=["GET"])
+def registered(code):
+    """What the facility manager sees after registering a device."""
+    sticker = _sticker(code)
+    if sticker.device is None or not _can_register():
+        return redirect(url_for(".scan", code=sticker.code))
+    return render_template("faults/public/registered.html", device=sticker.device)
 
 
 def _user():
@@ -181,19 +220,58 @@ def _get(model, value):
         return None
 
 
+def _kept_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="faults-kept-photo")
+
+
+def _kept_photo(signed):
+    """The photo kept from an earlier attempt of this form (signed, one hour), or None."""
+    if not signed:
+        return None
+    try:
+        key = _kept_serializer().loads(signed, max_age=3600)
+    except BadSignature:
+        return None
+    return db.session.query(StoredFile).filter_by(key=str(key)).one_or_none()
+
+
+def _keep_photo(upload):
+    """A form refused for another reason keeps its photo: stored now, and carried by the
+    form as a signed key, so the reporter does not have to choose it again."""
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    upload.stream.seek(0)
+    with unit_of_work(flash_error=False) as work:
+        stored = store_photo(upload)
+    if work.failed or stored is None:
+        return None
+    return {"signed": _kept_serializer().dumps(stored.key), "name": stored.original_name}
+
+
 def _send_report(render_error, device=None, location=None):
+    """File the report; on success redirect (POST-redirect-GET) to the reporter's own
+    page, so a reload shows the status instead of filing the report again."""
     form = request.form
     name = f"{form.get('first_name', '')} {form.get('last_name', '')}".strip()[:200]
     audit.set_actor("reporter", name or "reporter")
+    upload = request.files.get("photo")
+    kept = _kept_photo(form.get("kept_photo"))
+    photo = upload if upload is not None and upload.filename else kept
     with unit_of_work(flash_error=False) as work:
         report = create_report(
             device=device, location=location, placement=form.get("placement", ""),
             description=form.get("description"), first_name=form.get("first_name"),
             last_name=form.get("last_name"), email=form.get("email"),
-            phone=form.get("phone"), photo=request.files.get("photo"))
+            phone=form.get("phone"), photo=photo, priority=form.get("priority"))
     if work.failed:
-        return render_error(work.message), 400
-    response = make_response(render_template("faults/public/report_sent.html", report=report))
+        keep = _keep_photo(upload) if photo is upload else (
+            {"signed": form.get("kept_photo"), "name": kept.original_name} if kept else None)
+        return render_error(work.message, keep), 400
+    flash(gettext("Report sent. Your report number is %(number)s. We also sent you an e-mail "
+                  "with the link to this page.", number=report.number), "success")
+    session["faults_report_again"] = (url_for(".scan", code=device.code) if device
+                                      else url_for(".report"))
+    response = redirect(url_for(".reporter", token=tokens.token_for(report)))
     return _remember(response, form)
 
 
@@ -216,10 +294,10 @@ def report_post():
         device = sticker.device if sticker else None
     location = None if device else _get(Location, request.form.get("location_id"))
 
-    def render_error(message):
+    def render_error(message, kept=None):
         locations, _contractors = _choices()
         return render_template("faults/public/report_form.html", device=None,
-                               locations=locations, error=message,
+                               locations=locations, error=message, kept=kept,
                                values=_report_values(request.form),
                                action=url_for(".report_post"))
 

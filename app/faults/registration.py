@@ -8,11 +8,13 @@ MENU = [
     ("FaultReportView", "Fault reports", _("Fault reports"), "fa-bell"),
     ("WorkOrderView", "Work orders", _("Work orders"), "fa-wrench"),
     ("WorkOrderNewView", "Work orders: new", _("New"), "fa-inbox"),
-    ("WorkOrderOverdueView", "Work orders: overdue", _("Overdue (not accepted in 24 hours)"),
+    ("WorkOrderOverdueView", "Work orders: overdue", _("Overdue (not accepted in time)"),
      "fa-clock-o"),
     ("WorkOrderAcceptedView", "Work orders: accepted", _("Accepted"), "fa-handshake-o"),
     ("WorkOrderPartsView", "Work orders: parts on order", _("Parts on order"), "fa-pause"),
     ("WorkOrderCompletedView", "Work orders: completed", _("Completed"), "fa-check"),
+    ("WorkOrderDeclinedView", "Work orders: declined", _("Declined"), "fa-ban"),
+    ("WorkOrderFlaggedView", "Work orders: needs attention", _("Needs attention"), "fa-flag"),
     ("RatingView", "Ratings", _("Ratings"), "fa-star"),
     ("ComplaintView", "Complaints", _("Complaints"), "fa-exclamation-triangle"),
     ("ComplaintOpenView", "Complaints: open", _("Open complaints"), "fa-folder-open"),
@@ -62,6 +64,14 @@ def register(app, appbuilder):
     appbuilder.add_view_no_menu(views.DeviceTab)
     for api in APIS:
         appbuilder.add_api(api)
+
+    from datetime import timedelta
+
+    from .. import jobs
+    from .escalation import run_escalation
+
+    jobs.register(app, "faults.escalation", run_escalation, every=timedelta(minutes=15),
+                  description="Reminders, office alerts and follow-ups of late work orders")
 
     appbuilder.sm.limiter.limit(app.config["PUBLIC_FORM_RATE_LIMIT"], methods=["POST"])(bp)
     app.register_blueprint(bp)

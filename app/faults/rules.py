@@ -4,14 +4,19 @@ Kept apart so the workflow's modules (orders, devices, feedback) can use them wi
 importing each other; callers import everything through app.faults.workflow.
 """
 import base64
+import io
+import re
+import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext
+from PIL import Image
 from sqlalchemy import inspect
 
 from .. import files
 from ..errors import DomainError
+from ..files.models import StoredFile
 from ..mail import MailError, queue_template
 from . import tokens
 
@@ -44,6 +49,8 @@ def photo(upload):
     """Store a photo if one was sent; UploadError becomes DomainError."""
     if upload is None or (hasattr(upload, "filename") and not upload.filename):
         return None
+    if isinstance(upload, StoredFile):  # kept from an earlier attempt of the same form
+        return upload
     try:
         return files.save_upload(upload, accept=("image",))
     except files.UploadError as exc:
@@ -51,10 +58,41 @@ def photo(upload):
                                     reason=str(exc))) from exc
 
 
-def photo_data_uri(stored):
-    """A stored photo as a data: URI (the PDF renderer loads nothing else)."""
+def photo_data_uri(stored, max_side=1000):
+    """A stored photo as a small JPEG data: URI (the PDF renderer loads nothing else).
+    Downsized: a 9 MB phone photo must not make a 9 MB PDF in every mail."""
     data = files.read_bytes(stored)
-    return f"data:{stored.content_type};base64,{base64.b64encode(data).decode()}"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.thumbnail((max_side, max_side))
+            out = io.BytesIO()
+            image.convert("RGB").save(out, "JPEG", quality=75, optimize=True)
+            data, content_type = out.getvalue(), "image/jpeg"
+    except (OSError, ValueError):  # not an image Pillow reads: embed it as stored
+        content_type = stored.content_type
+    return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
+
+
+def pdf_text(value):
+    """Text the PDF's font can print: emoji and other symbols it lacks would print as a
+    black square, so they are left out; accented letters it lacks lose their accent."""
+    out = []
+    for char in str(value or ""):
+        try:
+            char.encode("cp1252")
+        except UnicodeEncodeError:
+            if unicodedata.category(char).startswith(("S", "C")) or ord(char) > 0xFFFF:
+                continue
+            plain = unicodedata.normalize("NFKD", char).encode("cp1252", "ignore").decode(
+                "cp1252")
+            # letters without a decomposition (Ł, Ø-like): the base letter of their name
+            match = re.match(r"LATIN (CAPITAL|SMALL) LETTER (\w)\b",
+                             unicodedata.name(char, ""))
+            if not plain and match:
+                plain = match.group(2) if match.group(1) == "CAPITAL" else match.group(2).lower()
+            char = plain
+        out.append(char)
+    return " ".join("".join(out).split(" ")).replace("  ", " ").strip()
 
 
 def committed(obj, key):
@@ -80,13 +118,39 @@ def queue_mail(template, address, subject, **kwargs):
                                   "first.", address=address)) from exc
 
 
-def mail_reporter(report, template, subject, order_id, **context):
+def mail_reporter(report, template, subject, order_id, followers=False, **context):
     """Queue a mail to the reporter with the link to their page (/r/<token>), filed on
-    the work order `order_id` (None: on no record)."""
-    return queue_mail(
+    the work order `order_id` (None: on no record). followers=True: a status update that
+    the colleagues who said "ik heb dit ook" get too (without the reporter's link)."""
+    record = ("WorkOrder", order_id) if order_id is not None else None
+    message = queue_mail(
         template, report.reporter_email, subject,
         context={"report": report, "link": public_url("/r/", report), **context},
-        subject_record=("WorkOrder", order_id) if order_id is not None else None)
+        subject_record=record)
+    if followers:
+        for follower in report.followers:
+            queue_mail("follower_update", follower.email, subject,
+                       context={"report": report, "follower": follower, "subject": subject,
+                                "order": context.get("order")},
+                       subject_record=record)
+    return message
+
+
+def back_office_url(order):
+    """The work order's page in the back office (for the office's mails)."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/workorderview/show/{order.id}"
+
+
+def mail_office(order, subject, lines):
+    """Tell the office (FAULTS_OFFICE_EMAIL) something about an order that needs a person:
+    a complaint, a low rating, a declined or late order."""
+    address = current_app.config.get("FAULTS_OFFICE_EMAIL")
+    if not address:
+        return None
+    return queue_mail("office_notice", address, subject,
+                      context={"order": order, "report": order.report, "lines": lines,
+                               "link": back_office_url(order)},
+                      subject_record=("WorkOrder", order.id))
 
 
 def is_admin(user):

@@ -8,7 +8,7 @@
 A wrong or revoked token is a friendly 404. GET only reads (mail scanners open
 links); every change is a POST with CSRF, rate limited with the blueprint.
 """
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _
 
 from .. import audit, files
@@ -53,9 +53,38 @@ def _send_photo(report, key, thumbnail):
 
 def _context(order):
     return {"order": order, "report": order.report, "status_labels": workflow.STATUS_LABELS,
-                "complaint_labels": workflow.COMPLAINT_LABELS, "photos": _photos(order.report),
-                "allowed_actions": workflow.allowed_actions(order),
-                "rating_open": workflow.rating_open(order)}
+            "complaint_labels": workflow.COMPLAINT_LABELS, "photos": _photos(order.report),
+            "allowed_actions": workflow.allowed_actions(order),
+            "rating_open": workflow.rating_open(order),
+            "required_fields": current_app.config.get("FAULTS_COMPLETE_REQUIRED", ()),
+            "confirm": request.args.get("confirm") == "complete",
+            "appointment": workflow.appointment_text(order)}
+
+
+def order_post(order, back_url, render_error):
+    """One press on the contractor's form (order page and portal alike): OPSLAAN saves the
+    fields; a status button saves them too, then changes the status. AFMELDEN first asks
+    for confirmation (after checking what it requires); "niet voor ons" needs a reason.
+    POST-redirect-GET; a refusal shows the form again with the typed values."""
+    action = request.form.get("action", "save")
+    if action not in ("save", *workflow.TRANSITIONS):
+        abort(400)
+    audit.set_actor("contractor", order.contractor.name)
+    confirm = action == "complete" and request.form.get("confirmed") != "yes"
+    # stale: the same order saved at the same moment (two tabs, a double click); the
+    # version column refuses the second write.
+    with unit_of_work(done=None if confirm else _DONE[action], flash_error=False, stale=_(
+            "The work order was changed at the same moment. Please check and try again.")
+            ) as work:
+        if action != "decline":
+            workflow.save_fields(order, workflow.parse_fields(request.form))
+        if confirm:
+            workflow.check_transition(order, "complete")
+        elif action != "save":
+            workflow.transition(order, action, reason=request.form.get("reason"))
+    if work.failed:
+        return render_error(work.message)
+    return redirect(f"{back_url}?confirm=complete" if confirm else back_url)
 
 
 # ---------------------------------------------------------------- contractor
@@ -70,24 +99,12 @@ def work_order(token):
 
 @bp.route("/wo/<token>", methods=["POST"])
 def work_order_post(token):
-    """OPSLAAN saves the fields; a status button saves them too, then changes the status."""
-    order = _order(token)
-    action = request.form.get("action", "save")
-    if action not in ("save", *workflow.TRANSITIONS):
-        abort(400)
-    audit.set_actor("contractor", order.contractor.name)
-    # stale: the same order saved at the same moment (two tabs, a double click); the
-    # version column refuses the second write.
-    with unit_of_work(done=_DONE[action], flash_error=False, stale=_(
-            "The work order was changed at the same moment. Please check and try again.")
-            ) as work:
-        workflow.save_fields(order, workflow.parse_fields(request.form))
-        if action != "save":
-            workflow.transition(order, action)
-    if work.failed:
-        return render_template("faults/public/work_order.html", token=token, error=work.message,
-                               values=request.form, **_context(_order(token))), 400
-    return redirect(url_for(".work_order", token=token))
+    """The contractor's form on the order's own page."""
+    return order_post(
+        _order(token), url_for(".work_order", token=token),
+        lambda message: (render_template(
+            "faults/public/work_order.html", token=token, error=message, values=request.form,
+            **_context(_order(token))), 400))
 
 
 _DONE = {
@@ -95,6 +112,8 @@ _DONE = {
     "accept": _("The work order is accepted. The reporter has been told."),
     "parts_on_order": _("The work order is on hold: parts on order."),
     "complete": _("The work order is completed. Thank you!"),
+    "decline": _("The work order is back with the facility manager. Thank you for letting us "
+                 "know."),
 }
 
 
@@ -111,6 +130,7 @@ def reporter(token):
     """The reporter's page: status, then the rating form, and a complaint form."""
     report = _report(token)
     return render_template("faults/public/reporter.html", token=token, values={},
+                           again=session.get("faults_report_again") or url_for(".report"),
                            **_context(report.work_order))
 
 
@@ -123,6 +143,7 @@ def _reporter_post(token, do, done_message):
         do(report.work_order)
     if work.failed:
         return render_template("faults/public/reporter.html", token=token, error=work.message,
+                               again=session.get("faults_report_again") or url_for(".report"),
                                values=request.form, **_context(_report(token).work_order)), 400
     return redirect(url_for(".reporter", token=token))
 

@@ -8,13 +8,13 @@ pages (reports, orders, ratings, complaints) cannot be added here.
 """
 from datetime import timedelta
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from wtforms.validators import Email, Optional
 
 from .. import audit
@@ -92,7 +92,12 @@ class FaultModelView(ModelView):
         "closed_at": format_datetime, "status": _status, "warranty": _yes_no,
         "solved": _yes_no, "invoice_total": _money, "photo": _photo_link,
         "in_use": _yes_no, "appointment_date": _date, "average": _one_decimal,
+        "priority": lambda value: workflow.PRIORITY_LABELS.get(value, value),
+        "appointment_time": lambda value: value.strftime("%H:%M") if value else "",
+        **dict.fromkeys(("assigned_at", "declined_at", "flagged_at", "reminder_sent_at",
+                         "manager_alerted_at", "followup_sent_at"), format_datetime),
         **dict.fromkeys((
+            "reopened_from", "flag_reason", "decline_reason", "location",
             "device", "registered_by", "default_contractor", "work_order", "sticker",
             "contractor_remarks", "contractor_reference", "internal_note", "contractor_note",
             "serial_number", "comment", "response", "placement", "reporter_phone", "contact_name",
@@ -103,20 +108,35 @@ class FaultModelView(ModelView):
 # ---------------------------------------------------------------- work orders
 
 class OverdueFilter(BaseFilter):
-    """New and not accepted within 24 hours of the report."""
+    """New and not accepted within its priority's target (24 hours for a normal report)."""
 
     name = _("Overdue")
     arg_name = "overdue"
 
     def apply(self, query, value):
-        return query.filter(WorkOrder.status == WorkOrderStatus.NEW,
-                            WorkOrder.created_at < utcnow() - timedelta(hours=24))
+        now = utcnow()
+        targets = current_app.config["FAULTS_TARGETS"]
+        return query.filter(WorkOrder.status == WorkOrderStatus.NEW, or_(*[
+            and_(WorkOrder.sent_at < now - timedelta(hours=target["accept_hours"]),
+                 WorkOrder.report.has(FaultReport.priority == priority))
+            for priority, target in targets.items()]))
+
+
+class FlaggedFilter(BaseFilter):
+    """Marked "needs attention" (not solved, a low rating, a complaint)."""
+
+    name = _("Needs attention")
+    arg_name = "flagged"
+
+    def apply(self, query, value):
+        return query.filter(WorkOrder.flagged_at.isnot(None))
 
 
 class WorkOrderView(FaultModelView):
     datamodel = SQLAInterface(WorkOrder)
     class_permission_name = "FaultWorkOrder"
-    method_permission_name = {**NO_ADD, "resend": "write", "renew": "write", "revoke": "write"}
+    method_permission_name = {**NO_ADD, "resend": "write", "renew": "write", "revoke": "write",
+                              "reopen": "write", "clear_flag": "write"}
     exclude_route_methods = {"add", "delete"}
     list_title = _("Work orders")
     show_title = _("Work order")
@@ -125,22 +145,31 @@ class WorkOrderView(FaultModelView):
     list_template = "faults/admin/filtered_list.html"  # with the status filter buttons
     extra_args = {"filter_buttons": [
         ("WorkOrderView", _("All work orders")), ("WorkOrderNewView", _("New")),
-        ("WorkOrderOverdueView", _("Overdue (not accepted in 24 hours)")),
+        ("WorkOrderOverdueView", _("Overdue (not accepted in time)")),
         ("WorkOrderAcceptedView", _("Accepted")), ("WorkOrderPartsView", _("Parts on order")),
-        ("WorkOrderCompletedView", _("Completed"))]}
-    list_columns = ["number", "report", "contractor", "status", "created_at", "accepted_at",
-                    "appointment_date", "completed_at"]
+        ("WorkOrderCompletedView", _("Completed")),
+        ("WorkOrderDeclinedView", _("Declined")),
+        ("WorkOrderFlaggedView", _("Needs attention"))]}
+    list_columns = ["number", "report", "location", "contractor", "status", "created_at",
+                    "accepted_at", "appointment_date", "completed_at"]
     show_fieldsets = [
-        (_("Work order"), {"fields": ["number", "report", "contractor", "status", "created_at",
-                                      "accepted_at", "parts_ordered_at", "completed_at"]}),
-        (_("Contractor fields"), {"fields": ["appointment_date", "contractor_remarks",
-                                             "invoice_total", "warranty",
+        (_("Work order"), {"fields": ["number", "report", "location", "contractor", "status",
+                                      "created_at", "assigned_at", "accepted_at",
+                                      "parts_ordered_at", "completed_at", "reopened_from"]}),
+        (_("Contractor fields"), {"fields": ["appointment_date", "appointment_time",
+                                             "contractor_remarks", "invoice_total", "warranty",
                                              "contractor_reference"]}),
         (_("Notes"), {"fields": ["internal_note", "contractor_note"]}),
+        (_("Follow-up"), {"fields": ["flagged_at", "flag_reason", "declined_at",
+                                     "decline_reason", "reminder_sent_at", "manager_alerted_at",
+                                     "followup_sent_at"]}),
     ]
-    edit_columns = ["contractor", "internal_note", "contractor_note", "appointment_date",
-                    "contractor_remarks", "invoice_total", "warranty", "contractor_reference"]
-    search_columns = ["number", "status", "contractor", "created_at", "completed_at"]
+    add_columns = edit_columns = [
+        "contractor", "internal_note", "contractor_note", "appointment_date",
+        "contractor_remarks", "invoice_total", "warranty", "contractor_reference"]
+    # relations with few rows only (locations, partners): no whole-table select of reports
+    search_columns = ["number", "status", "location", "contractor", "created_at",
+                      "completed_at"]
     base_order = ("id", "desc")
 
     def pre_update(self, item):
@@ -176,6 +205,8 @@ class WorkOrderView(FaultModelView):
                 kwargs["can_write"] = self.appbuilder.sm.has_access(
                     "can_write", self.class_permission_name)
                 kwargs["complaint_labels"] = COMPLAINT_LABELS
+                kwargs["priority_labels"] = workflow.PRIORITY_LABELS
+                kwargs["appointment"] = workflow.appointment_text(order)
         return super().render_template(template, **kwargs)
 
     def _act(self, pk, do, message):
@@ -185,6 +216,24 @@ class WorkOrderView(FaultModelView):
         with unit_of_work(done=message):
             do(order)
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+
+    @expose("/reopen/<int:pk>", methods=["POST"])
+    @has_access
+    def reopen(self, pk):
+        """Not solved after all: a new order for the same report, linked to this one."""
+        order = db.session.get(WorkOrder, pk)
+        if order is None:
+            abort(404)
+        with unit_of_work(done=_("The work order is reopened as a new work order.")) as work:
+            new = workflow.reopen(order, request.form.get("reason"))
+        target = order.id if work.failed else new.id
+        return redirect(url_for(f"{type(self).__name__}.show", pk=target))
+
+    @expose("/clear-flag/<int:pk>", methods=["POST"])
+    @has_access
+    def clear_flag(self, pk):
+        """The office has dealt with what needed attention."""
+        return self._act(pk, workflow.clear_flag, _("The mark is removed."))
 
     @expose("/resend/<int:pk>", methods=["POST"])
     @has_access
@@ -226,6 +275,11 @@ WorkOrderCompletedView = _status_view("WorkOrderCompletedView", WorkOrderStatus.
                                       _("Completed work orders"))
 WorkOrderOverdueView = _status_view("WorkOrderOverdueView", title=_("Overdue work orders"),
                                     filters=[["status", OverdueFilter, None]])
+WorkOrderDeclinedView = _status_view("WorkOrderDeclinedView", WorkOrderStatus.DECLINED,
+                                     _("Work orders declined by the partner"))
+WorkOrderFlaggedView = _status_view("WorkOrderFlaggedView", title=_("Work orders that need "
+                                                                     "attention"),
+                                    filters=[["flagged_at", FlaggedFilter, None]])
 
 
 class WorkOrderTab(WorkOrderView):
@@ -258,13 +312,15 @@ class FaultReportView(FaultModelView):
     list_title = _("Fault reports")
     show_title = _("Fault report")
     edit_title = _("Edit fault report")
-    list_columns = ["number", "created_at", "location", "device", "reporter_name", "order_status"]
-    show_columns = ["number", "created_at", "location", "device", "placement", "description",
-                    "photo", "reporter_first_name", "reporter_last_name", "reporter_email",
-                    "reporter_phone", "work_order", "order_status"]
+    list_columns = ["number", "created_at", "location", "device", "reporter_name", "priority",
+                    "order_status"]
+    show_columns = ["number", "created_at", "priority", "location", "device", "placement",
+                    "description", "photo", "reporter_first_name", "reporter_last_name",
+                    "reporter_email", "reporter_phone", "work_order", "order_status"]
     edit_columns = ["placement", "description", "reporter_first_name", "reporter_last_name",
                     "reporter_email", "reporter_phone"]
-    search_columns = ["number", "location", "device", "reporter_last_name", "reporter_email",
+    # no "device": a select of every device (tens of thousands) on every list page
+    search_columns = ["number", "location", "reporter_last_name", "reporter_email", "priority",
                       "created_at"]
     base_order = ("id", "desc")
     formatters_columns = {**FaultModelView.formatters_columns, "order_status": _status}

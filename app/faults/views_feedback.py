@@ -29,7 +29,8 @@ class RatingView(FaultModelView):
     list_columns = ["work_order", "created_at", "speed", "communication", "quality", "average",
                     "solved"]
     show_columns = list_columns + ["comment"]
-    search_columns = ["work_order", "created_at", "solved", "speed", "quality"]
+    # not "work_order": a select of every work order (hundreds of thousands) on every page
+    search_columns = ["created_at", "solved", "speed", "quality"]
     base_order = ("id", "desc")
 
 
@@ -48,7 +49,7 @@ class ComplaintView(FaultModelView):
     list_columns = ["work_order", "created_at", "status", "text", "response", "responded_at"]
     show_columns = ["work_order", "created_at", "status", "text", "response", "responded_at",
                     "closed_at"]
-    search_columns = ["work_order", "status", "created_at"]
+    search_columns = ["status", "created_at"]  # not "work_order": see RatingView
     base_order = ("id", "desc")
     formatters_columns = {**FaultModelView.formatters_columns, "status": _complaint_status}
 

@@ -10,12 +10,15 @@ Who acts (user, "contractor", "reporter") is named by the caller for the audit l
                the locks after completion, the contractor's and reporter's links
 - devices.py   devices and stickers: registration, one device per sticker, deletion
 - feedback.py  ratings and complaints
+- loop.py      the feedback loop: flags for the office, reopening a completed order
+- escalation.py the scheduled job: reminders, office alerts, follow-ups
 - rules.py     the input checks they share
 
 A refused step raises the shared DomainError (app/errors.py).
 """
 from ..errors import DomainError
 from .devices import check_delete, check_sticker_free, register_device
+from .escalation import run_escalation
 from .feedback import (
                        COMPLAINT_LABELS,
                        can_respond,
@@ -25,16 +28,21 @@ from .feedback import (
                        rating_open,
                        respond,
 )
+from .loop import clear_flag, flag, reopen
 from .orders import (
                        CONTRACTOR_FIELDS,
                        ORDER_SERIES,
+                       PRIORITY_LABELS,
                        REPORT_SERIES,
                        STATUS_LABELS,
                        TRANSITIONS,
                        allowed_actions,
+                       appointment_text,
                        check_back_office_edit,
                        check_report_edit,
+                       check_transition,
                        create_report,
+                       missing_for_completion,
                        parse_fields,
                        queue_contractor_mail,
                        reassign_if_changed,
@@ -50,7 +58,9 @@ from .rules import MAX_TEXT, WorkflowError, is_admin, photo_data_uri
 
 __all__ = [
     "CONTRACTOR_FIELDS", "COMPLAINT_LABELS", "MAX_TEXT", "ORDER_SERIES", "REPORT_SERIES",
-    "STATUS_LABELS", "TRANSITIONS", "DomainError", "WorkflowError",
+    "STATUS_LABELS", "TRANSITIONS", "DomainError", "WorkflowError", "PRIORITY_LABELS",
+    "appointment_text", "check_transition", "clear_flag", "flag", "missing_for_completion",
+    "reopen", "run_escalation",
     "allowed_actions", "can_respond", "check_back_office_edit", "check_delete",
     "check_report_edit", "check_sticker_free", "close_complaint", "complain",
     "create_report", "is_admin", "parse_fields", "photo_data_uri", "queue_contractor_mail",

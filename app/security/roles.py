@@ -80,7 +80,8 @@ FAULTS_VIEWER = [("can_read", r) for r in (
     "FaultSticker", "FaultLocation", "FaultContractor")] + [("menu_access", m) for m in (
     # the menu names in app/faults/registration.py
     "Faults", "Fault reports", "Work orders", "Work orders: new", "Work orders: overdue",
-    "Work orders: accepted", "Work orders: parts on order", "Work orders: completed", "Ratings",
+    "Work orders: accepted", "Work orders: parts on order", "Work orders: completed",
+    "Work orders: declined", "Work orders: needs attention", "Ratings",
     "Complaints", "Complaints: open", "Complaints: answered", "Complaints: closed", "Devices",
     "QR stickers", "Locations", "Maintenance partners")]
 # Ratings are the reporter's words: nobody edits them, so no can_write there.

@@ -14,7 +14,7 @@ from app.faults import tokens, workflow
 from app.faults.models import Complaint, Location, WorkOrder
 from app.mail.models import OutboxMessage
 from tests.conftest import PASSWORD, submit
-from tests.faults.conftest import CONTRACTOR_EMAIL, make_order, page
+from tests.faults.conftest import CONTRACTOR_EMAIL, complete, make_order, page
 
 SCREENS = ["/faultreportview/list/", "/workorderview/list/", "/deviceview/list/",
            "/locationview/list/", "/contractorview/list/", "/ratingview/list/",
@@ -82,7 +82,7 @@ def test_work_order_filters(app, client_for, place):
     completed = page(manager.get("/faultworkorders/workordercompletedview/list/"))
     assert numbers["done"] in completed and numbers["new"] not in completed
     menu = page(manager.get("/workorderview/list/"))
-    assert "Te laat (niet binnen 24 uur geaccepteerd)" in menu
+    assert "Te laat (niet op tijd geaccepteerd)" in menu
 
 
 def test_manager_resends_revokes_and_renews(app, client_for, place, smtp_server, deliver):
@@ -201,7 +201,7 @@ def test_contractor_tab_and_average_ratings(app, client_for, place):
     with app.app_context():
         order = db.session.get(WorkOrder, links["order_id"])
         workflow.transition(order, "accept")
-        workflow.transition(order, "complete")
+        complete(order)
         workflow.rate(order, speed=4, communication=2, quality=5, solved="no")
         db.session.commit()
     viewer = client_for("FaultViewer")
@@ -265,7 +265,7 @@ def test_manager_opens_every_screen_and_record(app, client_for, place):
     with app.app_context():
         order = db.session.get(WorkOrder, links["order_id"])
         workflow.transition(order, "accept")
-        workflow.transition(order, "complete")
+        complete(order)
         workflow.rate(order, speed=3, communication=3, quality=3, solved="yes")
         complaint = workflow.complain(order, "Rommel achtergelaten")
         db.session.commit()
@@ -465,7 +465,7 @@ def test_tabs_show_only_their_own_rows(app, client_for, place):
                                         first_name="A", last_name="B", email="a@example.org")
         order = report.work_order
         workflow.transition(order, "accept")
-        workflow.transition(order, "complete")
+        complete(order)
         workflow.rate(order, speed=1, communication=1, quality=2, solved="no")
         db.session.commit()
         other = {"device_id": device.id, "contractor_id": other_partner.id,
@@ -680,10 +680,12 @@ def test_work_order_lists_have_filter_buttons(app, client_for, place):
     urls = {"/workorderview/list/": "Alle opdrachten",
             "/faultworkorders/workordernewview/list/": "Nieuw",
             "/faultworkorders/workorderoverdueview/list/":
-                "Te laat (niet binnen 24 uur geaccepteerd)",
+                "Te laat (niet op tijd geaccepteerd)",
             "/faultworkorders/workorderacceptedview/list/": "Geaccepteerd",
             "/faultworkorders/workorderpartsview/list/": "Onderdelen in bestelling",
-            "/faultworkorders/workordercompletedview/list/": "Afgerond"}
+            "/faultworkorders/workordercompletedview/list/": "Afgerond",
+            "/faultworkorders/workorderdeclinedview/list/": "Geweigerd",
+            "/faultworkorders/workorderflaggedview/list/": "Aandacht nodig"}
     for url, label in urls.items():
         html = page(viewer.get(url))
         buttons = _re.findall(r'<a class="btn btn-sm[^"]*"\s*(aria-current="page")?\s*'

@@ -103,7 +103,8 @@ def test_report_without_sticker_goes_to_the_default_contractor(app, client, plac
     assert "Scan QR" in form and "vendor/jsqr/jsQR.js" in form and "Demo locatie 1" in form
     assert 'capture="environment"' in form
     response = submit(client, "/report", {**REPORT, "location_id": place["location_id"],
-                                          "placement": "Op de koelkast in kantoor 2.21"})
+                                          "placement": "Op de koelkast in kantoor 2.21"},
+                      follow_redirects=True)
     assert response.status_code == 200, page(response)
     assert "KH-A-000001" in page(response)
     with app.app_context():
@@ -117,7 +118,8 @@ def test_report_page_scan_fills_in_a_device(app, client, place):
     info = client.get(f"/q/{code}.json").get_json()
     assert info["registered"] and info["device_type"] == "Koffieautomaat"
     assert client.get(f"/q/{place['codes'][2]}.json").status_code == 404
-    response = submit(client, "/report", {**REPORT, "code": code.lower()})
+    response = submit(client, "/report", {**REPORT, "code": code.lower()},
+                      follow_redirects=True)
     assert response.status_code == 200, page(response)
     with app.app_context():
         report = db.session.query(FaultReport).order_by(FaultReport.id.desc()).first()
@@ -174,7 +176,7 @@ def test_device_registration_refuses_bad_input_and_stores_nothing(app, client_fo
         assert db.session.query(Device).count() == 0
         assert db.session.query(StoredFile).count() == 0
     # and then it works, by the facility manager, audited as that user
-    response = submit(manager, f"/q/{code}", data)
+    response = submit(manager, f"/q/{code}", data, follow_redirects=True)
     assert "Apparaat geregistreerd" in page(response)
     with app.app_context():
         device = db.session.query(Device).one()
@@ -192,7 +194,7 @@ def test_reporter_cookie_attributes_reuse_and_clearing(app, client, place):
     from app.faults.public import REPORTER_COOKIE
     code = _device_code(app, place)
     response = submit(client, f"/q/{code}", {**REPORT, "remember": "yes"})
-    assert response.status_code == 200
+    assert response.status_code == 302  # to the reporter's page (POST-redirect-GET)
     [header] = _set_cookie_headers(response, REPORTER_COOKIE)
     attributes = [part.strip().lower() for part in header.split(";")]
     assert "httponly" in attributes and "samesite=lax" in attributes
@@ -234,14 +236,20 @@ def _files_on_disk(app):
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def test_refused_report_leaves_no_file_on_disk(app, client, place):
-    """A good photo with a bad field, and a bad photo: no row, no file left behind."""
+def test_refused_report_files_nothing_and_keeps_only_a_good_photo(app, client, place):
+    """A good photo with a bad field: no report, but the photo is kept for the form's next
+    try (one file); a bad photo: no row, no file left behind."""
     code = _device_code(app, place)
     before, disk = _counts(app), _files_on_disk(app)
     response = submit(client, f"/q/{code}", {
         **REPORT, "email": "geen-adres", "photo": (io.BytesIO(jpeg()), "f.jpg")},
         content_type="multipart/form-data")
     assert response.status_code == 400 and "Vul een geldig e-mailadres in." in page(response)
+    assert 'name="kept_photo"' in page(response)
+    kept = _files_on_disk(app)
+    assert len(kept) > len(disk)
+    before["StoredFile"] += 1
+    disk = kept
     response = submit(client, "/report", {
         **REPORT, "location_id": place["location_id"], "placement": "Hal",
         "photo": (io.BytesIO(b"%PDF-1.4 geen foto"), "f.jpg")},
@@ -260,7 +268,8 @@ def test_a_sticker_is_registered_once(app, client_for, place):
     from tests.conftest import csrf_token
     token = csrf_token(second, f"/q/{code}")  # the form is open on the second phone
     assert "Apparaat registreren" in page(second.get(f"/q/{code}"))
-    response = submit(first, f"/q/{code}", {**data, "placement": "Gang", "device_type": "Deur"})
+    response = submit(first, f"/q/{code}", {**data, "placement": "Gang", "device_type": "Deur"},
+                      follow_redirects=True)
     assert "Apparaat geregistreerd" in page(response)
     response = second.post(f"/q/{code}", data={**data, "csrf_token": token, "placement": "Hal",
                                                "device_type": "Lift"})

@@ -40,7 +40,7 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
         "location_id": place["location_id"], "placement": "Op de koelkast in kantoor 2.21",
         "device_type": "C5", "serial_number": "SN-123", "contractor_id": place["contractor_id"],
         "photo": (io.BytesIO(jpeg()), "apparaat.jpg"),
-    }, content_type="multipart/form-data")
+    }, content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 200, page(response)
     assert "Apparaat geregistreerd" in page(response)
 
@@ -51,7 +51,7 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
         "description": "Testticket: de koelkast koelt niet", "first_name": "Douwe",
         "last_name": "Demo", "email": REPORTER_EMAIL, "phone": "088-5550555",
         "remember": "yes", "photo": (io.BytesIO(jpeg(color=(0, 90, 200))), "storing.jpg"),
-    }, content_type="multipart/form-data")
+    }, content_type="multipart/form-data", follow_redirects=True)
     assert response.status_code == 200, page(response)
     assert "Melding verzonden" in page(response) and "KH-A-000001" in page(response)
 
@@ -80,10 +80,13 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
         assert expected in pdf_text, expected
     # every row of the seed's "Opdracht Information" table, label and value
     pdf_lines = [" ".join(line.split()) for line in pdf_text.splitlines()]
+    # (in Dutch: the deck's English "Email" and "File" are E-mail and Foto's)
+    pdf_labels = {"Email": "E-mail", "File": "Foto's", "Straat + Huisnummer": "Straat + huisnummer"}
     for label, value in SEED_TABLE:  # the label's cell, then its value's cell
+        label = pdf_labels.get(label, label)
         assert any(line.startswith(label) and value in pdf_lines[n + 1]
                    for n, line in enumerate(pdf_lines[:-1])), (label, value)
-    assert any(line.startswith("File") and "2 foto" in pdf_lines[n + 1]
+    assert any(line.startswith("Foto's") and "2 foto" in pdf_lines[n + 1]
                for n, line in enumerate(pdf_lines[:-1]))
     assert sum(len(p.images) for p in pdf.pages) == 2  # the report's and the device's photo
     [confirmation] = smtp_server.to(REPORTER_EMAIL)
@@ -139,9 +142,13 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
     assert "Uw wijzigingen zijn opgeslagen" in view
     assert 'value="2021-05-18"' in view and 'value="258,17"' in view and "F-34509-1" in view
 
-    # AFMELDEN: completed; the reporter gets the rating link.
+    # AFMELDEN asks for confirmation first; then completed, the reporter gets the rating link.
     response = submit(contractor, order_url, {**fields, "action": "complete"},
                       follow_redirects=True)
+    assert "Opdracht " in page(response) and "Ja, afmelden" in page(response)
+    response = submit(contractor, order_url + "?confirm=complete",
+                      {**fields, "action": "complete", "confirmed": "yes"},
+                      post_url=order_url, follow_redirects=True)
     assert "Afgerond" in page(response) and "disabled" in page(response)
     deliver()
     completed = [m for m in smtp_server.to(REPORTER_EMAIL) if "afgerond" in m["Subject"]]

@@ -9,7 +9,7 @@ from app.faults import tokens, workflow
 from app.faults.models import Complaint, FaultReport, Rating, WorkOrder
 from app.mail.models import OutboxMessage
 from tests.conftest import submit
-from tests.faults.conftest import make_order, page
+from tests.faults.conftest import complete, make_order, page
 
 
 def _snapshot(app):
@@ -177,7 +177,7 @@ def test_public_pages_work_without_javascript(app, client, client_for, place):
     with app.app_context():
         order = db.session.get(WorkOrder, links["order_id"])
         workflow.transition(order, "accept")
-        workflow.transition(order, "complete")
+        complete(order)
         db.session.commit()
     manager = client_for("FacilityManager")
     pages = [client.get(u) for u in (links["wo"], links["r"], c_link, "/report",

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.faults import workflow
 from app.faults.models import FaultReport, WorkOrder
 from app.numbering import NumberSeries, next_value
-from tests.faults.conftest import make_order
+from tests.faults.conftest import complete, make_order
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def test_state_machine(order):
     with pytest.raises(DomainError, match="niet"):
         workflow.transition(order, "parts_on_order")  # accept first
     with pytest.raises(DomainError):
-        workflow.transition(order, "complete")
+        complete(order)
     workflow.transition(order, "accept")
     assert order.status == "accepted" and order.accepted_at
     with pytest.raises(DomainError):
@@ -33,7 +33,7 @@ def test_state_machine(order):
     workflow.transition(order, "parts_on_order")
     workflow.transition(order, "accept")  # parts arrived
     workflow.transition(order, "parts_on_order")
-    workflow.transition(order, "complete")  # done in one visit once the parts came
+    complete(order)  # done in one visit once the parts came
     assert order.status == "completed" and order.completed_at and order.parts_ordered_at
     for action in workflow.TRANSITIONS:
         with pytest.raises(DomainError, match="afgemeld"):
@@ -56,7 +56,7 @@ def test_rating_only_after_completion_and_once(order):
     with pytest.raises(DomainError, match="zodra de opdracht is afgerond"):
         workflow.rate(order, **rating)
     workflow.transition(order, "accept")
-    workflow.transition(order, "complete")
+    complete(order)
     for bad in ({"speed": 0}, {"quality": 6}, {"communication": "x"}, {"solved": "misschien"}):
         with pytest.raises(DomainError):
             workflow.rate(order, **{**rating, **bad})
@@ -214,7 +214,7 @@ def test_a_second_rating_from_a_stale_page_is_refused_by_the_database(app, place
     with app.app_context(), audit.acting_as("contractor", "test"):
         order = db.session.get(WorkOrder, links["order_id"])
         workflow.transition(order, "accept")
-        workflow.transition(order, "complete")
+        complete(order)
         db.session.commit()
     with app.app_context(), audit.acting_as("reporter", "tab 1"):
         first = db.session.get(WorkOrder, links["order_id"])
@@ -241,7 +241,7 @@ def test_two_rating_posts_at_the_same_moment(app, place):
     with app.app_context(), audit.acting_as("contractor", "test"):
         order = db.session.get(WorkOrder, links["order_id"])
         workflow.transition(order, "accept")
-        workflow.transition(order, "complete")
+        complete(order)
         db.session.commit()
     clients = [app.test_client() for _ in range(2)]
     tokens = [csrf_token(c, links["r"]) for c in clients]
