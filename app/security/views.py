@@ -3,7 +3,7 @@
 The classes keep FAB's names: FAB derives permission names and endpoints from
 them, and the roles table and the menus use those.
 """
-from flask import flash, redirect, request
+from flask import abort, flash, redirect, request
 from flask_appbuilder import expose
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.security import views as fab
@@ -59,6 +59,8 @@ class RoleModelView(fab.RoleModelView):
         """A copy is a new role with the same permissions: the same rule as adding one.
         (FAB's own copy fails on the single-record route and on a second copy.)"""
         items = items if isinstance(items, list) else [items]
+        if None in items:
+            abort(404)
         for item in items:
             pairs = {(pv.permission.name, pv.view_menu.name) for pv in item.permissions}
             if not governance.is_admin(current_user) and any(
@@ -97,8 +99,6 @@ class ResetPasswordView(fab.ResetPasswordView):
     def form_post(self, form):
         user = self.appbuilder.sm.get_user_by_id(request.args.get("pk"))
         if user is None:
-            from flask import abort
-
             abort(404)
         try:
             governance.check_password_reset(user)
