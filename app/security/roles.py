@@ -114,7 +114,7 @@ ROLES = {
 # (tests/test_permission_matrix.py): every new view needs a decision.
 ADMIN_ONLY_RESOURCES = {
     "PermissionModelView", "ViewMenuModelView", "PermissionViewModelView",
-    "UserStatsChartView", "ResetPasswordView", "ScheduledJobs", "MenuApi", "OpenApi",
+    "ResetPasswordView", "ScheduledJobs", "MenuApi", "OpenApi",
     "SwaggerView",
 }
 
