@@ -132,3 +132,17 @@ def test_finding_4_audit_log_is_scoped_and_correctie_hidden_where_it_may_not_be_
             AuditEntry.subject_type == "User").limit(1))
     if user_row:
         assert auditor.get(f"/auditentryview/show/{user_row}").status_code == 404
+
+
+def test_every_file_column_says_which_business_reads_it(app):
+    """A new column holding a stored file must be registered (scopes.register_file_owner),
+    or its files open for nobody but Admin."""
+    from app.security import scopes
+
+    registered = {(attr.property.columns[0].table.name, attr.property.columns[0].name)
+                  for attr, _permission in scopes.FILE_OWNERS}
+    file_columns = {(table.name, column.name) for table in db.metadata.sorted_tables
+                    for column in table.columns
+                    for key in column.foreign_keys if key.target_fullname == "stored_file.id"}
+    assert len(file_columns) >= 5
+    assert file_columns - registered == set()
