@@ -49,6 +49,9 @@ LABELS = {
     "followup_sent_at": _("Follow-up sent"), "assigned_at": _("Sent to the partner"),
     "reopened_from": _("Reopened from"), "is_current": _("Current order"),
     "responder_name": _("Answered by"), "location_name": _("Location"),
+    "cost_approval_limit": _("Cost-approval limit excl. VAT"),
+    "cost_approved_amount": _("Costs approved up to"),
+    "cost_approval_requested_at": _("Cost approval asked"),
 }
 
 RECORDS = {
@@ -66,6 +69,10 @@ ACTIONS = {
     "reminder_sent": _("Reminder sent"),
     "manager_alerted": _("Office alerted"),
     "followup_sent": _("Follow-up sent"),
+    "follower_added": _("Reporter added (\"I have this too\")"),
+    "evidence_added": _("File added"),
+    "cost_approval_requested": _("Cost approval asked"),
+    "costs_approved": _("Costs approved"),
 }
 # Columns of the audited models that LABELS names differently (foreign keys, bookkeeping).
 EXTRA_FIELDS = {

@@ -58,6 +58,8 @@ class Contractor(Audited, TimestampMixin, Model):
     email = Column(String(255), nullable=False)
     phone = Column(String(50))
     contact_person = Column(String(200))
+    # Invoices above this (excl. VAT) need the facility manager's approval before AFMELDEN.
+    cost_approval_limit = Column(Numeric(12, 2))
 
     def __repr__(self):
         return self.name
@@ -194,6 +196,37 @@ class FaultReport(Audited, TimestampMixin, Model):
         return self.placement or (self.device.placement if self.device else "")
 
 
+class EvidenceKind:
+    REPORT_PHOTO = "report_photo"  # more photos of the reporter
+    AFTER_PHOTO = "after_photo"    # the contractor's photos of the finished work
+    WORK_REPORT = "work_report"
+    INVOICE = "invoice"
+    ALL = (REPORT_PHOTO, AFTER_PHOTO, WORK_REPORT, INVOICE)
+
+
+class Evidence(Audited, Model):
+    """A file of a report or its order: extra photos, after-photos, work report, invoice."""
+
+    __tablename__ = "fault_evidence"
+
+    id = Column(Integer, primary_key=True)
+    report_id = Column(Integer, ForeignKey("fault_report.id"), nullable=False, index=True)
+    report = relationship("FaultReport", backref="evidence")
+    work_order_id = Column(Integer, ForeignKey("fault_work_order.id"), index=True)
+    work_order = relationship("WorkOrder", backref="evidence")
+    kind = Column(String(20), nullable=False)
+    file_id = Column(Integer, ForeignKey("stored_file.id"), nullable=False)
+    file = relationship("StoredFile")
+    created_at = Column(UTCDateTime(), default=utcnow, nullable=False)
+
+    def audit_subject(self):
+        return ("WorkOrder", self.work_order_id) if self.work_order_id else (
+            "FaultReport", self.report_id)
+
+    def __repr__(self):
+        return f"{self.kind}: {self.file.original_name if self.file else ''}"
+
+
 class ReportFollower(Audited, Model):
     """Someone else with the same fault ("ik heb dit ook"): gets the report's updates."""
 
@@ -264,6 +297,10 @@ class WorkOrder(Audited, TimestampMixin, Model):
     # Feedback loop: "not solved", a low rating or a complaint asks for the office's attention.
     flagged_at = Column(UTCDateTime(), index=True)
     flag_reason = Column(String(300))
+    # Cost approval: asked when an invoice above the partner's limit is saved; the
+    # amount the facility manager approved (a higher invoice needs approval again).
+    cost_approval_requested_at = Column(UTCDateTime())
+    cost_approved_amount = Column(Numeric(12, 2))
     token_hash = Column(String(64), unique=True)
     token_salt = Column(String(32))
     version = Column(Integer, nullable=False)

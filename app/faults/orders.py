@@ -13,8 +13,15 @@ from ..extensions import db
 from ..money import parse_amount
 from ..numbering import next_value
 from ..pdf import render_pdf
-from . import rules, tokens
-from .models import ComplaintStatus, FaultReport, Priority, WorkOrder, WorkOrderStatus
+from . import evidence, rules, tokens
+from .models import (
+    ComplaintStatus,
+    EvidenceKind,
+    FaultReport,
+    Priority,
+    WorkOrder,
+    WorkOrderStatus,
+)
 from .rules import (
     committed,
     mail_office,
@@ -76,7 +83,7 @@ def next_number(series, start_key):
 
 
 def create_report(*, location=None, device=None, placement="", description, first_name,
-                  last_name, email, phone="", photo=None, priority=None):
+                  last_name, email, phone="", photo=None, priority=None, more_photos=()):
     """A new fault report and its work order; mails the contractor (with the
     order as PDF and the link to its page) and the reporter (confirmation).
 
@@ -116,6 +123,8 @@ def create_report(*, location=None, device=None, placement="", description, firs
     tokens.issue(report)
     tokens.issue(order)
     db.session.add_all([report, order])
+    if more_photos:
+        evidence.add_report_photos(report, more_photos)
     db.session.flush()
     queue_contractor_mail(order)
     mail_reporter(report, "report_received", f"Uw melding {report.number} is ontvangen",
@@ -129,6 +138,9 @@ def work_order_pdf(order):
     photos = [{"label": label, "src": photo_data_uri(f)} for label, f in (
         ("Foto bij de melding", report.photo),
         ("Foto van het apparaat", report.device.photo if report.device else None)) if f]
+    photos += [{"label": f"Foto bij de melding ({n})", "src": photo_data_uri(e.file)}
+               for n, e in enumerate(report.evidence, start=2)
+               if e.kind == EvidenceKind.REPORT_PHOTO]
     return render_pdf("faults/work_order_pdf.html", order=order, report=order.report,
                       photos=photos, status_labels=STATUS_LABELS, pdf_text=rules.pdf_text)
 
@@ -147,7 +159,7 @@ def queue_contractor_mail(order):
         subject_record=("WorkOrder", order.id))
 
 
-def _check_open(order):
+def check_open(order):
     if order.is_locked:
         raise DomainError(gettext(
             "This work order is completed; it can no longer be changed."))
@@ -173,11 +185,15 @@ def missing_for_completion(order):
 
 def check_transition(order, action):
     """Whether the button may be pressed now (and AFMELDEN has what it requires)."""
-    _check_open(order)
+    check_open(order)
     if action not in allowed_actions(order):
         raise DomainError(gettext(
             "This is not possible while the work order is \"%(status)s\".",
             status=STATUS_LABELS[order.status]))
+    if action == "complete" and evidence.needs_cost_approval(order):
+        raise DomainError(gettext(
+            "The invoice is above your approval limit: the facility manager approves the "
+            "costs first (we have asked). You can complete the order after that."))
     if action == "complete":
         missing = missing_for_completion(order)
         if missing:
@@ -274,11 +290,12 @@ def parse_fields(form):
 def save_fields(order, values):
     """OPSLAAN: the contractor's fields, until the order is completed. A new or moved
     appointment is mailed to the reporter."""
-    _check_open(order)
+    check_open(order)
     before = (order.appointment_date, order.appointment_time)
     for key in CONTRACTOR_FIELDS:
         if key in values:
             setattr(order, key, values[key])
+    evidence.ask_cost_approval(order)
     if order.appointment_date and (order.appointment_date, order.appointment_time) != before:
         report = order.report
         mail_reporter(report, "appointment",

@@ -254,15 +254,17 @@ def _send_report(render_error, device=None, location=None):
     form = request.form
     name = f"{form.get('first_name', '')} {form.get('last_name', '')}".strip()[:200]
     audit.set_actor("reporter", name or "reporter")
-    upload = request.files.get("photo")
+    uploads = [u for u in request.files.getlist("photo") if u.filename]
+    upload = uploads[0] if uploads else None
     kept = _kept_photo(form.get("kept_photo"))
-    photo = upload if upload is not None and upload.filename else kept
+    photo = upload if upload is not None else kept
     with unit_of_work(flash_error=False) as work:
         report = create_report(
             device=device, location=location, placement=form.get("placement", ""),
             description=form.get("description"), first_name=form.get("first_name"),
             last_name=form.get("last_name"), email=form.get("email"),
-            phone=form.get("phone"), photo=photo, priority=form.get("priority"))
+            phone=form.get("phone"), photo=photo, priority=form.get("priority"),
+            more_photos=uploads[1:])
     if work.failed:
         keep = _keep_photo(upload) if photo is upload else (
             {"signed": form.get("kept_photo"), "name": kept.original_name} if kept else None)

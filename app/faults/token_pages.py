@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _
 
 from .. import audit, files
 from ..unit_of_work import unit_of_work
-from . import tokens, workflow
+from . import evidence, tokens, workflow
 from .models import Complaint, FaultReport, WorkOrder
 from .public import bp
 
@@ -40,14 +40,19 @@ def _complaint(token):
 
 
 def _photos(report):
-    """Files a token page may show: the report's photo and its device's photo."""
-    return [f for f in (report.photo, report.device.photo if report.device else None) if f]
+    """Photos a token page may show: the reporter's, the device's, the after-photos."""
+    return evidence.photos(report)
 
 
-def _send_photo(report, key, thumbnail):
-    for stored in _photos(report):
+def _send_photo(report, key, thumbnail, documents=False):
+    """A file of this report only; the partner's documents only on the partner's pages."""
+    found = list(_photos(report))
+    if documents and report.work_order is not None:
+        found += [e.file for e in evidence.documents(report.work_order)]
+    for stored in found:
         if stored.key == key:
-            return files.send_stored_file(stored, thumbnail=bool(thumbnail))
+            return files.send_stored_file(stored, thumbnail=bool(thumbnail) and
+                                          stored.has_thumbnail)
     abort(404)
 
 
@@ -58,7 +63,10 @@ def _context(order):
             "rating_open": workflow.rating_open(order),
             "required_fields": current_app.config.get("FAULTS_COMPLETE_REQUIRED", ()),
             "confirm": request.args.get("confirm") == "complete",
-            "appointment": workflow.appointment_text(order)}
+            "appointment": workflow.appointment_text(order),
+            "documents": evidence.documents(order),
+            "kind_labels": evidence.KIND_LABELS,
+            "needs_cost_approval": evidence.needs_cost_approval(order)}
 
 
 def order_post(order, back_url, render_error):
@@ -73,14 +81,22 @@ def order_post(order, back_url, render_error):
     confirm = action == "complete" and request.form.get("confirmed") != "yes"
     # stale: the same order saved at the same moment (two tabs, a double click); the
     # version column refuses the second write.
-    with unit_of_work(done=None if confirm else _DONE[action], flash_error=False, stale=_(
-            "The work order was changed at the same moment. Please check and try again.")
-            ) as work:
-        if action != "decline":
+    stale = _("The work order was changed at the same moment. Please check and try again.")
+    if action != "decline":
+        # the fields are kept even when the button is refused (and an invoice above the
+        # limit asks the office for approval then, too)
+        with unit_of_work(done=_DONE["save"] if action == "save" else None,
+                          flash_error=False, stale=stale) as saved:
             workflow.save_fields(order, workflow.parse_fields(request.form))
+        if saved.failed:
+            return render_error(saved.message)
+        if action == "save":
+            return redirect(back_url)
+    with unit_of_work(done=None if confirm else _DONE[action], flash_error=False,
+                      stale=stale) as work:
         if confirm:
             workflow.check_transition(order, "complete")
-        elif action != "save":
+        else:
             workflow.transition(order, action, reason=request.form.get("reason"))
     if work.failed:
         return render_error(work.message)
@@ -120,7 +136,20 @@ _DONE = {
 @bp.route("/wo/<token>/photo/<key>")
 @bp.route("/wo/<token>/photo/<key>/<thumbnail>")
 def work_order_photo(token, key, thumbnail=None):
-    return _send_photo(_order(token).report, key, thumbnail)
+    return _send_photo(_order(token).report, key, thumbnail, documents=True)
+
+
+@bp.route("/wo/<token>/upload", methods=["POST"])
+def work_order_upload(token):
+    """The partner adds an after-photo, the work report or the invoice."""
+    order = _order(token)
+    audit.set_actor("contractor", order.contractor.name)
+    with unit_of_work(done=_("The file is added."), flash_error=False) as work:
+        evidence.upload(order, request.form.get("kind"), request.files.get("file"))
+    if work.failed:
+        return render_template("faults/public/work_order.html", token=token, values=None,
+                               error=work.message, **_context(_order(token))), 400
+    return redirect(url_for(".work_order", token=token))
 
 
 # ---------------------------------------------------------------- reporter
@@ -200,4 +229,4 @@ def complaint_post(token):
 @bp.route("/c/<token>/photo/<key>")
 @bp.route("/c/<token>/photo/<key>/<thumbnail>")
 def complaint_photo(token, key, thumbnail=None):
-    return _send_photo(_complaint(token).work_order.report, key, thumbnail)
+    return _send_photo(_complaint(token).work_order.report, key, thumbnail, documents=True)

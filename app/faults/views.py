@@ -22,9 +22,9 @@ from ..database import utcnow
 from ..extensions import db
 from ..formatting import format_datetime
 from ..mail.models import OutboxMessage, OutboxStatus
-from ..money import format_amount, format_money
+from ..money import AmountField, format_amount, format_money
 from ..unit_of_work import unit_of_work
-from . import DOMAIN, labels, qr, workflow
+from . import DOMAIN, evidence, labels, qr, workflow
 from .labels import LABELS
 from .models import (
     Contractor,
@@ -136,7 +136,8 @@ class WorkOrderView(FaultModelView):
     datamodel = SQLAInterface(WorkOrder)
     class_permission_name = "FaultWorkOrder"
     method_permission_name = {**NO_ADD, "resend": "write", "renew": "write", "revoke": "write",
-                              "reopen": "write", "clear_flag": "write"}
+                              "reopen": "write", "clear_flag": "write",
+                              "approve_costs": "write"}
     exclude_route_methods = {"add", "delete"}
     list_title = _("Work orders")
     show_title = _("Work order")
@@ -207,6 +208,9 @@ class WorkOrderView(FaultModelView):
                 kwargs["complaint_labels"] = COMPLAINT_LABELS
                 kwargs["priority_labels"] = workflow.PRIORITY_LABELS
                 kwargs["appointment"] = workflow.appointment_text(order)
+                kwargs["evidence_items"] = order.report.evidence
+                kwargs["kind_labels"] = evidence.KIND_LABELS
+                kwargs["needs_cost_approval"] = evidence.needs_cost_approval(order)
         return super().render_template(template, **kwargs)
 
     def _act(self, pk, do, message):
@@ -228,6 +232,13 @@ class WorkOrderView(FaultModelView):
             new = workflow.reopen(order, request.form.get("reason"))
         target = order.id if work.failed else new.id
         return redirect(url_for(f"{type(self).__name__}.show", pk=target))
+
+    @expose("/approve-costs/<int:pk>", methods=["POST"])
+    @has_access
+    def approve_costs(self, pk):
+        """The invoice above the partner's limit is approved; the partner is told."""
+        return self._act(pk, evidence.approve_costs,
+                         _("The costs are approved; the maintenance partner is told."))
 
     @expose("/clear-flag/<int:pk>", methods=["POST"])
     @has_access
@@ -427,8 +438,16 @@ class ContractorView(FaultModelView):
     edit_title = _("Edit maintenance partner")
     related_views = [WorkOrderTab, DeviceTab]
     list_columns = ["name", "email", "phone", "contact_person", "rating_summary"]
-    show_columns = ["name", "email", "phone", "contact_person", "rating_summary"]
-    add_columns = edit_columns = ["name", "email", "phone", "contact_person"]
+    show_columns = ["name", "email", "phone", "contact_person", "cost_approval_limit",
+                    "rating_summary"]
+    add_columns = edit_columns = ["name", "email", "phone", "contact_person",
+                                  "cost_approval_limit"]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "cost_approval_limit": AmountField(
+            _("Cost-approval limit excl. VAT"), validators=[Optional()],
+            description=_("Invoices above this are approved by the facility manager before "
+                          "the partner can complete the order. Empty: no limit.")),
+    }
     validators_columns = {"email": [Email()]}  # work orders are mailed here
     search_columns = ["name", "email", "contact_person"]
     base_order = ("name", "asc")
