@@ -31,7 +31,7 @@ MENU_NAMES = [CATEGORY] + [name for _view, name, _label, _icon in MENU]
 def _register_scopes():
     """Outbox, Files and Audit log rows of this business are for its readers."""
     from ..security import scopes
-    from .models import Device, FaultReport
+    from .models import Device, Evidence, FaultReport
 
     for record_type, resource in (("FaultReport", "FaultReport"), ("WorkOrder", "FaultWorkOrder"),
                                   ("Device", "FaultDevice"), ("Location", "FaultLocation"),
@@ -40,6 +40,8 @@ def _register_scopes():
         scopes.register_record_types(("can_read", resource), [record_type])
     scopes.register_file_owner(FaultReport.photo_id, ("can_read", "FaultReport"))
     scopes.register_file_owner(Device.photo_id, ("can_read", "FaultDevice"))
+    # more report photos, after-photos, work reports and invoices: read with the order
+    scopes.register_file_owner(Evidence.file_id, ("can_read", "FaultWorkOrder"))
 
 
 def register(app, appbuilder):

@@ -66,6 +66,7 @@ def test_the_partner_adds_after_photo_work_report_and_invoice(app, client_for, p
     manager_view = page(client_for("FacilityManager").get(
         f"/workorderview/show/{links['order_id']}"))
     assert "factuur.pdf" in manager_view and "werkbon.pdf" in manager_view
+    assert client_for("FacilityManager").get(f"/files/{keys['invoice']}").status_code == 200
 
 
 def test_costs_above_the_partners_limit_need_approval_before_complete(app, client_for, place):
