@@ -38,7 +38,12 @@ def create_app(config_object="config.Config", **overrides):
     extensions.mail.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(APP_DIR.parent / "migrations"))
 
-    from . import models  # noqa: F401  every table known before FAB starts
+    from . import fab_patches, models  # noqa: F401  every table known before FAB starts
+    from .security.input_guard import install_converters, register_input_guard
+
+    fab_patches.apply()  # before any view is registered: routes are made from FAB's classes
+    install_converters(app)
+    register_input_guard(app)
 
     with app.app_context():
         from .security.manager import SecurityManager
@@ -48,12 +53,14 @@ def create_app(config_object="config.Config", **overrides):
         appbuilder.init_app(app, extensions.db.session)
         _register(app, appbuilder)
 
-    from . import fab_patches
+    from .security.redact import register_token_routes
+
+    register_token_routes(app)
+
     from .errors import register_error_handlers
     from .formatting import register_template_filters
     from .security.headers import register_security_headers
 
-    fab_patches.apply()
     register_template_filters(app)
     register_error_handlers(app)
     register_security_headers(app)

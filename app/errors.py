@@ -3,6 +3,7 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import (
+    BadRequest,
     Forbidden,
     InternalServerError,
     NotFound,
@@ -30,6 +31,16 @@ class DomainError(Exception):
         return self.message
 
 
+def client_data_error(error):
+    """True for errors that mean "the database cannot take this value", not "we broke":
+    a number out of range, text it cannot store. A safety net behind the input guard."""
+    from sqlalchemy.exc import DataError, StatementError
+
+    if isinstance(error, StatementError) and not isinstance(error, DataError):
+        error = error.orig  # e.g. OverflowError wrapped while binding a parameter
+    return isinstance(error, DataError | OverflowError | UnicodeEncodeError)
+
+
 def _wants_json():
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -46,6 +57,29 @@ def register_error_handlers(app):
         return _page(400, _("Form expired"),
                      _("The form was open too long or came from elsewhere. "
                        "Please reload the page and try again."))
+
+    @app.errorhandler(BadRequest)
+    def bad_request(error):
+        # abort(400, description) and the input guard name what is wrong; show it.
+        message = error.description if error.description != BadRequest.description else _(
+            "The request could not be understood. Please reload the page and try again.")
+        return _page(400, _("Not accepted"), message)
+
+    def value_refused(error):
+        if not client_data_error(error):
+            raise error  # a real failure: the 500 page below, and the log
+        from .extensions import db
+
+        db.session.rollback()
+        app.logger.warning("refused a value the database cannot take: %s", error)
+        return _page(400, _("Not accepted"),
+                     _("A value in the form or address is not valid here. "
+                       "Please check what you entered."))
+
+    from sqlalchemy.exc import StatementError
+
+    for error_class in (StatementError, OverflowError, UnicodeEncodeError):
+        app.register_error_handler(error_class, value_refused)
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error):

@@ -57,6 +57,10 @@ def request_origin():
     """(ip, user agent, endpoint) of the current request, or Nones outside one."""
     if not has_request_context():
         return None, None, None
-    agent = request.headers.get("User-Agent", "")[:512]
-    endpoint = f"{request.method} {request.path}"[:256]
+    from ..security.input_guard import strip_control_chars
+    from ..security.redact import redact
+
+    # Kept forever: the route without its link token, the agent without bytes PostgreSQL refuses.
+    agent = strip_control_chars(request.headers.get("User-Agent", ""))[:512]
+    endpoint = redact(f"{request.method} {request.path}")[:256]
     return request.remote_addr, agent, endpoint

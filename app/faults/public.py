@@ -23,6 +23,7 @@ from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from .. import audit
 from ..extensions import db
 from ..files.models import StoredFile
+from ..security.input_guard import parse_id
 from ..security.redirects import safe_next
 from ..unit_of_work import unit_of_work
 from . import tokens
@@ -214,10 +215,8 @@ def _user():
 
 
 def _get(model, value):
-    try:
-        return db.session.get(model, int(value))
-    except (TypeError, ValueError):
-        return None
+    number = parse_id(value)
+    return None if number is None else db.session.get(model, number)
 
 
 def _kept_serializer():

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import format_datetime
 from ..money import AmountField
+from ..security.input_guard import parse_id
 from . import display, workflow
 from .models import (
     ApplicantFeedback,
@@ -38,8 +39,8 @@ READ_ONLY = {"list": "read", "show": "read"}
 
 def _parent():
     """The request named by the tab's link (?_flt_0_service_request=<id>)."""
-    value = request.args.get("_flt_0_service_request")
-    sr = db.session.get(ServiceRequest, int(value)) if value and value.isdigit() else None
+    pk = parse_id(request.args.get("_flt_0_service_request"))
+    sr = db.session.get(ServiceRequest, pk) if pk else None
     if sr is None:
         raise DomainError(_("Open this form from the request's tab."))
     return sr
@@ -61,9 +62,9 @@ class _Tab(ModelView):
             step(_parent())
 
     def post_add_redirect(self):
-        value = request.args.get("_flt_0_service_request")
-        if value and value.isdigit():
-            return redirect(url_for("ServiceRequestView.show", pk=int(value)))
+        pk = parse_id(request.args.get("_flt_0_service_request"))
+        if pk:
+            return redirect(url_for("ServiceRequestView.show", pk=pk))
         return super().post_add_redirect()
 
 
@@ -184,10 +185,10 @@ class ApplicantFeedbackView(_Tab):
 
 
 def _line_query():
-    value = request.args.get("_flt_0_service_request")
+    pk = parse_id(request.args.get("_flt_0_service_request"))
     query = db.session.query(RequestedProductLine)
-    if value and value.isdigit():
-        return query.filter(RequestedProductLine.request_id == int(value))
+    if pk:
+        return query.filter(RequestedProductLine.request_id == pk)
     return query.filter(False)
 
 
