@@ -128,18 +128,22 @@ class LegacyDownloadRouteOff:
     """FAB registers `/<view>/download/<filename>` on every ModelView: it serves any file
     of UPLOAD_FOLDER by name to anyone who may read the view (and a 500 when the name
     has no extension). Our files go through the files service with their own checks,
-    so the route is registered only where a view asks for it by name."""
+    so FAB's route is registered only where a view asks for it by name (a view's own
+`download` method is its own business)."""
 
     @staticmethod
     def install():
         from flask_appbuilder.baseviews import BaseView
+        from flask_appbuilder.views import ModelView
 
         if getattr(BaseView, "_legacy_download_off", False):
             return
         fab_register_urls = BaseView._register_urls
+        fab_download = ModelView.download
 
         def _register_urls(self):
-            if "download" not in (self.include_route_methods or ()):
+            if getattr(type(self), "download", None) is fab_download \
+                    and "download" not in (self.include_route_methods or ()):
                 self.exclude_route_methods = set(self.exclude_route_methods) | {"download"}
             return fab_register_urls(self)
 
