@@ -96,6 +96,10 @@ class Config:
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
     # Inbound: replies go to <local>+<token>@<domain> so they find their request.
     MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS", "")
+    # The authserv-id our MTA writes in Authentication-Results (e.g. "mx.example.org").
+    # Set: mail whose From domain passed DMARC/DKIM there may match a request by the
+    # order number in its subject. Empty: only the reply address (with its token) matches.
+    MAIL_AUTHSERV_ID = os.environ.get("MAIL_AUTHSERV_ID", "")
     # `flask mail receive` gives up on a locked table after this long (exit 75: the MTA retries).
     MAIL_RECEIVE_LOCK_TIMEOUT_MS = int(os.environ.get("MAIL_RECEIVE_LOCK_TIMEOUT_MS", "10000"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12"))

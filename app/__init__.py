@@ -53,9 +53,10 @@ def create_app(config_object="config.Config", **overrides):
         appbuilder.init_app(app, extensions.db.session)
         _register(app, appbuilder)
 
-    from .security.redact import register_token_routes
+    from .security.redact import install_log_redaction, register_token_routes
 
     register_token_routes(app)
+    install_log_redaction(app)
 
     from .errors import register_error_handlers
     from .formatting import register_template_filters

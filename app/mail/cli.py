@@ -53,26 +53,37 @@ def worker(interval, passes):
         time.sleep(interval)
 
 
+EX_DATAERR = 65  # sysexits.h: the input is bad; the MTA bounces it, no retry
 EX_TEMPFAIL = 75  # sysexits.h: the MTA keeps the message and retries
+
+
+def _temporary(exc):
+    """Only what a retry can cure: the database locked, restarting or unreachable."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from .inbound import TemporaryFailure
+
+    return isinstance(exc, TemporaryFailure | OperationalError | InterfaceError | TimeoutError)
 
 
 @mail_cli.command("receive")
 def receive():
-    """File one message read from stdin (an MTA pipe). Exit 0 when stored or a
-    duplicate, 75 on a temporary failure (database locked or down) so the MTA retries."""
+    """File one message read from stdin (an MTA pipe). Exit 0 when stored (an unreadable
+    message is kept for review) or a duplicate; 75 on a temporary failure (database
+    locked or down) so the MTA retries; 65 for input that no retry can make right."""
     import sys
 
     from flask import current_app
     from sqlalchemy import text
-    from sqlalchemy.exc import DBAPIError
 
     from ..extensions import db
-    from .inbound import TemporaryFailure, dispatch
+    from ..security.redact import redact
+    from .inbound import dispatch
 
     raw = sys.stdin.buffer.read()
     if not raw.strip():
         click.echo("empty input: not a message", err=True)
-        sys.exit(65)  # EX_DATAERR
+        sys.exit(EX_DATAERR)
     try:
         if db.engine.dialect.name == "postgresql":
             # A locked table must not hang the MTA's pipe: give up, exit 75, retried later.
@@ -81,15 +92,17 @@ def receive():
             db.session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
         with acting_as("system", "inbound mail"):
             statuses = dispatch(current_app, raw)
-    except (TemporaryFailure, DBAPIError) as exc:
+    except Exception as exc:
         db.session.rollback()
-        click.echo(f"temporary failure, try again later: {exc}", err=True)
-        sys.exit(EX_TEMPFAIL)
-    except Exception as exc:  # never drop a message: let the MTA keep it
-        db.session.rollback()
-        current_app.logger.exception("inbound mail failed")
-        click.echo(f"failed, try again later: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EX_TEMPFAIL)
+        reason = redact(f"{type(exc).__name__}: {exc}")
+        if _temporary(exc):
+            click.echo(f"temporary failure, try again later: {reason}", err=True)
+            sys.exit(EX_TEMPFAIL)
+        # Retrying would fail the same way until the MTA gives up (a poison message):
+        # refuse it now, so the sender hears of it.
+        current_app.logger.exception("inbound mail refused")
+        click.echo(f"refused, not retried: {reason}", err=True)
+        sys.exit(EX_DATAERR)
     if not statuses:
         click.echo("no handler registered: try again later", err=True)
         sys.exit(EX_TEMPFAIL)

@@ -1,9 +1,10 @@
 from flask_appbuilder.models.sqla import Model
 from flask_babel import lazy_gettext as _
-from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
 from ..database import UTCDateTime, utcnow
+from ..security.sealed import SealedBinary, SealedString, SealedText
 
 
 class OutboxStatus:
@@ -34,10 +35,12 @@ class OutboxMessage(Model):
     sender = Column(String(255))
     recipients = Column(Text, nullable=False)  # comma separated, validated
     cc = Column(Text)
-    reply_to = Column(String(255))
+    # Sealed: until sent, the text, the reply address (aanvragen+<token>@…) and the
+    # attachments carry link tokens; the database alone must not open those pages.
+    reply_to = Column(SealedString(255))
     subject = Column(String(500), nullable=False)
-    body_text = Column(Text, nullable=False)
-    body_html = Column(Text)
+    body_text = Column(SealedText(), nullable=False)
+    body_html = Column(SealedText())
     # Which record caused it ("ServiceRequest", "42"): the domain's "mails sent" tab.
     subject_type = Column(String(64), index=True)
     subject_id = Column(String(64), index=True)
@@ -73,4 +76,4 @@ class OutboxAttachment(Model):
                         nullable=False, index=True)
     filename = Column(String(255), nullable=False)
     content_type = Column(String(100), nullable=False)
-    data = Column(LargeBinary, nullable=False)
+    data = Column(SealedBinary(), nullable=False)

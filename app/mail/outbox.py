@@ -26,6 +26,13 @@ def _address(value):
         raise MailError(f"invalid e-mail address {value!r}: {exc}") from exc
 
 
+def _reply_to(value):
+    address = _address(value)
+    if len(address) > 150:  # stored sealed in 255 characters
+        raise MailError(f"reply address too long {address!r}")
+    return address
+
+
 def _addresses(values):
     if isinstance(values, str):
         values = [values]
@@ -55,7 +62,7 @@ def queue(to, subject, text, html=None, reply_to=None, cc=None, attachments=(),
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         recipients=", ".join(recipients),
         cc=", ".join(_addresses(cc)) or None,
-        reply_to=_address(reply_to) if reply_to else None,
+        reply_to=_reply_to(reply_to) if reply_to else None,
         subject=_header_text(subject, "subject")[:500],
         body_text=text,
         body_html=html,

@@ -17,6 +17,8 @@ from sqlalchemy import and_, or_, select, update
 from .. import audit
 from ..database import utcnow
 from ..extensions import db
+from ..security.redact import redact
+from ..security.sealed import UNREADABLE, UnreadableSeal
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,8 @@ def _claim(message_id):
 
 
 def _as_flask_mail(row):
+    if UNREADABLE in (row.body_text, row.body_html, row.reply_to):
+        raise UnreadableSeal("sealed with another key (DATA_ENCRYPTION_KEY/SECRET_KEY changed)")
     message = Message(
         subject=row.subject,
         recipients=[a.strip() for a in row.recipients.split(",")],
@@ -114,20 +118,24 @@ def send_due(limit=50):
             if not isinstance(exc, (OSError, smtplib.SMTPException, socket.timeout)):
                 log.exception("mail %s cannot be sent", message_id)
             failed += 1
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            row.last_error = redact(f"{type(exc).__name__}: {exc}")[:2000]
             row.lease_until = None
             if row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
                 row.status = OutboxStatus.FAILED
             else:
                 row.status = OutboxStatus.PENDING
                 row.next_attempt_at = utcnow() + _backoff(row.attempts)
-            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, exc)
+            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, redact(str(exc)))
         else:
             sent += 1
             row.status = OutboxStatus.SENT
             row.sent_at = utcnow()
             row.lease_until = None
             row.last_error = None
+            # Delivered: the links have done their job here; keep only the masked text.
+            row.body_text = redact(row.body_text)
+            row.body_html = redact(row.body_html)
+            row.reply_to = redact(row.reply_to)
         db.session.commit()
     return sent, failed
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _
 
 from ..audit.labels import record_label
 from ..formatting import format_datetime
+from ..security.redact import redact
 from ..security.scopes import FilterReadableRecords
 from ..unit_of_work import unit_of_work
 from .models import OutboxMessage, OutboxStatus
@@ -35,6 +36,8 @@ class OutboxView(ModelView):
     base_filters = [["subject_type", FilterReadableRecords, None]]
     formatters_columns = dict.fromkeys(("created_at", "sent_at", "next_attempt_at"), format_datetime)
     formatters_columns["status"] = OutboxStatus.label
+    # Whoever reads this screen must not get a working link out of it.
+    formatters_columns.update(dict.fromkeys(("body_text", "reply_to", "last_error"), redact))
     formatters_columns["subject_type"] = record_label
     label_columns = {
         "created_at": _("Created"), "message_id": _("Message-ID"), "sender": _("From"),

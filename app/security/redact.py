@@ -14,6 +14,7 @@ Token routes are found, not listed: every URL rule with a `<token>` argument
 run of 32+ URL-safe characters mixing letters and digits is masked too (a token
 in a place no rule describes: a query string, a mail's text).
 """
+import logging
 import re
 
 MASK = "…"
@@ -45,7 +46,7 @@ def _compiled():
     global _pattern
     if _pattern is None:
         routes = "|".join(re.escape(p) for p in sorted(_token_prefixes, key=len, reverse=True))
-        parts = [f"(?P<route>{routes})[^/?#\\s\"'<>]+"] if routes else []
+        parts = [f"(?P<route>{routes})[A-Za-z0-9_%-]+"] if routes else []
         parts += [f"(?P<plus>{_PLUS_ADDRESS})", f"(?P<random>{_LONG_RANDOM})"]
         _pattern = re.compile("|".join(parts))
     return _pattern
@@ -64,3 +65,34 @@ def redact(text):
     if not text:
         return text
     return _compiled().sub(_replace, str(text))
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that masks link tokens in the finished message (access lines
+    of Werkzeug's dev server and gunicorn, our own warnings and errors)."""
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: leave it to the handler to report
+            return True
+        masked = redact(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "flask_appbuilder")
+
+
+def install_log_redaction(app):
+    """Every log line of the app, the dev server and gunicorn goes out masked."""
+    redacting = RedactingFilter()
+    for name in (*LOGGERS, app.logger.name):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(redacting)

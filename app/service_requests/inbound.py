@@ -2,9 +2,13 @@
 
 A reply finds its request by the token in the reply address (aanvragen+<token>@…),
 or by the order number in the subject when it comes from the applicant's own
-address. Anything else waits in Unmatched mail for staff; nothing is dropped.
+address AND our MTA authenticated that address (a `From:` line is easily forged).
+Anything else waits in Unmatched mail for staff, with a note why; nothing is
+dropped, and nothing there moves a request until staff attach it.
+
+A second copy of the same mail (same Message-ID and same content) is a duplicate;
+a reused Message-ID with other content is a new mail.
 """
-import hashlib
 import re
 
 from flask import abort, redirect, request, url_for
@@ -28,49 +32,75 @@ ORDER_NO = re.compile(r"\b(\d{4}-\d{6})\b")
 
 
 def _match(message):
+    """(the request, None) when the mail may act on one, else (None, a note for staff)."""
     for address in message.recipients:
         found = TOKEN_IN_ADDRESS.search(address)
         if found:
             sr = workflow.find_by_token(found.group(1))
             if sr is not None:
-                return sr
+                return sr, None
     found = ORDER_NO.search(message.subject or "")
     if found:
         sr = db.session.scalars(select(ServiceRequest).where(
             ServiceRequest.order_no == found.group(1))).first()
         if sr is not None and sr.applicant_email.lower() == (message.sender or "").lower():
-            return sr
-    return None
+            if message.authenticated_from:
+                return sr, None
+            return None, gettext(
+                "[From the applicant's address with order number %(no)s in the subject, but "
+                "the sender could not be verified. Check it before attaching it.]",
+                no=sr.order_no)
+    return None, None
+
+
+def _dedupe_key(message):
+    """Message-ID and content hash together: a resent copy is recognised, a reused
+    Message-ID with other content is not (the column holds both)."""
+    return f"{(message.message_id or '<no Message-ID>')[:180]} sha256:{message.content_hash}"
+
+
+def _store(document, name, data, notes):
+    try:
+        stored = save_upload((data, name), accept=("any",))
+    except UploadError as exc:
+        notes.append(f"[{name}: {exc}]")
+        return
+    document.files.append(InboundDocumentFile(stored_file=stored))
 
 
 def handle_mail(message):
     """The handler `flask mail receive` calls (registered in registration.py)."""
-    message_id = message.message_id or f"<{hashlib.sha256(message.raw).hexdigest()}@sha256>"
+    key = _dedupe_key(message)
     if db.session.scalars(select(InboundDocument.id).where(
-            InboundDocument.message_id == message_id)).first():
+            InboundDocument.message_id == key)).first():
         return "duplicate"
     notes = []
-    document = InboundDocument(source="email", message_id=message_id, sender=message.sender,
+    document = InboundDocument(source="email", message_id=key, sender=message.sender,
                                subject=message.subject, automatic=message.automatic)
+    if message.unreadable:
+        document.subject = gettext("(unreadable message)")
+        notes.append(gettext("[This message could not be read; the original is attached.]"))
+        _store(document, "message.eml", message.raw, notes)
     for filename, _content_type, data in message.attachments:
-        try:
-            stored = save_upload((data, filename), accept=("any",))
-        except UploadError as exc:
-            notes.append(f"[{filename}: {exc}]")
-            continue
-        document.files.append(InboundDocumentFile(stored_file=stored))
-    document.text = "\n\n".join([message.text or ""] + notes).strip()
+        _store(document, filename, data, notes)
     try:
         with workflow.transaction(reraise=True):
-            sr = _match(message)
+            sr, note = (None, None) if message.unreadable else _match(message)
+            document.text = "\n\n".join([note or "", message.text or ""] + notes).strip()
             if sr is not None:
                 workflow.receive_documents(sr, document)
             else:
                 db.session.add(document)
     except IntegrityError:  # the same message, delivered twice at the same moment
         return "duplicate"
-    if sr is None:
+    except DomainError as exc:  # the request refuses documents now: staff decide
+        with workflow.transaction(reraise=True):
+            document.service_request = None
+            document.text = "\n\n".join([f"[{exc.message}]", message.text or ""] + notes)
+            db.session.add(document)
         return "unmatched"
+    if sr is None:
+        return "unreadable, kept for review" if message.unreadable else "unmatched"
     return "stored (automatic reply)" if message.automatic else f"stored on {sr.order_no}"
 
 

@@ -84,9 +84,18 @@ def test_auto_replies_and_bounces_are_recorded_but_move_nothing(app, waiting, na
     assert load(app, sr.id).status == "documents_needed"
 
 
-def test_order_number_in_the_subject_from_the_applicant_matches(app, waiting):
+AUTHSERV = "mx.example.org"
+AUTHENTICATED = (f"Authentication-Results: {AUTHSERV}; dkim=pass header.d=example.org; "
+                 "dmarc=pass header.from=example.org\r\n").encode()
+
+
+def test_order_number_in_the_subject_from_the_authenticated_applicant_matches(app, waiting):
     sr, _token = waiting
-    result = receive(app, eml("order_no_in_subject.eml", sr))
+    app.config["MAIL_AUTHSERV_ID"] = AUTHSERV
+    try:
+        result = receive(app, AUTHENTICATED + eml("order_no_in_subject.eml", sr))
+    finally:
+        app.config["MAIL_AUTHSERV_ID"] = ""
     assert result.exit_code == 0 and sr.order_no in result.output
     assert documents(app)[0][0] == sr.id
 
