@@ -3,8 +3,9 @@
 Kinds a caller may accept:
 - "image": JPEG, PNG, WebP or HEIC, re-encoded (EXIF and other metadata dropped,
   orientation applied) with a thumbnail;
-- "pdf": a PDF that parses;
+- "pdf": a PDF that parses, without JavaScript, actions or embedded files;
 - "any": anything else a customer e-mails us; kept as is, always served as a download.
+Only re-encoded pictures are served inline; every file gets a sandboxing CSP.
 """
 import hashlib
 import io
@@ -96,6 +97,9 @@ def _reencode_image(data):
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise not_a_photo from exc
     image = ImageOps.exif_transpose(image)  # a copy: .format is gone, source_format is kept
+    # Pillow writes a JPEG comment (COM: may carry HTML) and an ICC profile back out of
+    # `info`: keep only the pixels.
+    image.info = {}
     out = io.BytesIO()
     if source_format == "PNG" and image.mode in ("RGBA", "LA", "P", "PA"):
         # keep transparency (a logo, a screenshot); PNG drops the metadata chunks
@@ -111,12 +115,63 @@ def _reencode_image(data):
     return out.getvalue(), content_type, ext, thumb_out.getvalue()
 
 
+# PDF names that run code or carry other files: JavaScript (also via OpenAction and
+# AA), launching programs, embedded files, Flash/3D media, XFA forms, SubmitForm.
+_ACTIVE_PDF_NAMES = {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles",
+                     "/RichMedia", "/XFA", "/SubmitForm", "/ImportData", "/GoToE"}
+_PDF_NAME = re.compile(rb"/(?:[A-Za-z0-9]|#[0-9A-Fa-f]{2})+")
+_MAX_PDF_OBJECTS = 200_000
+
+
+def _raw_names(data):
+    """Every /Name in the file's bytes, #xx escapes decoded (`/J#61vaScript` is /JavaScript)."""
+    return {re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
+            .decode("latin-1") for name in _PDF_NAME.findall(data)}
+
+
+def _structure_names(reader):
+    """Every name used as a key or value in the document's objects, compressed object
+    streams included (the raw bytes do not show those)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    names, seen, stack, count = set(), set(), [reader.trailer], 0
+    while stack and count < _MAX_PDF_OBJECTS:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, IndirectObject):
+            ref = (item.idnum, item.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            names.update(str(key) for key in item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+        elif isinstance(item, NameObject):
+            names.add(str(item))
+    return names
+
+
+def has_active_content(data):
+    """True when a PDF contains JavaScript, actions that launch or submit, or embedded files."""
+    if _raw_names(data) & _ACTIVE_PDF_NAMES:
+        return True
+    try:
+        return bool(_structure_names(PdfReader(io.BytesIO(data))) & _ACTIVE_PDF_NAMES)
+    except Exception:  # a PDF too broken to walk: _check_pdf decides whether it is readable
+        return False
+
+
 def _check_pdf(data):
     if not data.startswith(b"%PDF-"):
         raise UploadError(_("This is not a PDF document."))
     try:
         PdfReader(io.BytesIO(data)).pages[0]
     except (PdfReadError, IndexError, ValueError, KeyError, TypeError) as exc:
+        raise UploadError(_("This PDF document cannot be read.")) from exc
+    except Exception as exc:  # pypdf on a hostile file: RecursionError and the like
         raise UploadError(_("This PDF document cannot be read.")) from exc
 
 
@@ -151,6 +206,11 @@ def save_upload(upload, accept=("image",)):
     if kind == "image":
         data, content_type, ext, thumbnail = _reencode_image(data)
         name = os.path.splitext(name)[0] + ext
+    elif kind == "pdf" and has_active_content(data):
+        if "any" not in accept:
+            raise UploadError(_("This PDF contains JavaScript, actions or embedded files and is "
+                                "not accepted. Print it to a new PDF (or scan it) and try again."))
+        content_type = "application/octet-stream"  # mail keeps it, as a download only
     elif kind == "pdf":
         _check_pdf(data)
         content_type = "application/pdf"
@@ -245,7 +305,9 @@ def send_stored_file(stored, thumbnail=False, download=False):
     if not path.is_file():  # a row restored without its file: say so, don't crash
         log.error("stored file %s (%s) missing on disk", stored.key, stored.original_name)
         abort(404)
-    inline = stored.content_type in ("image/jpeg", "image/png", "application/pdf") and not download
+    # Only re-encoded pictures are shown in the page; everything else, PDFs too (a
+    # browser's PDF viewer does not run in a sandbox), is a download.
+    inline = stored.content_type in ("image/jpeg", "image/png") and not download
     response = send_file(
         path,
         mimetype="image/jpeg" if thumbnail else stored.content_type,
@@ -254,11 +316,6 @@ def send_stored_file(stored, thumbnail=False, download=False):
         max_age=3600,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if inline and stored.content_type == "application/pdf" and not thumbnail:
-        # Browsers' PDF viewers do not run under `sandbox` or `default-src 'none'`
-        # (Chrome shows "blocked"); the bytes were checked to be a PDF at upload.
-        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
-    else:
-        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
