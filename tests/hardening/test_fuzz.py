@@ -137,7 +137,7 @@ def _fuzz_form(app, client, data, form):
             payload[name] = (io.BytesIO(content), _str(filename) or "f")
         response = client.post(action, data=payload, content_type="multipart/form-data")
     else:
-        body = urlencode([(k, _encode(v)) for k, v in values.items()] +
+        body = urlencode([(_encode(k), _encode(v)) for k, v in values.items()] +
                          [("csrf_token", token)])
         response = client.post(action, data=body,
                                content_type="application/x-www-form-urlencoded")
