@@ -102,6 +102,8 @@ class Config:
     MAIL_AUTHSERV_ID = os.environ.get("MAIL_AUTHSERV_ID", "")
     # `flask mail receive` gives up on a locked table after this long (exit 75: the MTA retries).
     MAIL_RECEIVE_LOCK_TIMEOUT_MS = int(os.environ.get("MAIL_RECEIVE_LOCK_TIMEOUT_MS", "10000"))
+    # A customer's track link stops working this many days after the request closed.
+    TRACK_LINK_DAYS_AFTER_CLOSE = int(os.environ.get("TRACK_LINK_DAYS_AFTER_CLOSE", "60"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12"))
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
     OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "3600"))

@@ -17,11 +17,25 @@ blueprint = Blueprint("sr_public", __name__)
 MAX_FILES = 10
 
 
+class LinkExpired(Exception):
+    """The link was right, but the request closed too long ago: say so (410), not 404."""
+
+
 def _request_for(token):
     sr = workflow.find_by_token(token)
     if sr is None:
         abort(404)
+    if workflow.track_link_expired(sr):
+        raise LinkExpired()
     return sr
+
+
+@blueprint.errorhandler(LinkExpired)
+def link_expired(_error):
+    return render_template(
+        "error.html", title=gettext("This link has expired"),
+        message=gettext("This request was closed some time ago, so its link no longer opens "
+                        "it. Questions? Reply to our last e-mail or contact the office.")), 410
 
 
 @blueprint.get("/track/<token>")

@@ -7,6 +7,7 @@ but do not commit: the caller runs them in `transaction()` (the shared unit of w
 with this domain's message for a lost optimistic-locking race).
 """
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext
@@ -400,3 +401,26 @@ def upload_customer_documents(sr, uploads, text):
 def may_report_error(sr):
     return sr.status in TRANSITIONS["applicant_feedback"].sources
 
+
+
+# ---------------------------------------------------------------- track links
+
+def closed_since(sr):
+    """When the request stopped needing the customer (handed over, paid or refunded);
+    None while it is still open."""
+    if sr.status in S.OPEN:
+        return None
+    moments = [sr.handed_over_at] + [p.paid_at for p in sr.payments] + \
+        [r.refunded_at for r in sr.refunds]
+    moments = [m for m in moments if m is not None]
+    return max(moments) if moments else sr.updated_at
+
+
+def track_link_expired(sr, now=None):
+    """A track link works until TRACK_LINK_DAYS_AFTER_CLOSE days after the request
+    closed: long enough to report an error in the product, not a key kept for ever."""
+    closed = closed_since(sr)
+    if closed is None:
+        return False
+    days = current_app.config.get("TRACK_LINK_DAYS_AFTER_CLOSE", 60)
+    return (now or utcnow()) > closed + timedelta(days=days)
