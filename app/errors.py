@@ -63,6 +63,9 @@ def register_error_handlers(app):
         # abort(400, description) and the input guard name what is wrong; show it.
         message = error.description if error.description != BadRequest.description else _(
             "The request could not be understood. Please reload the page and try again.")
+        field = getattr(error, "field", None)
+        if field and _wants_json():  # the API's shape: {"message": {field: [text]}}
+            return jsonify(message={field: [message]}), 400
         return _page(400, _("Not accepted"), message)
 
     def value_refused(error):

@@ -105,7 +105,7 @@ def _refuse_constant(name):
     raise ValueError(name)
 
 
-def _walk_json(value, path="body"):
+def _walk_json(value, path=""):
     """Every string (keys too) in a parsed JSON value, checked; iterative, depth is bounded."""
     stack = [(path, value)]
     while stack:
@@ -114,8 +114,9 @@ def _walk_json(value, path="body"):
             _check_text(where, item)
         elif isinstance(item, dict):
             for key, child in item.items():
-                _check_text(f"{where}.{key}"[:200], key)
-                stack.append((f"{where}.{key}"[:200], child))
+                name = f"{where}.{key}" if where else str(key)
+                _check_text(name[:200], key)
+                stack.append((name[:200], child))
         elif isinstance(item, list):
             stack.extend((f"{where}[{i}]", child) for i, child in enumerate(item))
 
