@@ -146,7 +146,10 @@ def _fuzz_form(app, client, data, form):
         TRIED["server errors"] += 1
     assert response.status_code < 500, (action, values)
     if 400 <= response.status_code < 500:
-        assert _count(app) == before, (action, response.status_code, values)
+        after = _count(app)
+        if files:  # a refused form keeps its photo for the next attempt, on purpose
+            after.pop("StoredFile"), before.pop("StoredFile")
+        assert after == before, (action, response.status_code, values)
 
 
 def _pages(app, client, client_for, place, products):

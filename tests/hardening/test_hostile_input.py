@@ -50,7 +50,7 @@ def test_finding6_line_breaks_and_tabs_are_still_fine(app, client, place):
     response = client.post("/report", data={**REPORT, "description": "Regel 1\r\n\tRegel 2",
                                             "csrf_token": token,
                                             "location_id": place["location_id"]})
-    assert response.status_code == 200
+    assert response.status_code in (200, 302)  # filed (then shown by a redirect)
     assert _count(app, FaultReport) == 1
 
 
@@ -194,7 +194,7 @@ def test_finding6_a_user_agent_with_nul_is_stored_without_it(app, client, place)
     response = client.post("/report", data={**REPORT, "csrf_token": token,
                                             "location_id": place["location_id"]},
                            headers={"User-Agent": "bot\x00/1.0"})
-    assert response.status_code == 200
+    assert response.status_code in (200, 302)  # filed (then shown by a redirect)
     from app.audit import AuditEntry
 
     with app.app_context():
