@@ -12,6 +12,7 @@ SQLite and, with TEST_DATABASE_URL, PostgreSQL. FUZZ_EXAMPLES=500 for a long run
 import io
 import json
 import os
+from decimal import Decimal
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
@@ -158,6 +159,7 @@ def _pages(app, client, client_for, place, products):
     with app.app_context(), audit.acting_as("system", "test"):
         order = db.session.get(WorkOrder, links["order_id"])
         workflow.transition(order, "accept")
+        order.invoice_total, order.warranty = Decimal("120.00"), False
         workflow.transition(order, "complete")  # the reporter's rating form opens
         complaint = workflow.complain(order, "Niemand kwam.")
         db.session.commit()
