@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := run.py
 PORT ?= 8080
 
-.PHONY: run test lint setup migrate translations migration clean
+.PHONY: run test lint setup migrate translations messages migration clean
 
 # Stamp written only after a complete install: an install that fails half-way is
 # retried by the next make, and a changed requirements.txt installs again.
@@ -21,6 +21,12 @@ setup: $(INSTALLED) translations
 
 translations: $(INSTALLED)
 	$(BIN)/pybabel compile -f -d translations -D messages >/dev/null
+
+# After changing texts: extract every _() of code and templates (babel.cfg) and merge
+# them into the catalogs; then translate the new entries and `make translations`.
+messages: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o translations/messages.pot --omit-header .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
 
 migrate: setup
 	$(BIN)/flask db upgrade

@@ -6,3 +6,4 @@ from .jobs.models import JobRun, JobState  # noqa: F401
 from .mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from .numbering import NumberSeries  # noqa: F401
 from .service_requests import models as service_request_models  # noqa: F401
+from .tokens.models import LinkToken  # noqa: F401

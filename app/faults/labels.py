@@ -3,17 +3,17 @@
 `LABELS` are the column labels of the back office; `register()` hands the same words
 to the shared audit log (app/audit/labels.py), so the central log and the work
 order's Audit tab show "Werkorder", "Status: Nieuw → Geaccepteerd" instead of class
-names, column names and codes. `change_text()` is the Audit tab's "Change" column:
-dates local and Dutch, amounts with a comma, linked records by name.
+names, column names and codes; `register_audit_readers()` names linked records and
+shows amounts in the Audit tab (app/audit/tab.py).
 """
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _
+from sqlalchemy import select
 
 from .. import audit
+from ..audit import tab
 from ..extensions import db
-from ..formatting import format_datetime
 from ..money import format_money
 from . import DOMAIN
 
@@ -82,10 +82,6 @@ EXTRA_FIELDS = {
     "default_contractor_id": _("Default maintenance partner"), "device_id": _("Device"),
     "report_id": _("Request"), "work_order_id": _("Work order"),
 }
-DATETIME_FIELDS = {"created_at", "updated_at", "registered_at", "accepted_at",
-                   "parts_ordered_at", "completed_at", "responded_at", "closed_at",
-                   "declined_at", "flagged_at", "reminder_sent_at", "manager_alerted_at",
-                   "followup_sent_at", "assigned_at"}
 
 
 def _models():
@@ -110,6 +106,7 @@ LINKED = {"contractor_id": "Contractor", "default_contractor_id": "Contractor",
 
 def register():
     """Give the shared audit log this domain's words (called from registration.register)."""
+    register_audit_readers()
     from .workflow import COMPLAINT_LABELS, STATUS_LABELS
 
     fields = {}
@@ -124,37 +121,18 @@ def register():
                 ("Complaint", "status"): COMPLAINT_LABELS})
 
 
-def _value(entry, value):
-    """One stored value as people read it."""
-    if value in (None, "", "None"):
-        return ""
-    field = entry.field
-    try:
-        if field in DATETIME_FIELDS:
-            return format_datetime(datetime.fromisoformat(value))
-        if field == "appointment_date":
-            return date.fromisoformat(value).strftime("%d-%m-%Y")
-        if field == "invoice_total":
-            return format_money(Decimal(value), DOMAIN)
-        if field in LINKED:
-            linked = db.session.get(_models()[LINKED[field]], int(value))
-            return str(linked) if linked is not None else value
-    except (ValueError, InvalidOperation):
-        pass
-    return audit.value_label(entry.entity_type, field, value)
+def _names(model):
+    """A name loader for the Audit tab: {id: name} for many ids in one query."""
+    def load(ids):
+        return {row.id: str(row) for row in db.session.scalars(
+            select(model).where(model.id.in_(ids)))}
+    return load
 
 
-def change_text(entry):
-    """The Audit tab's "Change": 'Status: Nieuw → Geaccepteerd', local times, Dutch
-    amounts; for an entry without a field its note (e.g. the address a mail went to)."""
-    if not entry.field:
-        return entry.new_value or ""
-    old = _value(entry, entry.old_value) or "—"
-    new = _value(entry, entry.new_value) or "—"
-    return f"{audit.field_label(entry.entity_type, entry.field)}: {old} → {new}"
-
-
-def actor_text(entry):
-    """'Systeem (demo loader)', 'Contractpartner (Demo Contractpartner 1)'."""
-    kind = audit.actor_label(entry.actor_type)
-    return f"{kind} ({entry.actor_name})" if entry.actor_name else kind
+def register_audit_readers():
+    """How the Audit tab reads this domain's ids and amounts (app/audit/tab.py)."""
+    models = _models()
+    for field, model_name in LINKED.items():
+        tab.register_names({field}, _names(models[model_name]))
+    tab.register_format({"invoice_total", "cost_approved_amount", "cost_approval_limit"},
+                        lambda value: format_money(Decimal(value), DOMAIN))

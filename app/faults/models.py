@@ -1,6 +1,7 @@
 """Fault reports (KlusHeeren): locations, contractors, devices with QR stickers,
 reports, work orders, ratings and complaints."""
 from flask_appbuilder.models.sqla import Model
+from flask_babel import lazy_gettext as _
 from sqlalchemy import (
     Boolean,
     Column,
@@ -24,8 +25,8 @@ from ..audit import Audited
 from ..database import TimestampMixin, UTCDateTime, utcnow
 from ..money import format_amount
 
-# Token columns never go into the audit log.
-TOKEN_COLUMNS = ("created_at", "updated_at", "token_hash", "token_salt")
+# Timestamps are in the audit entry itself.
+TIMESTAMP_COLUMNS = ("created_at", "updated_at")
 
 
 class WorkOrderStatus:
@@ -48,6 +49,7 @@ class ComplaintStatus:
     ANSWERED = "answered"
     CLOSED = "closed"
     ALL = (OPEN, ANSWERED, CLOSED)
+    LABELS = {OPEN: _("Open"), ANSWERED: _("Answered"), CLOSED: _("Closed")}
 
 
 class Contractor(Audited, TimestampMixin, Model):
@@ -147,7 +149,7 @@ class FaultReport(Audited, TimestampMixin, Model):
     """A report (aanvraag), KH-A-000001. Without a device when reported via /report."""
 
     __tablename__ = "fault_report"
-    __audit_exclude__ = TOKEN_COLUMNS
+    __audit_exclude__ = TIMESTAMP_COLUMNS
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20), nullable=False, unique=True)
@@ -165,9 +167,6 @@ class FaultReport(Audited, TimestampMixin, Model):
     reporter_phone = Column(String(50))
     priority = Column(String(10), nullable=False, default=Priority.NORMAL,
                       server_default=Priority.NORMAL)
-    # The reporter's page /r/<token>: see tokens.py.
-    token_hash = Column(String(64), unique=True)
-    token_salt = Column(String(32))
     # Every order made for this report (a reopened order gets a new one) ...
     work_orders = relationship("WorkOrder", back_populates="report", order_by="WorkOrder.id")
     # ... and the current one, the order the report's pages show.
@@ -252,7 +251,7 @@ class WorkOrder(Audited, TimestampMixin, Model):
     """The order (opdracht) a contractor handles on /wo/<token>, KH-OC-000001."""
 
     __tablename__ = "fault_work_order"
-    __audit_exclude__ = TOKEN_COLUMNS + ("version",)
+    __audit_exclude__ = TIMESTAMP_COLUMNS + ("version",)
     __table_args__ = (
         # one current order per report; earlier (reopened) orders stay as history
         Index("uq_fault_work_order_current_report", "report_id", unique=True,
@@ -301,8 +300,6 @@ class WorkOrder(Audited, TimestampMixin, Model):
     # amount the facility manager approved (a higher invoice needs approval again).
     cost_approval_requested_at = Column(UTCDateTime())
     cost_approved_amount = Column(Numeric(12, 2))
-    token_hash = Column(String(64), unique=True)
-    token_salt = Column(String(32))
     version = Column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 
@@ -358,7 +355,7 @@ class Complaint(Audited, TimestampMixin, Model):
     """A reporter's complaint; the contractor answers on /c/<token>."""
 
     __tablename__ = "fault_complaint"
-    __audit_exclude__ = TOKEN_COLUMNS
+    __audit_exclude__ = TIMESTAMP_COLUMNS
 
     id = Column(Integer, primary_key=True)
     work_order_id = Column(Integer, ForeignKey("fault_work_order.id"), nullable=False,
@@ -370,8 +367,6 @@ class Complaint(Audited, TimestampMixin, Model):
     responded_at = Column(UTCDateTime())
     status = Column(String(20), nullable=False, default=ComplaintStatus.OPEN, index=True)
     closed_at = Column(UTCDateTime())
-    token_hash = Column(String(64), unique=True)
-    token_salt = Column(String(32))
 
     def audit_subject(self):
         return "WorkOrder", self.work_order_id

@@ -1,31 +1,36 @@
 """Every menu entry, view, API and public page of this domain, registered in one place."""
 from flask_babel import lazy_gettext as _
 
-CATEGORY = "Faults"
+from . import permissions as menu
 
-# (view, menu name = menu_access resource, label, icon); order = menu order.
-MENU = [
-    ("FaultReportView", "Fault reports", _("Fault reports"), "fa-bell"),
-    ("WorkOrderView", "Work orders", _("Work orders"), "fa-wrench"),
-    ("WorkOrderNewView", "Work orders: new", _("New"), "fa-inbox"),
-    ("WorkOrderOverdueView", "Work orders: overdue", _("Overdue (not accepted in time)"),
-     "fa-clock-o"),
-    ("WorkOrderAcceptedView", "Work orders: accepted", _("Accepted"), "fa-handshake-o"),
-    ("WorkOrderPartsView", "Work orders: parts on order", _("Parts on order"), "fa-pause"),
-    ("WorkOrderCompletedView", "Work orders: completed", _("Completed"), "fa-check"),
-    ("WorkOrderDeclinedView", "Work orders: declined", _("Declined"), "fa-ban"),
-    ("WorkOrderFlaggedView", "Work orders: needs attention", _("Needs attention"), "fa-flag"),
-    ("RatingView", "Ratings", _("Ratings"), "fa-star"),
-    ("ComplaintView", "Complaints", _("Complaints"), "fa-exclamation-triangle"),
-    ("ComplaintOpenView", "Complaints: open", _("Open complaints"), "fa-folder-open"),
-    ("ComplaintAnsweredView", "Complaints: answered", _("Answered complaints"), "fa-reply"),
-    ("ComplaintClosedView", "Complaints: closed", _("Closed complaints"), "fa-folder"),
-    ("DeviceView", "Devices", _("Devices"), "fa-plug"),
-    ("StickerCodeView", "QR stickers", _("QR stickers"), "fa-qrcode"),
-    ("LocationView", "Locations", _("Locations"), "fa-building"),
-    ("ContractorView", "Maintenance partners", _("Maintenance partners"), "fa-truck"),
-]
-MENU_NAMES = [CATEGORY] + [name for _view, name, _label, _icon in MENU]
+
+def _menu(views, feedback, stickers):
+    """(view class, menu name = menu_access resource, label, icon); order = menu order."""
+    return [
+        (views.FaultReportView, menu.FAULT_REPORTS, _("Fault reports"), "fa-bell"),
+        (views.WorkOrderView, menu.WORK_ORDERS, _("Work orders"), "fa-wrench"),
+        (views.WorkOrderNewView, menu.WORK_ORDERS_NEW, _("New"), "fa-inbox"),
+        (views.WorkOrderOverdueView, menu.WORK_ORDERS_OVERDUE,
+         _("Overdue (not accepted in time)"), "fa-clock-o"),
+        (views.WorkOrderAcceptedView, menu.WORK_ORDERS_ACCEPTED, _("Accepted"),
+         "fa-handshake-o"),
+        (views.WorkOrderPartsView, menu.WORK_ORDERS_PARTS, _("Parts on order"), "fa-pause"),
+        (views.WorkOrderCompletedView, menu.WORK_ORDERS_COMPLETED, _("Completed"), "fa-check"),
+        (views.WorkOrderDeclinedView, menu.WORK_ORDERS_DECLINED, _("Declined"), "fa-ban"),
+        (views.WorkOrderFlaggedView, menu.WORK_ORDERS_FLAGGED, _("Needs attention"), "fa-flag"),
+        (feedback.RatingView, menu.RATINGS, _("Ratings"), "fa-star"),
+        (feedback.ComplaintView, menu.COMPLAINTS, _("Complaints"), "fa-exclamation-triangle"),
+        (feedback.ComplaintOpenView, menu.COMPLAINTS_OPEN, _("Open complaints"),
+         "fa-folder-open"),
+        (feedback.ComplaintAnsweredView, menu.COMPLAINTS_ANSWERED, _("Answered complaints"),
+         "fa-reply"),
+        (feedback.ComplaintClosedView, menu.COMPLAINTS_CLOSED, _("Closed complaints"),
+         "fa-folder"),
+        (views.DeviceView, menu.DEVICES, _("Devices"), "fa-plug"),
+        (stickers.StickerCodeView, menu.STICKERS, _("QR stickers"), "fa-qrcode"),
+        (views.LocationView, menu.LOCATIONS, _("Locations"), "fa-building"),
+        (views.ContractorView, menu.CONTRACTORS, _("Maintenance partners"), "fa-truck"),
+    ]
 
 
 def _register_scopes():
@@ -57,9 +62,8 @@ def register(app, appbuilder):
 
     labels.register()
     _register_scopes()
-    found = {**vars(views), **vars(views_feedback), **vars(views_stickers)}
-    for view_name, name, label, icon in MENU:
-        appbuilder.add_view(found[view_name], name, label=label, icon=icon, category=CATEGORY,
+    for view, name, label, icon in _menu(views, views_feedback, views_stickers):
+        appbuilder.add_view(view, name, label=label, icon=icon, category=menu.CATEGORY,
                             category_label=_("Faults"), category_icon="fa-wrench")
     appbuilder.add_view_no_menu(views.WorkOrderTab)
     appbuilder.add_view_no_menu(views.FaultReportTab)

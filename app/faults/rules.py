@@ -23,7 +23,6 @@ from . import tokens
 MAX_TEXT = 5000
 
 
-WorkflowError = DomainError  # the former name, for code not yet moved to DomainError
 
 
 def text(value, label, required=True, limit=MAX_TEXT):

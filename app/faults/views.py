@@ -14,17 +14,22 @@ from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_
 from wtforms.validators import Email, Optional
 
 from .. import audit
+from ..audit.tab import tab_rows
 from ..database import utcnow
 from ..extensions import db
+from ..filter_bar import FILTER_BAR_TEMPLATE, FilterBarMixin
 from ..formatting import format_datetime
-from ..mail.models import OutboxMessage, OutboxStatus
+from ..mail import sent_about
+from ..mail.models import OutboxStatus
 from ..money import AmountField, format_amount, format_money
+from ..show_page import ShowPageMixin
 from ..unit_of_work import unit_of_work
-from . import DOMAIN, evidence, labels, qr, workflow
+from . import DOMAIN, evidence, qr, tokens, workflow
+from . import permissions as menu
 from .labels import LABELS
 from .models import (
     Contractor,
@@ -78,7 +83,7 @@ def _photo_link(stored):
         url_for("FileView.download", key=stored.key), src)
 
 
-class FaultModelView(ModelView):
+class FaultModelView(ShowPageMixin, FilterBarMixin, ModelView):
     method_permission_name = READ_WRITE
 
     def pre_delete(self, item):
@@ -143,14 +148,7 @@ class WorkOrderView(FaultModelView):
     show_title = _("Work order")
     edit_title = _("Edit work order")
     show_template = "faults/admin/work_order_show.html"
-    list_template = "faults/admin/filtered_list.html"  # with the status filter buttons
-    extra_args = {"filter_buttons": [
-        ("WorkOrderView", _("All work orders")), ("WorkOrderNewView", _("New")),
-        ("WorkOrderOverdueView", _("Overdue (not accepted in time)")),
-        ("WorkOrderAcceptedView", _("Accepted")), ("WorkOrderPartsView", _("Parts on order")),
-        ("WorkOrderCompletedView", _("Completed")),
-        ("WorkOrderDeclinedView", _("Declined")),
-        ("WorkOrderFlaggedView", _("Needs attention"))]}
+    list_template = FILTER_BAR_TEMPLATE  # with the status buttons (set below)
     list_columns = ["number", "report", "location", "contractor", "status", "created_at",
                     "accepted_at", "appointment_date", "completed_at"]
     show_fieldsets = [
@@ -184,34 +182,17 @@ class WorkOrderView(FaultModelView):
         own redirect follows its page history, which may be another order."""
         return redirect(url_for(f"{type(self).__name__}.show", pk=request.view_args["pk"]))
 
-    def render_template(self, template, **kwargs):
-        if template == self.show_template and "pk" in kwargs:
-            order = db.session.get(WorkOrder, kwargs["pk"])
-            if order is not None:
-                kwargs["order"] = order
-                kwargs["mails"] = db.session.scalars(
-                    select(OutboxMessage).where(OutboxMessage.subject_type == "WorkOrder",
-                                                OutboxMessage.subject_id == str(order.id))
-                    .order_by(OutboxMessage.id.desc())).all()
-                kwargs["mail_status"] = OutboxStatus.label
-                kwargs["audit_rows"] = [
-                    {"at": format_datetime(e.at), "who": labels.actor_text(e),
-                     "ip": e.ip_address or "", "action": audit.action_label(e.action),
-                     "record": audit.record_label(e.entity_type),
-                     "change": labels.change_text(e)}
-                    for e in db.session.scalars(audit.entries_for("WorkOrder", order.id))]
-                kwargs["status_labels"] = STATUS_LABELS
-                # not `"can_edit" | is_item_visible(...)`: Jinja folds a filter with
-                # constant arguments at compile time, i.e. once for the first user.
-                kwargs["can_write"] = self.appbuilder.sm.has_access(
-                    "can_write", self.class_permission_name)
-                kwargs["complaint_labels"] = COMPLAINT_LABELS
-                kwargs["priority_labels"] = workflow.PRIORITY_LABELS
-                kwargs["appointment"] = workflow.appointment_text(order)
-                kwargs["evidence_items"] = order.report.evidence
-                kwargs["kind_labels"] = evidence.KIND_LABELS
-                kwargs["needs_cost_approval"] = evidence.needs_cost_approval(order)
-        return super().render_template(template, **kwargs)
+    def show_context(self, order, widgets):
+        return {"order": order, "mails": sent_about("WorkOrder", order.id),
+                "mail_status": OutboxStatus.label,
+                "audit_rows": tab_rows(db.session.scalars(
+                    audit.entries_for("WorkOrder", order.id).limit(500))),
+                "status_labels": STATUS_LABELS, "has_link": tokens.has_link(order),
+                "can_write": self.may("write"), "complaint_labels": COMPLAINT_LABELS,
+                "priority_labels": workflow.PRIORITY_LABELS,
+                "appointment": workflow.appointment_text(order),
+                "evidence_items": order.report.evidence, "kind_labels": evidence.KIND_LABELS,
+                "needs_cost_approval": evidence.needs_cost_approval(order)}
 
     def _act(self, pk, do, message):
         order = db.session.get(WorkOrder, pk)
@@ -291,6 +272,16 @@ WorkOrderDeclinedView = _status_view("WorkOrderDeclinedView", WorkOrderStatus.DE
 WorkOrderFlaggedView = _status_view("WorkOrderFlaggedView", title=_("Work orders that need "
                                                                      "attention"),
                                     filters=[["flagged_at", FlaggedFilter, None]])
+WorkOrderView.filter_bar = [
+    (WorkOrderView, menu.WORK_ORDERS, _("All work orders")),
+    (WorkOrderNewView, menu.WORK_ORDERS_NEW, _("New")),
+    (WorkOrderOverdueView, menu.WORK_ORDERS_OVERDUE, _("Overdue (not accepted in time)")),
+    (WorkOrderAcceptedView, menu.WORK_ORDERS_ACCEPTED, _("Accepted")),
+    (WorkOrderPartsView, menu.WORK_ORDERS_PARTS, _("Parts on order")),
+    (WorkOrderCompletedView, menu.WORK_ORDERS_COMPLETED, _("Completed")),
+    (WorkOrderDeclinedView, menu.WORK_ORDERS_DECLINED, _("Declined")),
+    (WorkOrderFlaggedView, menu.WORK_ORDERS_FLAGGED, _("Needs attention")),
+]
 
 
 class WorkOrderTab(WorkOrderView):
@@ -302,16 +293,9 @@ class WorkOrderTab(WorkOrderView):
 
 # ---------------------------------------------------------------- reports, devices
 
-def show_with_buttons(view, template, kwargs, model):
-    """The show page's extra: the record and whether this user may press its buttons.
-    (not `"can_edit" | is_item_visible(...)`: Jinja folds a filter with constant
-    arguments at compile time, i.e. once for the first user.)"""
-    if template == view.show_template and "pk" in kwargs:
-        kwargs["item"] = db.session.get(model, kwargs["pk"])
-        kwargs["button_view"] = type(view).__name__
-        kwargs["can_write"] = view.appbuilder.sm.has_access("can_write",
-                                                            view.class_permission_name)
-    return kwargs
+def show_with_buttons(view, item):
+    """The show page's buttons: which view they post to and whether this user may."""
+    return {"button_view": type(view).__name__, "can_write": view.may("write")}
 
 
 class FaultReportView(FaultModelView):
@@ -336,9 +320,8 @@ class FaultReportView(FaultModelView):
     base_order = ("id", "desc")
     formatters_columns = {**FaultModelView.formatters_columns, "order_status": _status}
 
-    def render_template(self, template, **kwargs):
-        kwargs = show_with_buttons(self, template, kwargs, FaultReport)
-        return super().render_template(template, **kwargs)
+    def show_context(self, report, widgets):
+        return {**show_with_buttons(self, report), "has_link": tokens.has_link(report)}
 
     def pre_update(self, item):
         with unit_of_work(reraise=True, commit=False):  # FAB shows the refusal

@@ -8,7 +8,9 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from ..extensions import db
+from ..filter_bar import FILTER_BAR_TEMPLATE
 from ..unit_of_work import unit_of_work
+from . import permissions as menu
 from . import workflow
 from .models import Complaint, ComplaintStatus, Rating
 from .views import NO_ADD, FaultModelView, show_with_buttons
@@ -40,10 +42,7 @@ class ComplaintView(FaultModelView):
     method_permission_name = {**NO_ADD, "close": "write", "close_one": "write"}
     exclude_route_methods = {"add", "edit", "delete"}
     show_template = "faults/admin/complaint_show.html"
-    list_template = "faults/admin/filtered_list.html"  # open / answered / closed buttons
-    extra_args = {"filter_buttons": [
-        ("ComplaintView", _("All complaints")), ("ComplaintOpenView", _("Open")),
-        ("ComplaintAnsweredView", _("Answered")), ("ComplaintClosedView", _("Closed"))]}
+    list_template = FILTER_BAR_TEMPLATE  # open / answered / closed buttons (set below)
     list_title = _("Complaints")
     show_title = _("Complaint")
     list_columns = ["work_order", "created_at", "status", "text", "response", "responded_at"]
@@ -61,9 +60,8 @@ class ComplaintView(FaultModelView):
                 workflow.close_complaint(item)
         return redirect(url_for(f"{type(self).__name__}.list"))
 
-    def render_template(self, template, **kwargs):
-        kwargs = show_with_buttons(self, template, kwargs, Complaint)
-        return super().render_template(template, **kwargs)
+    def show_context(self, complaint, widgets):
+        return show_with_buttons(self, complaint)
 
     @expose("/close/<int:pk>", methods=["POST"])
     @has_access
@@ -90,3 +88,9 @@ ComplaintAnsweredView = _complaint_view("ComplaintAnsweredView", ComplaintStatus
                                         _("Answered complaints"))
 ComplaintClosedView = _complaint_view("ComplaintClosedView", ComplaintStatus.CLOSED,
                                       _("Closed complaints"))
+ComplaintView.filter_bar = [
+    (ComplaintView, menu.COMPLAINTS, _("All complaints")),
+    (ComplaintOpenView, menu.COMPLAINTS_OPEN, _("Open")),
+    (ComplaintAnsweredView, menu.COMPLAINTS_ANSWERED, _("Answered")),
+    (ComplaintClosedView, menu.COMPLAINTS_CLOSED, _("Closed")),
+]

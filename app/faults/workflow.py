@@ -54,11 +54,11 @@ from .orders import (
                        transition,
                        work_order_pdf,
 )
-from .rules import MAX_TEXT, WorkflowError, is_admin, photo_data_uri
+from .rules import MAX_TEXT, is_admin, photo_data_uri
 
 __all__ = [
     "CONTRACTOR_FIELDS", "COMPLAINT_LABELS", "MAX_TEXT", "ORDER_SERIES", "REPORT_SERIES",
-    "STATUS_LABELS", "TRANSITIONS", "DomainError", "WorkflowError", "PRIORITY_LABELS",
+    "STATUS_LABELS", "TRANSITIONS", "DomainError", "PRIORITY_LABELS",
     "appointment_text", "check_transition", "clear_flag", "flag", "missing_for_completion",
     "reopen", "run_escalation",
     "allowed_actions", "can_respond", "check_back_office_edit", "check_delete",

@@ -31,6 +31,9 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.utils import getaddresses, parseaddr
 
+import lxml.html
+from lxml import etree
+
 from ..security.input_guard import strip_control_chars
 
 EXTENSION_KEY = "inbound_mail_handlers"
@@ -80,8 +83,31 @@ def _text_of(message):
     except (LookupError, UnicodeError):
         text = body.get_payload(decode=True).decode("utf-8", "replace")
     if body.get_content_type() == "text/html":
-        text = re.sub(r"<[^>]+>", " ", text)
+        text = html_to_text(text)
     return text.strip()
+
+
+_BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+           "table", "ul", "ol", "pre", "hr"}
+
+
+def html_to_text(html):
+    """The readable text of an HTML-only mail: entities decoded (&amp; → &, &nbsp; → a
+    space), <style>, <script> and <head> dropped, one line per paragraph or line break."""
+    if not html or not html.strip():
+        return ""
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in list(root.iter("style", "script", "head", "title")):
+        if element.getparent() is not None:
+            element.drop_tree()
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+    lines = (" ".join(line.replace("\xa0", " ").split())
+             for line in root.text_content().splitlines())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _attachments(message):

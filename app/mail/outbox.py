@@ -4,6 +4,8 @@ from email.utils import make_msgid
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from .models import OutboxAttachment, OutboxMessage
@@ -95,3 +97,15 @@ def queue_template(template, to, subject, context=None, **kwargs):
             raise
         html = None
     return queue(to, subject, text, html=html, **kwargs)
+
+
+def sent_about(subject_type, subject_id, limit=200):
+    """The outbox messages filed on one record, newest first, for its "Mails sent" tab
+    (attachment names loaded with them, not their data)."""
+    return db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.subject_type == subject_type,
+               OutboxMessage.subject_id == str(subject_id))
+        .options(selectinload(OutboxMessage.attachments).load_only(OutboxAttachment.filename))
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)).all()

@@ -11,6 +11,9 @@ working role = Viewer + its own actions.
 """
 from flask_babel import lazy_gettext as _
 
+from ..faults import permissions as faults
+from ..service_requests import permissions as service_requests
+
 ADMIN = "Admin"
 PUBLIC = "Public"
 
@@ -53,41 +56,15 @@ OUTBOX_READ = [("can_list", "Outbox"), ("can_show", "Outbox"), ("menu_access", "
 AUDIT_READ = [("can_list", "AuditLog"), ("can_show", "AuditLog"), ("menu_access", "Admin"),
               ("menu_access", "Audit log")]
 
-# ---- Service requests (filled by app/service_requests; names are FAB resources) ----
-# One resource, "ServiceRequest", with one action per workflow step (the list,
-# detail page, tabs and REST API all share it). Menu names are the blue buttons.
-SR_MENUS = [
-    "Service requests", "Service Request", "My requests", "Urgent requests",
-    "Requests: mortgage_extract", "Requests: cadastral_extract", "Requests: survey_map",
-    "Requests: received", "Requests: assigned", "Requests: documents_needed",
-    "Requests: documents_received", "Requests: in_preparation", "Requests: prepared",
-    "Requests: correction_needed", "Requests: ready", "Requests: delivered", "Requests: paid",
-    "Requests: refund", "Unmatched mail", "Products",
-]
-SR_VIEWER = ([("can_read", "ServiceRequest"), ("can_read", "Product")]
-             + [("menu_access", menu) for menu in SR_MENUS])
-SR_WRITER = [("can_assign", "ServiceRequest"), ("can_feedback", "ServiceRequest"),
-             ("can_upload_product", "ServiceRequest")]
-SR_PICKUP_DESK = [("can_check", "ServiceRequest"), ("can_hand_over", "ServiceRequest")]
-SR_COUNTER = [("can_write", "ServiceRequest"), ("menu_access", "New request (counter)")]
-SR_FINANCE = [("can_pay", "ServiceRequest"), ("can_refund", "ServiceRequest"),
-              ("can_correct", "ServiceRequest")]
-SR_PORTAL = [("can_submit", "Intake"), ("can_read", "Product")]
-
-# ---- Fault reports ----
-FAULTS_VIEWER = [("can_read", r) for r in (
-    "FaultReport", "FaultWorkOrder", "FaultRating", "FaultComplaint", "FaultDevice",
-    "FaultSticker", "FaultLocation", "FaultContractor")] + [("menu_access", m) for m in (
-    # the menu names in app/faults/registration.py
-    "Faults", "Fault reports", "Work orders", "Work orders: new", "Work orders: overdue",
-    "Work orders: accepted", "Work orders: parts on order", "Work orders: completed",
-    "Work orders: declined", "Work orders: needs attention", "Ratings",
-    "Complaints", "Complaints: open", "Complaints: answered", "Complaints: closed", "Devices",
-    "QR stickers", "Locations", "Maintenance partners")]
-# Ratings are the reporter's words: nobody edits them, so no can_write there.
-FAULTS_MANAGER = [("can_write", r) for r in (
-    "FaultReport", "FaultWorkOrder", "FaultComplaint", "FaultDevice",
-    "FaultSticker", "FaultLocation", "FaultContractor")]
+# ---- The domains' permission sets, defined where their menus and resources are ----
+SR_VIEWER = service_requests.VIEWER
+SR_WRITER = service_requests.WRITER
+SR_PICKUP_DESK = service_requests.PICKUP_DESK
+SR_COUNTER = service_requests.COUNTER
+SR_FINANCE = service_requests.FINANCE
+SR_PORTAL = service_requests.PORTAL
+FAULTS_VIEWER = faults.VIEWER
+FAULTS_MANAGER = faults.MANAGER
 
 # Each business's roles read that business only: a service-request clerk never sees a
 # fault reporter's name or phone, a facility manager never a customer's ID card.

@@ -8,10 +8,10 @@ first request's id and order number, and nothing new is stored.
 import base64
 import binascii
 
-from email_validator import EmailNotValidError, validate_email
 from flask import g, request
 from flask_appbuilder.api import BaseApi, ModelRestApi, expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,39 +19,13 @@ from .. import audit
 from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
-from . import workflow
+from . import permissions, workflow
 from .models import Product, ServiceRequest, Urgency
-
-MAX_LINES = 50
-
-
-def _text(errors, data, key, path, required=True, max_length=200):
-    value = data.get(key) if isinstance(data, dict) else None
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors[path] = ["Missing data for required field."]
-        return None
-    if not isinstance(value, str):
-        errors[path] = ["Not a valid string."]
-        return None
-    value = value.strip()
-    if len(value) > max_length:
-        errors[path] = [f"Longer than maximum length {max_length}."]
-        return None
-    return value
+from .schemas import IntakeAnswerSchema, IntakeSchema, flat_errors
 
 
-def _quantity(errors, item, path):
-    value = item.get("quantity", 1)
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1000:
-        errors[path] = ["Must be a whole number from 1 to 1000."]
-        return None
-    return value
-
-
-def _product(errors, item, path, products, additional):
-    code = item.get("code")
-    product = products.get(code) if isinstance(code, str) else None
+def _product(errors, code, path, products, additional):
+    product = products.get(code)
     if product is None:
         errors[path] = [f"Unknown product code {code!r}."]
     elif product.is_additional != additional:
@@ -63,64 +37,31 @@ def _product(errors, item, path, products, additional):
 
 def parse_intake(data):
     """The JSON body → (kwargs for workflow.create_request, id card bytes, errors per field)."""
-    errors = {}
     if not isinstance(data, dict):
         return None, None, {"_schema": ["Send a JSON object."]}
-    applicant = data.get("applicant")
-    if not isinstance(applicant, dict):
-        errors["applicant"] = ["Missing data for required field."]
-        applicant = {}
-    name = _text(errors, applicant, "name", "applicant.name")
-    email = _text(errors, applicant, "email", "applicant.email", max_length=254)
-    if email:
-        try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            errors["applicant.email"] = ["Not a valid email address."]
-    phone = _text(errors, applicant, "phone", "applicant.phone", required=False, max_length=40)
-    id_number = _text(errors, applicant, "id_number", "applicant.id_number", max_length=40)
-    reference = _text(errors, data, "client_reference", "client_reference", required=False,
-                      max_length=100)
-
+    try:
+        body = IntakeSchema().load(data)
+        errors = {}
+    except ValidationError as exc:
+        body, errors = exc.valid_data or {}, flat_errors(exc.messages)
     products = {p.code: p for p in db.session.scalars(select(Product).where(Product.active))}
-    lines, extra = [], []
-    items = data.get("products")
-    if not isinstance(items, list) or not items:
-        errors["products"] = ["Give at least one product."]
-        items = []
-    elif len(items) > MAX_LINES:
-        errors["products"] = [f"At most {MAX_LINES} products."]
-    for i, item in enumerate(items[:MAX_LINES]):
-        if not isinstance(item, dict):
-            errors[f"products[{i}]"] = ["Not an object."]
-            continue
-        product = _product(errors, item, f"products[{i}].code", products, additional=False)
-        quantity = _quantity(errors, item, f"products[{i}].quantity")
-        info = _text(errors, item, "customer_info", f"products[{i}].customer_info",
-                     required=False, max_length=5000)
-        lines.append((product, quantity, info))
-    additional = data.get("additional") or []
-    if not isinstance(additional, list):
-        errors["additional"] = ["Not a list."]
-        additional = []
-    elif len(additional) > MAX_LINES:
-        errors["additional"] = [f"At most {MAX_LINES} additional products."]
-    for i, item in enumerate(additional[:MAX_LINES]):
-        if not isinstance(item, dict):
-            errors[f"additional[{i}]"] = ["Not an object."]
-            continue
-        product = _product(errors, item, f"additional[{i}].code", products, additional=True)
-        extra.append((product, _quantity(errors, item, f"additional[{i}].quantity")))
-
+    lines = [(_product(errors, item["code"], f"products[{i}].code", products, additional=False),
+              item.get("quantity"), item.get("customer_info"))
+             for i, item in enumerate(body.get("products") or []) if "code" in item]
+    extra = [(_product(errors, item["code"], f"additional[{i}].code", products, additional=True),
+              item.get("quantity"))
+             for i, item in enumerate(body.get("additional") or []) if "code" in item]
     image = None
-    if data.get("id_card_image"):
+    if body.get("id_card_image"):
         try:
-            image = base64.b64decode(data["id_card_image"], validate=True)
-        except (binascii.Error, TypeError, ValueError):
+            image = base64.b64decode(body["id_card_image"], validate=True)
+        except (binascii.Error, ValueError):
             errors["id_card_image"] = ["Not valid base64."]
-    kwargs = {"applicant_name": name, "applicant_email": email, "applicant_phone": phone,
-                  "id_number": id_number, "urgency": Urgency.ONLINE, "products": lines,
-                  "additional": extra, "client_reference": reference}
+    applicant = body.get("applicant") or {}
+    kwargs = {"applicant_name": applicant.get("name"), "applicant_email": applicant.get("email"),
+              "applicant_phone": applicant.get("phone"), "id_number": applicant.get("id_number"),
+              "urgency": Urgency.ONLINE, "products": lines, "additional": extra,
+              "client_reference": body.get("client_reference")}
     return kwargs, image, errors
 
 
@@ -133,6 +74,7 @@ class IntakeApi(BaseApi):
     class_permission_name = "Intake"
     method_permission_name = {"post": "submit"}
     openapi_spec_tag = "Intake"
+    openapi_spec_component_schemas = (IntakeSchema, IntakeAnswerSchema)
 
     def _existing(self, reference):
         if not reference:
@@ -149,11 +91,31 @@ class IntakeApi(BaseApi):
         post:
           description: Create a service request (status received). Idempotent by
             Idempotency-Key header or client_reference.
+          parameters:
+          - in: header
+            name: Idempotency-Key
+            schema:
+              type: string
+            description: The portal's key for this submission (at most 100 characters)
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  $ref: '#/components/schemas/IntakeSchema'
           responses:
             201:
               description: Created
+              content:
+                application/json:
+                  schema:
+                    $ref: '#/components/schemas/IntakeAnswerSchema'
             200:
               description: Duplicate; the earlier request
+              content:
+                application/json:
+                  schema:
+                    $ref: '#/components/schemas/IntakeAnswerSchema'
             400:
               $ref: '#/components/responses/400'
         """
@@ -190,7 +152,7 @@ class ServiceRequestApi(ModelRestApi):
     resource_name = "servicerequest"
     datamodel = SQLAInterface(ServiceRequest)
     class_permission_name = "ServiceRequest"
-    base_permissions = workflow.PERMISSIONS
+    base_permissions = permissions.ACTIONS
     method_permission_name = {"get_list": "read", "get": "read", "info": "read"}
     include_route_methods = {"get_list", "get", "info"}
     list_columns = ["id", "order_no", "status", "urgency", "received_at", "applicant_name",

@@ -13,7 +13,8 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
-from . import workflow
+from ..forms import select_choices
+from . import permissions, workflow
 from .models import OnBehalfOf, Product, Urgency
 
 
@@ -27,11 +28,11 @@ def _print_product():
 
 
 class CounterRequestForm(DynamicForm):
-    urgency = SelectField(_("Urgency"), choices=[(Urgency.NORMAL, _("Normal")),
-                                                 (Urgency.URGENT, _("Urgent"))],
+    urgency = SelectField(_("Urgency"), choices=select_choices([(Urgency.NORMAL, _("Normal")),
+                                                                (Urgency.URGENT, _("Urgent"))]),
                           validators=[DataRequired()])
     on_behalf_of = SelectField(_("On behalf of"),
-                               choices=[("", "—")] + list(OnBehalfOf.LABELS.items()),
+                               choices=select_choices([("", "—"), *OnBehalfOf.LABELS.items()]),
                                description=_("Only for urgent requests."))
     applicant_name = StringField(_("Applicant"), validators=[DataRequired(), Length(max=200)],
                                  widget=BS3TextFieldWidget())
@@ -60,8 +61,8 @@ class CounterRequestView(SimpleFormView):
     """The counter's form; the request itself is made by workflow.create_request."""
 
     route_base = "/service-requests/counter"
-    class_permission_name = workflow.RESOURCE
-    base_permissions = workflow.PERMISSIONS
+    class_permission_name = permissions.RESOURCE
+    base_permissions = permissions.ACTIONS
     method_permission_name = {"this_form_get": "write", "this_form_post": "write"}
     form = CounterRequestForm
     form_title = _("New request (counter)")

@@ -1,37 +1,30 @@
 """Links to the customer's track page and the mails that carry them.
 
-Each mail gets a fresh token (128 random bits); only its SHA-256 is stored, so a
-copy of the database opens no track page. The same token is in the Reply-To
+Each mail gets a fresh link from the shared token service (128 random bits, only its
+hash stored; earlier links keep working). The same token is in the Reply-To
 (aanvragen+<token>@domain), so the customer's answer finds its request.
 """
-import secrets
-
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _
-from sqlalchemy import select
 
-from ..extensions import db
+from .. import tokens
 from ..mail import MailError, queue_template
-from .models import TrackToken
+from .models import ServiceRequest
 
 RESOURCE = "ServiceRequest"
+TRACK = "track"  # the token service's purpose for /track/<token>
 
 
 def issue_track_token(sr):
-    """A fresh token for a mail: 128 random bits, lower-case hex (it also travels in
-    the local part of the reply address, where case may be lost)."""
-    token = secrets.token_hex(16)
-    db.session.add(TrackToken(service_request=sr, token_hash=TrackToken.hash(token)))
-    return token
+    """A fresh token for a mail: random lower-case hex (it also travels in the local
+    part of the reply address, where case may be lost)."""
+    return tokens.issue(TRACK, sr)
 
 
 def find_by_token(token):
-    if not token or len(token) > 64:
-        return None
-    row = db.session.scalars(select(TrackToken).where(
-        TrackToken.token_hash == TrackToken.hash(token.lower()))).first()
-    return row.service_request if row else None
+    """The request a working track token opens, or None."""
+    return tokens.find(TRACK, (token or "").lower(), ServiceRequest)
 
 
 def track_url(token):

@@ -1,13 +1,12 @@
 """How values of this domain look on screen: labels, badges, small tables, file links."""
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app, render_template, url_for
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from .. import audit
+from ..audit import tab
 from ..extensions import db
 from ..files.models import StoredFile
 from ..formatting import format_datetime
@@ -105,7 +104,8 @@ AUDIT_RECORDS = {
     "InboundDocument": _("New documents"), "InboundDocumentFile": _("File"),
     "DeliveredProduct": _("Delivered product"), "InternalCheck": _("Internal check"),
     "ApplicantFeedback": _("Feedback from the applicant"), "Correction": _("Correction"),
-    "Payment": _("Payment"), "Refund": _("Refund"), "TrackToken": _("Track link"),
+    "Payment": _("Payment"), "Refund": _("Refund"),
+    "TrackToken": _("Track link"),  # entries written before links moved to app/tokens
 }
 # A request's own columns: the same words on its screens (views.LABELS) and in its audit log.
 REQUEST_COLUMN_LABELS = {
@@ -167,72 +167,24 @@ def audit_fields(models):
     return fields
 
 
-def _ids(entries, fields):
-    return {int(value) for e in entries if e.field in fields
-            for value in (e.old_value, e.new_value) if value and value.isdigit()}
+def _load(model, name_of):
+    """A name loader for the Audit tab: {id: name} for many ids in one query."""
+    def load(ids):
+        return {row.id: name_of(row)
+                for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    return load
 
 
-def _names(entries):
-    """Names for the ids in these entries, a few queries for the whole tab."""
+def register_audit_readers():
+    """How the Audit tab reads this domain's ids and amounts (app/audit/tab.py)."""
     user_model = current_app.appbuilder.sm.user_model
-    names = {}
-    ids = _ids(entries, USER_FIELDS)
-    if ids:
-        names.update({(f, u.id): f"{u.first_name} {u.last_name}".strip() or u.username
-                      for u in db.session.scalars(select(user_model).where(user_model.id.in_(ids)))
-                      for f in USER_FIELDS})
-    ids = _ids(entries, FILE_FIELDS)
-    if ids:
-        names.update({(f, s.id): s.original_name
-                      for s in db.session.scalars(select(StoredFile).where(StoredFile.id.in_(ids)))
-                      for f in FILE_FIELDS})
-    ids = _ids(entries, {"product_id"})
-    if ids:
-        names.update({("product_id", p.id): p.name
-                      for p in db.session.scalars(select(Product).where(Product.id.in_(ids)))})
-    ids = _ids(entries, {"request_id"})
-    if ids:
-        names.update({("request_id", sr.id): sr.order_no for sr in db.session.scalars(
-            select(ServiceRequest).where(ServiceRequest.id.in_(ids)))})
-    ids = _ids(entries, {"line_id"})
-    if ids:
-        names.update({("line_id", line.id): line.product.name for line in db.session.scalars(
-            select(RequestedProductLine).where(RequestedProductLine.id.in_(ids)))})
-    return names
-
-
-def _audit_value(entry, value, names):
-    if value in (None, "", "None"):
-        return ""
-    field = entry.field
-    if field in ID_FIELDS and value.isdigit():
-        return names.get((field, int(value)), f"#{value}")
-    if field.endswith("_at"):
-        try:
-            moment = datetime.fromisoformat(value)
-            return format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-        except ValueError:
-            return value
-    if field in MONEY_FIELDS:
-        try:
-            return format_money(Decimal(value), DOMAIN)
-        except InvalidOperation:
-            return value
-    return audit.value_label(entry.entity_type, field, value)
-
-
-def audit_rows(entries):
-    """The Audit tab: one dict per entry, every code, id and timestamp in words."""
-    names = _names(entries)
-    return [{
-        "at": format_datetime(e.at),
-        "who": e.actor_name, "actor": audit.actor_label(e.actor_type),
-        "ip": e.ip_address or "", "action": audit.action_label(e.action),
-        "record": audit.record_label(e.entity_type),
-        "field": audit.field_label(e.entity_type, e.field) if e.field else "",
-        "old": _audit_value(e, e.old_value, names) if e.field else "",
-        "new": _audit_value(e, e.new_value, names) if e.field else "",
-    } for e in entries]
+    tab.register_names(USER_FIELDS, _load(
+        user_model, lambda u: f"{u.first_name} {u.last_name}".strip() or u.username))
+    tab.register_names(FILE_FIELDS, _load(StoredFile, lambda f: f.original_name))
+    tab.register_names({"product_id"}, _load(Product, lambda p: p.name))
+    tab.register_names({"request_id"}, _load(ServiceRequest, lambda sr: sr.order_no))
+    tab.register_names({"line_id"}, _load(RequestedProductLine, lambda line: line.product.name))
+    tab.register_format(MONEY_FIELDS, lambda value: format_money(Decimal(value), DOMAIN))
 
 
 def money(value):

@@ -24,7 +24,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import format_datetime
-from . import display, workflow
+from . import display, permissions, workflow
 from .models import InboundDocument, InboundDocumentFile, ServiceRequest
 
 TOKEN_IN_ADDRESS = re.compile(r"\+([0-9a-f]{32})@")
@@ -117,8 +117,8 @@ class UnmatchedMailView(ModelView):
 
     datamodel = SQLAInterface(InboundDocument)
     route_base = "/unmatched-mail"
-    class_permission_name = workflow.RESOURCE
-    base_permissions = workflow.PERMISSIONS
+    class_permission_name = permissions.RESOURCE
+    base_permissions = permissions.ACTIONS
     method_permission_name = {"list": "read", "show": "read", "attach": "feedback"}
     include_route_methods = {"list", "show", "attach"}
     base_filters = [["request_id", FilterIsNull, None]]

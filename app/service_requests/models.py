@@ -4,7 +4,6 @@ Totals are derived from the lines (properties), never stored. Status changes onl
 happen in workflow.py; the status column is left out of the automatic audit
 because the workflow writes an explicit "transition" entry for every change.
 """
-import hashlib
 from decimal import Decimal
 
 from flask_appbuilder.models.sqla import Model
@@ -81,7 +80,6 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     refunds = relationship("Refund", back_populates="service_request", order_by="Refund.id")
     corrections = relationship("Correction", back_populates="service_request",
                                order_by="Correction.id")
-    track_tokens = relationship("TrackToken", back_populates="service_request")
 
     def __repr__(self):
         return self.order_no or "?"
@@ -336,26 +334,7 @@ class Correction(_RequestChild, Model):
     reason = Column(Text, nullable=False)
 
 
-class TrackToken(_RequestChild, Model):
-    """A link to the customer's track page. Only the SHA-256 of the token is kept;
-    the token itself exists only in the mail that carried it. Each mail gets a
-    fresh one, and every one stays valid."""
-
-    __tablename__ = "sr_track_token"
-    __audit_exclude__ = _RequestChild.__audit_exclude__ + ("token_hash",)
-
-    id = Column(Integer, primary_key=True)
-    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
-    service_request = relationship("ServiceRequest", back_populates="track_tokens")
-    token_hash = Column(String(64), nullable=False, unique=True)
-    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
-
-    @staticmethod
-    def hash(token):
-        return hashlib.sha256(token.encode()).hexdigest()
-
-
 # Every audited model of this domain: the audit labels cover each of their columns.
 AUDITED = (Product, ServiceRequest, RequestedProductLine, AdditionalProductLine, Payment, Refund,
            CustomerFeedback, InboundDocument, InboundDocumentFile, DeliveredProduct,
-           InternalCheck, ApplicantFeedback, Correction, TrackToken)
+           InternalCheck, ApplicantFeedback, Correction)

@@ -3,16 +3,7 @@ from flask_babel import lazy_gettext as _
 
 from .. import audit
 from ..mail import inbound as inbound_mail
-
-CATEGORY = "Service requests"
-# Menu names are FAB resources for menu_access; security/roles.py lists the same
-# (the blue buttons are "Requests: <product kind>" and "Requests: <status>").
-MENU_ALL = "Service Request"
-MENU_MINE = "My requests"
-MENU_URGENT = "Urgent requests"
-MENU_COUNTER = "New request (counter)"
-MENU_UNMATCHED = "Unmatched mail"
-MENU_PRODUCTS = "Products"
+from .permissions import CATEGORY, MENU_COUNTER, MENU_PRODUCTS, MENU_UNMATCHED
 
 
 def _register_scopes():
@@ -49,6 +40,7 @@ def register(app, appbuilder):
 
     audit.register_labels(records=display.AUDIT_RECORDS, fields=display.audit_fields(AUDITED),
                           values=display.audit_values())
+    display.register_audit_readers()
     _register_scopes()
     for tab in TABS:
         appbuilder.add_view_no_menu(tab)

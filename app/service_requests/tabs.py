@@ -19,9 +19,10 @@ from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import format_datetime
+from ..forms import select_choices
 from ..money import AmountField
 from ..security.input_guard import parse_id
-from . import display, workflow
+from . import display, permissions, workflow
 from .models import (
     ApplicantFeedback,
     CheckResult,
@@ -50,7 +51,7 @@ class _Tab(ModelView):
     """A read-only list on the request resource; subclasses add a workflow step."""
 
     class_permission_name = "ServiceRequest"
-    base_permissions = workflow.PERMISSIONS
+    base_permissions = permissions.ACTIONS
     method_permission_name = dict(READ_ONLY)
     include_route_methods = {"list", "show"}
     base_order = ("id", "desc")
@@ -151,7 +152,7 @@ class InternalCheckView(_Tab):
     show_columns = ["service_request", "checked_at", "checked_by", "result", "remarks"]
     add_columns = ["result", "remarks"]
     add_form_extra_fields = {"result": SelectField(
-        _("Result"), choices=list(CheckResult.LABELS.items()), validators=[InputRequired()])}
+        _("Result"), choices=select_choices(CheckResult.LABELS), validators=[InputRequired()])}
     label_columns = {"service_request": _("Request"), "checked_at": _("Checked"),
                      "checked_by": _("Checked by"), "result": _("Result"),
                      "remarks": _("Feedback for the writer")}

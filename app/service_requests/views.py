@@ -11,12 +11,17 @@ from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.validators import Email, InputRequired
 
 from .. import audit
+from ..audit.tab import tab_rows
 from ..errors import DomainError
 from ..extensions import db
+from ..filter_bar import FILTER_BAR_TEMPLATE, FilterBarMixin
 from ..formatting import format_datetime
-from ..mail.models import OutboxMessage, OutboxStatus
+from ..forms import select_choices
+from ..mail import sent_about
+from ..mail.models import OutboxStatus
 from ..money import AmountField
-from . import display, workflow
+from ..show_page import ShowPageMixin
+from . import display, permissions, workflow
 from .models import (
     PaymentMethod,
     Product,
@@ -26,10 +31,18 @@ from .models import (
     Urgency,
 )
 from .models import RequestStatus as S
-from .registration import MENU_ALL, MENU_MINE, MENU_URGENT
+from .permissions import (
+    KIND_BUTTONS,
+    MENU_ALL,
+    MENU_MINE,
+    MENU_URGENT,
+    STATUS_BUTTONS,
+    kind_menu,
+    status_menu,
+)
 from .tabs import TABS
 
-RESOURCE = workflow.RESOURCE
+RESOURCE = permissions.RESOURCE
 
 
 class FilterHasProductKind(BaseFilter):
@@ -67,13 +80,13 @@ LABELS = {
 }
 
 
-class ServiceRequestView(ModelView):
+class ServiceRequestView(ShowPageMixin, FilterBarMixin, ModelView):
     """Service Request: every request. The blue buttons subclass it with a base filter."""
 
     datamodel = SQLAInterface(ServiceRequest)
     route_base = "/service-requests"
     class_permission_name = RESOURCE
-    base_permissions = workflow.PERMISSIONS
+    base_permissions = permissions.ACTIONS
     method_permission_name = {"list": "read", "show": "read", "edit": "write",
                               "assign_writer": "assign", "hand_over": "hand_over", "pay": "pay",
                               "refund": "refund"}
@@ -117,19 +130,14 @@ class ServiceRequestView(ModelView):
     }
     related_views = TABS
     page_size = 25
-    list_template = "service_requests/list.html"
+    list_template = FILTER_BAR_TEMPLATE
+    filter_bar_class = "sr-list-buttons"
     # The counter corrects the applicant's details; status and lines are the workflow's.
     edit_title = _("Edit applicant details")
     edit_columns = ["applicant_name", "applicant_email", "applicant_phone", "id_number",
                     "expected_version"]
     edit_form_extra_fields = {"expected_version": HiddenField()}
     validators_columns = {"applicant_email": [Email()]}
-
-    def render_template(self, template, **kwargs):
-        """Every list page gets the seeds' button bar, for the user who asks (per request)."""
-        if template == self.list_template:
-            kwargs["list_buttons"] = list_buttons(type(self))
-        return super().render_template(template, **kwargs)
 
     def prefill_form(self, form, pk):
         form.expected_version.data = self.datamodel.get(pk).version_id
@@ -158,31 +166,20 @@ class ServiceRequestView(ModelView):
     def post_edit_redirect(self):
         return redirect(url_for("ServiceRequestView.show", pk=request.view_args["pk"]))
 
-    @expose("/show/<pk>", methods=["GET"])
-    @has_access
-    def show(self, pk):
-        sr = self.datamodel.get(pk, self._base_filters)
-        if sr is None:
-            abort(404)
-        widgets = self._show(pk)
+    def show_context(self, sr, widgets):
         sm = self.appbuilder.sm
-        tabs = [(view, widget) for view, widget in zip(self._related_views, widgets["related_views"], strict=False)
+        tabs = [(view, widget) for view, widget in zip(self._related_views,
+                                                       widgets["related_views"], strict=False)
                 if sm.has_access("can_" + view.get_method_permission("list"),
                                  view.class_permission_name)]
-        history = display.audit_rows(
-            db.session.scalars(audit.entries_for(RESOURCE, sr.id).limit(500)).all())
-        mails = db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.subject_type == RESOURCE, OutboxMessage.subject_id == str(sr.id))
-            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())).all()
+        history = tab_rows(db.session.scalars(audit.entries_for(RESOURCE, sr.id).limit(500)))
+        mails = sent_about(RESOURCE, sr.id)
         steps = {name: workflow.may(sr, name) for name in workflow.TRANSITIONS}
-        steps["edit"] = sm.has_access("can_write", RESOURCE)
-        return self.render_template(
-            self.show_template, pk=pk, title=self.show_title, widgets=widgets, sr=sr,
-            tabs=tabs, history=history, steps=steps, writers=writers() if steps["assign"] else [],
-            payment_methods=PaymentMethod.LABELS, related_views=[], mails=mails,
-            mail_status=OutboxStatus.label,
-        )
+        steps["edit"] = self.may("write")
+        return {"sr": sr, "tabs": tabs, "history": history, "steps": steps,
+                "writers": writers() if steps["assign"] else [],
+                "payment_methods": PaymentMethod.LABELS, "related_views": [], "mails": mails,
+                "mail_status": OutboxStatus.label}
 
     def _step(self, pk, run):
         sr = db.session.get(ServiceRequest, pk)
@@ -235,15 +232,15 @@ MyRequestsView = _filtered("MyRequestsView", _("My requests"),
 UrgentRequestsView = _filtered("UrgentRequestsView", _("Urgent"),
                                [["urgency", FilterEqual, Urgency.URGENT]],
                                "/service-requests/urgent")
-KIND_BUTTONS = [
-    (ProductKind.MORTGAGE_EXTRACT, "MortgageExtractRequestsView", _("Mortgage extracts")),
-    (ProductKind.CADASTRAL_EXTRACT, "CadastralExtractRequestsView", _("Cadastral extracts")),
-    (ProductKind.SURVEY_MAP, "SurveyMapRequestsView", _("Survey maps")),
-]
-KIND_VIEWS = [(kind, _filtered(cls, title, [["id", FilterHasProductKind, kind]],
-                               f"/service-requests/kind/{kind}"), title)
-              for kind, cls, title in KIND_BUTTONS]
-STATUS_BUTTONS = list(S.OPEN) + [S.DELIVERED, S.PAID, S.REFUND]
+KIND_TITLES = {
+    ProductKind.MORTGAGE_EXTRACT: ("MortgageExtractRequestsView", _("Mortgage extracts")),
+    ProductKind.CADASTRAL_EXTRACT: ("CadastralExtractRequestsView", _("Cadastral extracts")),
+    ProductKind.SURVEY_MAP: ("SurveyMapRequestsView", _("Survey maps")),
+}
+KIND_VIEWS = [(kind, _filtered(KIND_TITLES[kind][0], KIND_TITLES[kind][1],
+                               [["id", FilterHasProductKind, kind]],
+                               f"/service-requests/kind/{kind}"), KIND_TITLES[kind][1])
+              for kind in KIND_BUTTONS]
 # The manual's name for the delivered button.
 BUTTON_TITLES = dict(S.LABELS, **{S.DELIVERED: _("Handed-over product")})
 STATUS_VIEWS = [
@@ -254,32 +251,20 @@ STATUS_VIEWS = [
 ]
 
 
-# The seeds' buttons, in groups: (view, menu name, label, icon). The menu entries
+# The buttons of the manuals (docs/requirements.md, R-SR-1), in groups: (view, menu name, label, icon). The menu entries
 # (registration.py) and the button bar above each list are both made from this.
 LIST_BUTTONS = [
     [(ServiceRequestView, MENU_ALL, _("Service Request"), "fa-list"),
      (MyRequestsView, MENU_MINE, _("My requests"), "fa-user"),
      (UrgentRequestsView, MENU_URGENT, _("Urgent"), "fa-bolt")],
-    [(view, f"Requests: {kind}", title, "fa-filter") for kind, view, title in KIND_VIEWS],
-    [(view, f"Requests: {status}", title, "fa-filter") for status, view, title in STATUS_VIEWS],
+    [(view, kind_menu(kind), title, "fa-filter") for kind, view, title in KIND_VIEWS],
+    [(view, status_menu(status), title, "fa-filter") for status, view, title in STATUS_VIEWS],
 ]
 
 
-def list_buttons(current):
-    """(label, url, css class, active) for the bar above a list: the orange "Service
-    Request" and the blue filtered lists this user may open — the list's own permission
-    (as @has_access checks it) and the menu entry's, asked in Python for each request."""
-    sm = current_app.appbuilder.sm
-    buttons = []
-    for group in LIST_BUTTONS:
-        for view, menu, label, _icon in group:
-            permission = "can_" + view.method_permission_name["list"]
-            if not (sm.has_access(permission, view.class_permission_name)
-                    and sm.has_access("menu_access", menu)):
-                continue
-            style = "btn-warning" if view is ServiceRequestView else "btn-primary"
-            buttons.append((label, url_for(view.__name__ + ".list"), style, view is current))
-    return buttons
+# The bar above every request list: the orange "Service Request", then the blue lists.
+ServiceRequestView.filter_bar = [(view, menu, label) for group in LIST_BUTTONS
+                                 for view, menu, label, _icon in group]
 
 
 class ProductView(ModelView):
@@ -299,7 +284,7 @@ class ProductView(ModelView):
                      "unit_price": _("Unit price"), "is_additional": _("Additional product"),
                      "active": _("Active")}
     add_form_extra_fields = edit_form_extra_fields = {
-        "kind": SelectField(_("Kind"), choices=list(ProductKind.LABELS.items()),
+        "kind": SelectField(_("Kind"), choices=select_choices(ProductKind.LABELS),
                             validators=[InputRequired()]),
         # FAB would make these NOT NULL booleans required, i.e. always ticked.
         "is_additional": BooleanField(_("Additional product")),

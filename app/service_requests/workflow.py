@@ -6,7 +6,6 @@ DomainError, whose text is a message for the user. Functions change the session
 but do not commit: the caller runs them in `transaction()` (the shared unit of work
 with this domain's message for a lost optimistic-locking race).
 """
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -22,6 +21,7 @@ from ..formatting import local_time
 from ..mail import MailError
 from ..money import parse_amount
 from ..numbering import next_value
+from ..transitions import ANY, Transition
 from ..unit_of_work import unit_of_work
 from .customer_mail import (  # noqa: F401  (re-exported)
     find_by_token,
@@ -49,24 +49,12 @@ from .models import (
     Urgency,
 )
 from .models import RequestStatus as S
+from .permissions import RESOURCE
 
-RESOURCE = "ServiceRequest"
-# Every action on RESOURCE. Each view on the resource declares all of them, so FAB's
-# permission update never tries to remove one view's action while adding another's.
-PERMISSIONS = ["can_read", "can_write", "can_assign", "can_feedback", "can_upload_product",
-               "can_check", "can_hand_over", "can_pay", "can_refund", "can_correct"]
 STALE_MESSAGE = _("Someone else changed this request in the meantime. "
                   "Reload the page and try again.")
 
 
-WorkflowError = DomainError  # the former name, for code not yet moved to DomainError
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple        # statuses it may start from ("*": any)
-    target: str | None    # new status, None: the status stays
-    permission: str       # FAB action on RESOURCE, checked for logged-in users
 
 
 WORKING = (S.RECEIVED, S.ASSIGNED, S.DOCUMENTS_NEEDED, S.DOCUMENTS_RECEIVED,
@@ -77,14 +65,14 @@ WORKING = (S.RECEIVED, S.ASSIGNED, S.DOCUMENTS_NEEDED, S.DOCUMENTS_RECEIVED,
 TRANSITIONS = {
     "assign": Transition(WORKING + (S.PREPARED,), S.ASSIGNED, "can_assign"),
     "feedback": Transition(WORKING, S.DOCUMENTS_NEEDED, "can_feedback"),
-    "receive_documents": Transition("*", S.DOCUMENTS_RECEIVED, "can_feedback"),
+    "receive_documents": Transition(ANY, S.DOCUMENTS_RECEIVED, "can_feedback"),
     "upload_product": Transition(WORKING[1:], S.IN_PREPARATION, "can_upload_product"),
     "check": Transition((S.PREPARED,), S.READY, "can_check"),
     "hand_over": Transition((S.READY,), S.DELIVERED, "can_hand_over"),
-    "pay": Transition("*", None, "can_pay"),
+    "pay": Transition(ANY, None, "can_pay"),
     "refund": Transition((S.DELIVERED, S.PAID, S.READY, S.REFUND) + WORKING, S.REFUND,
                          "can_refund"),
-    "correct": Transition("*", None, "can_correct"),
+    "correct": Transition(ANY, None, "can_correct"),
     "applicant_feedback": Transition((S.READY, S.DELIVERED, S.PAID), S.CORRECTION_NEEDED,
                                      "can_check"),
 }
@@ -102,7 +90,7 @@ def _user_may(permission):
 def may(sr, name):
     """Whether the current user may take this step now (for showing buttons)."""
     step = TRANSITIONS[name]
-    if step.sources != "*" and sr.status not in step.sources:
+    if not step.allows(sr.status):
         return False
     if name == "refund" and not sr.is_paid:
         return False
@@ -117,7 +105,7 @@ def _guard(sr, name, expected_version=None):
         raise DomainError(gettext("You are not allowed to do this."))
     if expected_version is not None and str(expected_version) != str(sr.version_id):
         raise DomainError(STALE_MESSAGE)
-    if step.sources != "*" and sr.status not in step.sources:
+    if not step.allows(sr.status):
         raise DomainError(gettext(
             "This cannot be done while the request has status “%(status)s”.",
             status=sr.status_label))
@@ -399,7 +387,7 @@ def upload_customer_documents(sr, uploads, text):
 
 
 def may_report_error(sr):
-    return sr.status in TRANSITIONS["applicant_feedback"].sources
+    return TRANSITIONS["applicant_feedback"].allows(sr.status)
 
 
 

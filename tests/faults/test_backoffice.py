@@ -132,14 +132,21 @@ def test_audit_and_mail_tabs_speak_dutch(app, client_for, place):
     manager = client_for("FacilityManager")
     show = page(manager.get(f"/workorderview/show/{links['order_id']}"))
     tab = _tab(show, "Audit")
-    assert "Systeem (test)" in tab and "Onderhoudspartner (Demo Contractpartner 1)" in tab
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split())
+            for row in re.findall(r"<tr>(.*?)</tr>", tab, re.S)]
+    assert any(r.startswith(("When", "Wanneer")) for r in rows[:1])
+
+    def has(*cells):
+        return any(" ".join(cells) in row for row in rows)
+
+    assert "test (Systeem)" in tab and "Demo Contractpartner 1 (Onderhoudspartner)" in tab
     assert "Statuswijziging" in tab and "Aangemaakt" in tab and "Gewijzigd" in tab
-    assert "Status: Nieuw → Geaccepteerd" in tab
-    assert "Totaalbedrag factuur excl. btw: — → €\N{NO-BREAK SPACE}1.234,50" in tab
-    assert "Garantie: — → Ja" in tab
+    assert has("Statuswijziging", "Opdracht", "Status", "Nieuw", "Geaccepteerd"), rows
+    assert has("Totaalbedrag factuur excl. btw", "€ 1.234,50"), rows  # spaces normalised
+    assert has("Garantie", "Ja")
     assert ">Opdracht<" in tab and ">Klacht<" in tab
-    assert "Onderhoudspartner: — → Demo Contractpartner 1" in tab
-    accepted = re.search(r"Geaccepteerd: — → ([^<]+)<", tab).group(1)
+    assert has("Onderhoudspartner", "Demo Contractpartner 1")
+    accepted = re.search(r"<td>Geaccepteerd</td>\s*<td></td>\s*<td>([^<]+)</td>", tab).group(1)
     assert re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d", accepted)  # local, not ISO
     for english in ("system:", "contractor:", ">update<", ">create<", ">transition<",
                     ">WorkOrder<", ">Complaint<", "status:", "open → ", "T0", "+00:00"):
@@ -688,10 +695,10 @@ def test_work_order_lists_have_filter_buttons(app, client_for, place):
             "/faultworkorders/workorderflaggedview/list/": "Aandacht nodig"}
     for url, label in urls.items():
         html = page(viewer.get(url))
-        buttons = _re.findall(r'<a class="btn btn-sm[^"]*"\s*(aria-current="page")?\s*'
-                              r'href="([^"]+)">([^<]+)</a>', html)
-        assert [(href, text) for _cur, href, text in buttons] == list(urls.items()), url
-        assert [text for cur, _href, text in buttons if cur] == [label], url
+        buttons = _re.findall(r'<a class="btn btn-sm[^"]*"\s*href="([^"]+)"'
+                              r'(\s*aria-current="page")?>([^<]+)</a>', html)
+        assert [(href, text) for href, _cur, text in buttons] == list(urls.items()), url
+        assert [text for _href, cur, text in buttons if cur] == [label], url
 
 
 def test_complaint_lists_have_filter_buttons(app, client_for, place):
@@ -702,7 +709,7 @@ def test_complaint_lists_have_filter_buttons(app, client_for, place):
             "/faultcomplaints/closed/list/": "Gesloten"}
     for url, label in urls.items():
         html = page(viewer.get(url))
-        buttons = _re.findall(r'<a class="btn btn-sm[^"]*"\s*(aria-current="page")?\s*'
-                              r'href="([^"]+)">([^<]+)</a>', html)
-        assert [(href, text) for _cur, href, text in buttons] == list(urls.items()), url
-        assert [text for cur, _href, text in buttons if cur] == [label], url
+        buttons = _re.findall(r'<a class="btn btn-sm[^"]*"\s*href="([^"]+)"'
+                              r'(\s*aria-current="page")?>([^<]+)</a>', html)
+        assert [(href, text) for href, _cur, text in buttons] == list(urls.items()), url
+        assert [text for _href, cur, text in buttons if cur] == [label], url

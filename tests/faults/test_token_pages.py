@@ -8,6 +8,7 @@ from app.extensions import db
 from app.faults import tokens, workflow
 from app.faults.models import Complaint, FaultReport, Rating, WorkOrder
 from app.mail.models import OutboxMessage
+from app.tokens import LinkToken
 from tests.conftest import submit
 from tests.faults.conftest import complete, make_order, page
 
@@ -95,10 +96,11 @@ def test_tokens_are_stored_hashed_and_long(app, place):
     token = links["wo"].split("/")[-1]
     assert len(token) >= 43  # 256 bits, URL-safe base64
     with app.app_context():
-        order = db.session.get(WorkOrder, links["order_id"])
-        assert token not in (order.token_hash, order.token_salt)
+        [row] = db.session.scalars(select(LinkToken).where(
+            LinkToken.subject_type == "WorkOrder", LinkToken.subject_id == links["order_id"]))
+        assert token not in (row.token_hash, row.salt)
         audit_text = " ".join(str(e.new_value) for e in db.session.scalars(select(AuditEntry)))
-        assert order.token_hash not in audit_text and token not in audit_text
+        assert row.token_hash not in audit_text and token not in audit_text
 
 
 def test_a_token_only_serves_its_own_photos(app, client, place):
@@ -121,7 +123,7 @@ def test_public_pages_speak_english_when_chosen(app, client, place):
 
 
 def test_order_details_heading_and_internal_note_label(app, client, place):
-    """The seed's 'Opdracht Information' table shows 'Intern' to the contractor, so the
+    """The contractor manual's 'Opdracht Information' table shows 'Intern' to the contractor, so the
     note stays, under a label that says who reads it; the heading is Dutch."""
     import io
 

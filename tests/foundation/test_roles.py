@@ -36,6 +36,17 @@ def test_sync_is_idempotent_and_creates_every_role(app):
     assert _pairs(app, ADMIN) == existing
 
 
+def test_every_role_entry_names_a_permission_that_exists(app):
+    """A typo or a renamed menu in a role would silently grant nothing: the roles name only
+    (action, resource) pairs the registered views and menus made."""
+    with app.app_context():
+        sm = app.appbuilder.sm
+        existing = {(pv.permission.name, pv.view_menu.name)
+                    for pv in sm.session.query(sm.permissionview_model)}
+    unknown = {role: expand(wanted, existing)[1] for role, wanted in ROLES.items()}
+    assert unknown == {role: [] for role in ROLES}
+
+
 def test_prune_removes_a_hand_added_permission_plain_sync_keeps_it(app):
     extra = ("can_list", "Outbox")
     assert extra not in _pairs(app, "Viewer")

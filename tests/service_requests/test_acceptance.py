@@ -1,4 +1,4 @@
-"""Acceptance review of issue 3: the seeds' button bar above every list, "Mijn aanvragen"
+"""The manuals' button bar above every list (R-SR-1), "Mijn aanvragen"
 for a second writer, every change URL refused to the Viewer, Correctie only for Finance
 (also by URL), and refused POSTs on the tabs."""
 import re
@@ -66,7 +66,7 @@ def bar(page):
             re.findall(r'<a class="([^"]+)" href="([^"]+)"[^>]*>([^<]+)</a>', nav.group(0))]
 
 
-# ---- The seeds' buttons above every list ----
+# ---- The manuals' buttons above every list ----
 
 @pytest.mark.parametrize("url,expected,title", BUTTONS)
 def test_every_list_has_the_button_bar_with_its_own_button_active(four, viewer_client, url,

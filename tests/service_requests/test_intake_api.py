@@ -129,3 +129,27 @@ def test_read_apis_for_the_viewer(app, products, client):
     # Read only: no writes exist on these resources, and the portal cannot read requests.
     assert client.post("/api/v1/servicerequest/", headers=viewer, json={}).status_code == 405
     assert client.get("/api/v1/servicerequest/", headers=token_for(client, "portal")).status_code == 403
+
+
+def test_the_swagger_page_shows_the_intake_contract(app, client):
+    """The OpenAPI document behind /swagger/v1 describes the intake body and answer, and
+    every REST API's request bodies."""
+    spec = client.get("/api/v1/_openapi", headers=token_for(client, "admin"))
+    assert spec.status_code == 200
+    spec = spec.get_json()
+    intake = spec["paths"]["/api/v1/intake/"]["post"]
+    assert intake["requestBody"]["content"]["application/json"]["schema"]["$ref"] == \
+        "#/components/schemas/IntakeSchema"
+    assert intake["responses"]["201"]["content"]["application/json"]["schema"]["$ref"] == \
+        "#/components/schemas/IntakeAnswerSchema"
+    schemas = spec["components"]["schemas"]
+    body = schemas["IntakeSchema"]
+    assert set(body["required"]) == {"applicant", "products"}
+    assert {"applicant", "products", "additional", "client_reference",
+            "id_card_image"} <= set(body["properties"])
+    applicant = schemas["Applicant"] if "Applicant" in schemas else schemas["ApplicantSchema"]
+    assert set(applicant["required"]) == {"name", "email", "id_number"}
+    # the writable REST APIs (faults) describe their bodies too
+    for path, ref in (("/api/v1/location/", "Location"), ("/api/v1/contractor/", "Contractor")):
+        post = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert ref in post["schema"]["$ref"], path

@@ -1,4 +1,5 @@
-"""The seed from start to end, through real HTTP requests with CSRF on and a
+"""The fault flow of the manuals (docs/gebruikers/melder.md, onderhoudspartner.md,
+facilitair-beheerder.md) from start to end, through real HTTP requests with CSRF on and a
 real SMTP server: register by scanning, report, contractor handles the order,
 reporter rates and complains, contractor answers, facility manager sees it."""
 import io
@@ -18,9 +19,9 @@ def _attachment(message, content_type):
     raise AssertionError(f"no {content_type} attachment")
 
 
-# The seed's "Opdracht Information" table: (label, value in this flow). "Intern" and
+# The "Opdracht Information" table of the contractor's manual: (label, value in this flow). "Intern" and
 # "Info contractpartner" are empty until the facility manager writes them.
-SEED_TABLE = [("Opdrachtnummer", "KH-OC-000001"), ("Aanvraag", "KH-A-000001"),
+ORDER_TABLE = [("Opdrachtnummer", "KH-OC-000001"), ("Aanvraag", "KH-A-000001"),
               ("Locatie", "Demo locatie 1"), ("Apparaat", "C5"), ("Voornaam", "Douwe"),
               ("Achternaam", "Demo"), ("Straat + Huisnummer", "Laan van Kronenburg 14"),
               ("Postcode", "1183 AS"), ("Woonplaats", "Amstelveen"), ("Email", REPORTER_EMAIL),
@@ -29,7 +30,7 @@ SEED_TABLE = [("Opdrachtnummer", "KH-OC-000001"), ("Aanvraag", "KH-A-000001"),
               ("File", ""), ("Intern", ""), ("Info contractpartner", "")]
 
 
-def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
+def test_fault_flow_end_to_end(app, client, client_for, place, smtp_server, deliver):
     code = place["codes"][0]
     manager = client_for("FacilityManager")
 
@@ -55,7 +56,7 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
     assert response.status_code == 200, page(response)
     assert "Melding verzonden" in page(response) and "KH-A-000001" in page(response)
 
-    # Mail to the contractor (seed text, link, PDF) and to the reporter.
+    # Mail to the contractor (manual text, link, PDF) and to the reporter.
     assert deliver() == (2, 0)
     [order_mail] = smtp_server.to(CONTRACTOR_EMAIL)
     assert "KH-OC-000001" in order_mail["Subject"]
@@ -78,11 +79,11 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
                      REPORTER_EMAIL, "C5", "SN-123", "1183 AS", "Amstelveen", "088-5550555",
                      "Op de koelkast in kantoor 2.21"):
         assert expected in pdf_text, expected
-    # every row of the seed's "Opdracht Information" table, label and value
+    # every row of the "Opdracht Information" table, label and value
     pdf_lines = [" ".join(line.split()) for line in pdf_text.splitlines()]
-    # (in Dutch: the deck's English "Email" and "File" are E-mail and Foto's)
+    # (in Dutch: the manual's English "Email" and "File" are E-mail and Foto's)
     pdf_labels = {"Email": "E-mail", "File": "Foto's", "Straat + Huisnummer": "Straat + huisnummer"}
-    for label, value in SEED_TABLE:  # the label's cell, then its value's cell
+    for label, value in ORDER_TABLE:  # the label's cell, then its value's cell
         label = pdf_labels.get(label, label)
         assert any(line.startswith(label) and value in pdf_lines[n + 1]
                    for n, line in enumerate(pdf_lines[:-1])), (label, value)
@@ -110,7 +111,7 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
                      " = on hold in afwachting van bestelde onderdelen."):
         assert expected in view, expected
     rows = dict(re.findall(r"<tr><th>([^<]+)</th><td>(.*?)</td></tr>", view, re.S))
-    for label, value in SEED_TABLE:
+    for label, value in ORDER_TABLE:
         label = {"Straat + Huisnummer": "Straat + huisnummer", "Email": "E-mail",
                  "File": "Bestand",
                  "Intern": "Intern (zichtbaar voor de contractpartner)"}.get(label, label)
@@ -131,7 +132,7 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
     accepted = [m for m in smtp_server.to(REPORTER_EMAIL) if "opgepakt" in m["Subject"]]
     assert len(accepted) == 1
 
-    # ONDERDELEN IN BESTELLING, then OPSLAAN with the fields of the seed.
+    # ONDERDELEN IN BESTELLING, then OPSLAAN with the fields of the manual.
     response = submit(contractor, order_url, {"action": "parts_on_order"}, follow_redirects=True)
     assert "Onderdelen in bestelling" in page(response)
     fields = {"appointment_date": "2021-05-18", "contractor_remarks": "opmerking",
@@ -203,5 +204,5 @@ def test_seed_end_to_end(app, client, client_for, place, smtp_server, deliver):
         order_id = db.session.query(WorkOrder).one().id
     show = page(manager.get(f"/workorderview/show/{order_id}"))
     assert "Nieuwe opdracht KH-OC-000001" in show  # mails sent
-    assert "Onderhoudspartner (Demo Contractpartner 1)" in show and "127.0.0.1" in show  # audit
-    assert "Melder (Douwe Demo)" in show
+    assert "Demo Contractpartner 1 (Onderhoudspartner)" in show and "127.0.0.1" in show  # audit
+    assert "Douwe Demo (Melder)" in show

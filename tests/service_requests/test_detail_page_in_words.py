@@ -1,5 +1,5 @@
-"""What the reviewer found walking every role through the app, each as the user sees it:
-order numbers from the shared series, no Correctie on the edit page, a Dutch correction
+"""The detail page and its forms as each role sees them: order numbers from the shared
+series, no Correctie on the edit page, a Dutch correction
 form, the help under "all products uploaded", an Audit tab in words, demo rows that name
 who did them, the mails-sent tab, amounts with a comma."""
 import io

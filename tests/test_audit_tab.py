@@ -1,0 +1,43 @@
+"""The one Audit tab renderer reads ids as names with one query per kind of record, not
+one per entry, for both domains' readers."""
+from sqlalchemy import event
+
+from app import audit
+from app.audit.models import AuditEntry
+from app.audit.tab import tab_rows
+from app.extensions import db
+from app.faults.models import Contractor
+
+
+def _entries(count, ids):
+    return [AuditEntry(at=None, actor_type="system", actor_name="t", action="update",
+                       entity_type="WorkOrder", subject_type="WorkOrder", field="contractor_id",
+                       old_value=str(ids[i % len(ids)]), new_value=str(ids[(i + 1) % len(ids)]))
+            for i in range(count)]
+
+
+def _queries(app, entries):
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        rows = tab_rows(entries)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return rows, len(statements)
+
+
+def test_names_come_in_one_query_whatever_the_number_of_entries(app):
+    with app.app_context(), audit.acting_as("system", "test"):
+        partners = [Contractor(name=f"Partner {n}", email=f"p{n}@example.org") for n in range(4)]
+        db.session.add_all(partners)
+        db.session.commit()
+        ids = [p.id for p in partners]
+        few, few_queries = _queries(app, _entries(2, ids))
+        many, many_queries = _queries(app, _entries(40, ids))
+    assert few_queries == many_queries == 1
+    assert many[0]["field"] and many[0]["old"] == "Partner 0" and many[0]["new"] == "Partner 1"
+    assert {r["new"] for r in many} == {f"Partner {n}" for n in range(4)}
