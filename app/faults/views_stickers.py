@@ -19,7 +19,7 @@ class StickerCodeView(FaultModelView):
     datamodel = SQLAInterface(StickerCode)
     class_permission_name = "FaultSticker"
     method_permission_name = {**NO_ADD, "generate": "write", "sheet": "read",
-                              "device_sticker": "read"}
+                              "device_sticker": "read", "reprint": "read"}
     exclude_route_methods = {"add", "edit", "delete"}
     list_title = _("QR stickers")
     show_title = _("QR sticker")
@@ -61,6 +61,23 @@ class StickerCodeView(FaultModelView):
         if not codes:
             abort(404)
         return _pdf(qr.sticker_sheet_pdf(codes), f"stickers-{batch}.pdf")
+
+    @expose("/reprint")
+    @has_access
+    def reprint(self):
+        """Some stickers of a batch again, from a chosen label of a partly used sheet."""
+        args = request.args
+        codes = db.session.query(StickerCode).filter_by(batch=args.get("batch", "")).order_by(
+            StickerCode.id).all()
+        if not codes:
+            abort(404)
+        with unit_of_work() as work:  # only checks; nothing to save
+            chosen, skip = qr.reprint_selection(codes, args.get("first"), args.get("last"),
+                                                args.get("start"))
+        if work.failed:
+            return redirect(url_for(".list"))
+        return _pdf(qr.sticker_sheet_pdf(chosen, skip=skip),
+                    f"stickers-{codes[0].batch}-{args.get('first')}-{args.get('last')}.pdf")
 
     @expose("/device/<int:pk>.pdf")
     @has_access
