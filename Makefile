@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := run.py
 PORT ?= 8080
 
-.PHONY: run test lint setup migrate translations migration clean
+.PHONY: run test lint setup migrate translations migration clean bench
 
 # Stamp written only after a complete install: an install that fails half-way is
 # retried by the next make, and a changed requirements.txt installs again.
@@ -37,6 +37,12 @@ run: migrate
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every page at ten years of data beside stock FAB (docs/performance.md). The data is
+# built once in bench/data/ and reused; BENCH_SCALE=0.01 for a quick run,
+# BENCH_DATABASE_URL=postgresql://… for PostgreSQL.
+bench: setup
+	$(BIN)/python -m bench
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
