@@ -30,9 +30,9 @@ LISTS = {
 # request, its lines, writer, four money collections, one "which tabs are empty", the
 # audit tab and the mails tab.
 DETAIL_DEFAULT = 12
-# The work order's page (13) also shows its complaints, rating, every order of the
+# The work order's page (14) also shows its complaints, rating, evidence, every order of the
 # report, location and device: over the goal of 12, one statement each.
-DETAILS = {"ServiceRequestView": 12, "WorkOrderView": 13, "DeviceView": 9,
+DETAILS = {"ServiceRequestView": 12, "WorkOrderView": 14, "DeviceView": 9,
            "FaultReportView": 9}
 TABLES = {"ServiceRequestView": "sr_request", "FaultReportView": "fault_report",
           "WorkOrderView": "fault_work_order", "ContractorView": "fault_contractor",
