@@ -1,4 +1,5 @@
-# Two commands: `make run` serves the app with demo data, `make test` runs the suite.
+# Two commands: `make run` serves the app with demo data (gunicorn, as in production),
+# `make test` runs the suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -31,9 +32,9 @@ run: migrate
 	@echo "Mail worker in the background (log: instance/mail-worker.log)"
 	@mkdir -p instance
 	@$(BIN)/flask mail worker >instance/mail-worker.log 2>&1 & echo $$! > instance/mail-worker.pid
-	@echo "Serving on http://127.0.0.1:$(PORT)"
+	@echo "Serving on http://127.0.0.1:$(PORT) (gunicorn; WEB_CONCURRENCY workers, GUNICORN_THREADS threads)"
 	@trap 'kill $$(cat instance/mail-worker.pid) 2>/dev/null' EXIT INT TERM HUP; \
-	  PORT=$(PORT) $(BIN)/python run.py
+	  PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
