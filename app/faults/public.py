@@ -30,7 +30,7 @@ from . import tokens
 from .duplicates import follow, open_report_for
 from .models import Contractor, Location, StickerCode
 from .rules import photo as store_photo
-from .workflow import create_report, register_device
+from .workflow import create_report, priority_for, register_device
 
 bp = Blueprint("faults_public", __name__)
 
@@ -119,7 +119,8 @@ def scan(code):
         return render_template("faults/public/not_in_use.html", sticker=sticker)
     return render_template("faults/public/report_form.html", device=sticker.device,
                            values=_report_values(), action=url_for(".scan_post", code=code),
-                           open_report=open_report_for(sticker.device))
+                           open_report=open_report_for(sticker.device),
+                           default_priority=priority_for(sticker.device))
 
 
 @bp.route("/q/<code>/same", methods=["POST"])

@@ -46,6 +46,21 @@ def create_batch(count):
     return codes
 
 
+def reprint_selection(codes, first, last, start):
+    """Stickers `first`..`last` (1-based, as numbered in the batch) starting at label
+    `start` of the sheet; DomainError for a range that does not fit."""
+    try:
+        first, last, start = int(first or 1), int(last or len(codes)), int(start or 1)
+    except (TypeError, ValueError) as exc:
+        raise DomainError(gettext("Give whole numbers for the stickers and the label.")) from exc
+    if not 1 <= first <= last <= len(codes):
+        raise DomainError(gettext("Choose stickers between 1 and %(n)s.", n=len(codes)))
+    if not 1 <= start <= LABELS_PER_SHEET:
+        raise DomainError(gettext("The first free label is between 1 and %(n)s.",
+                                  n=LABELS_PER_SHEET))
+    return codes[first - 1:last], start - 1
+
+
 def qr_data_uri(code, scale=6):
     """The sticker's QR code (pointing at /q/<code>) as a PNG data: URI."""
     return segno.make(scan_url(code), error="m").png_data_uri(scale=scale, border=4)
@@ -55,9 +70,10 @@ def qr_svg_data_uri(code, scale=4):
     return segno.make(scan_url(code), error="m").svg_data_uri(scale=scale)
 
 
-def sticker_sheet_pdf(codes):
-    """A4 PDF of labels: QR + short code + "Storing melden? Scan mij"."""
-    labels = [{"code": c.code, "qr": qr_data_uri(c.code)} for c in codes]
+def sticker_sheet_pdf(codes, skip=0):
+    """A4 PDF of labels: QR + short code + "Storing melden? Scan mij". skip: labels left
+    blank at the start, to print on a partly used sheet."""
+    labels = [None] * skip + [{"code": c.code, "qr": qr_data_uri(c.code)} for c in codes]
     rows = [labels[i:i + 3] for i in range(0, len(labels), 3)]
     pages = [rows[i:i + LABELS_PER_SHEET // 3] for i in range(0, len(rows), LABELS_PER_SHEET // 3)]
     return render_pdf("faults/sticker_sheet.html", pages=pages)

@@ -4,11 +4,11 @@ from flask import abort, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from ..extensions import db
 from ..filter_bar import FILTER_BAR_TEMPLATE
+from ..listing import FastSQLAInterface
 from ..unit_of_work import unit_of_work
 from . import permissions as menu
 from . import workflow
@@ -22,7 +22,7 @@ def _complaint_status(value):
 
 
 class RatingView(FaultModelView):
-    datamodel = SQLAInterface(Rating)
+    datamodel = FastSQLAInterface(Rating)
     class_permission_name = "FaultRating"
     method_permission_name = NO_ADD
     exclude_route_methods = {"add", "edit", "delete"}
@@ -37,7 +37,7 @@ class RatingView(FaultModelView):
 
 
 class ComplaintView(FaultModelView):
-    datamodel = SQLAInterface(Complaint)
+    datamodel = FastSQLAInterface(Complaint)
     class_permission_name = "FaultComplaint"
     method_permission_name = {**NO_ADD, "close": "write", "close_one": "write"}
     exclude_route_methods = {"add", "edit", "delete"}

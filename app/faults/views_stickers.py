@@ -2,11 +2,11 @@
 downloading the printable A4 sheet (or one device's sticker)."""
 from flask import abort, make_response, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from ..extensions import db
+from ..listing import FastSQLAInterface
 from ..unit_of_work import unit_of_work
 from . import qr
 from .models import Device, StickerCode
@@ -16,10 +16,10 @@ from .views import NO_ADD, FaultModelView
 class StickerCodeView(FaultModelView):
     """Printed codes; a batch is generated here, a device claims a code when scanned."""
 
-    datamodel = SQLAInterface(StickerCode)
+    datamodel = FastSQLAInterface(StickerCode)
     class_permission_name = "FaultSticker"
     method_permission_name = {**NO_ADD, "generate": "write", "sheet": "read",
-                              "device_sticker": "read"}
+                              "device_sticker": "read", "reprint": "read"}
     exclude_route_methods = {"add", "edit", "delete"}
     list_title = _("QR stickers")
     show_title = _("QR sticker")
@@ -28,6 +28,7 @@ class StickerCodeView(FaultModelView):
     show_columns = ["code", "batch", "created_at", "device"]
     search_columns = ["code", "batch", "created_at"]
     base_order = ("id", "desc")
+    list_eager = ("device",)  # the in-use column
 
     def render_template(self, template, **kwargs):
         if template == self.list_template:
@@ -61,6 +62,23 @@ class StickerCodeView(FaultModelView):
         if not codes:
             abort(404)
         return _pdf(qr.sticker_sheet_pdf(codes), f"stickers-{batch}.pdf")
+
+    @expose("/reprint")
+    @has_access
+    def reprint(self):
+        """Some stickers of a batch again, from a chosen label of a partly used sheet."""
+        args = request.args
+        codes = db.session.query(StickerCode).filter_by(batch=args.get("batch", "")).order_by(
+            StickerCode.id).all()
+        if not codes:
+            abort(404)
+        with unit_of_work() as work:  # only checks; nothing to save
+            chosen, skip = qr.reprint_selection(codes, args.get("first"), args.get("last"),
+                                                args.get("start"))
+        if work.failed:
+            return redirect(url_for(".list"))
+        return _pdf(qr.sticker_sheet_pdf(chosen, skip=skip),
+                    f"stickers-{codes[0].batch}-{args.get('first')}-{args.get('last')}.pdf")
 
     @expose("/device/<int:pk>.pdf")
     @has_access
