@@ -10,9 +10,11 @@ CATEGORY = "Service requests"
 MENU_ALL = "Service Request"
 MENU_MINE = "My requests"
 MENU_URGENT = "Urgent requests"
+MENU_BALANCE_DUE = "Requests: balance due"
 MENU_COUNTER = "New request (counter)"
 MENU_UNMATCHED = "Unmatched mail"
 MENU_PRODUCTS = "Products"
+MENU_CASH_REPORT = "Cash report"
 
 
 def _register_scopes():
@@ -40,6 +42,7 @@ def _register_scopes():
 def register(app, appbuilder):
     from . import display
     from .api import IntakeApi, ProductApi, ServiceRequestApi
+    from .cash_report import CashReportView
     from .counter import CounterRequestView
     from .inbound import UnmatchedMailView, handle_mail
     from .models import AUDITED
@@ -48,7 +51,7 @@ def register(app, appbuilder):
     from .views import LIST_BUTTONS, ProductView
 
     audit.register_labels(records=display.AUDIT_RECORDS, fields=display.audit_fields(AUDITED),
-                          values=display.audit_values())
+                          values=display.audit_values(), actions=display.AUDIT_ACTIONS)
     _register_scopes()
     for tab in TABS:
         appbuilder.add_view_no_menu(tab)
@@ -62,6 +65,8 @@ def register(app, appbuilder):
                         icon="fa-plus", **menu)
     appbuilder.add_view(UnmatchedMailView, MENU_UNMATCHED, label=_("Unmatched mail"),
                         icon="fa-envelope-o", **menu)
+    appbuilder.add_view(CashReportView, MENU_CASH_REPORT, label=_("Cash report"),
+                        icon="fa-calculator", **menu)
     appbuilder.add_view(ProductView, MENU_PRODUCTS, label=_("Products"), icon="fa-tags",
                         **menu)
 
