@@ -55,6 +55,10 @@ def translate_labels(labels):
 
 
 def register_template_filters(app):
+    # Every page's <html lang> (FAB's layout and the public pages) asks the request's locale.
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["money"] = format_money      # {{ x|money("faults") }}: € 4,50
     app.jinja_env.filters["amount"] = format_amount    # {{ x|amount }}: 4,50 (inputs)

@@ -1,7 +1,7 @@
 """Every menu entry, view, API and public page of this domain, registered in one place."""
 from flask_babel import lazy_gettext as _
 
-from .. import audit
+from .. import audit, notifications
 from ..mail import inbound as inbound_mail
 
 CATEGORY = "Service requests"
@@ -47,9 +47,11 @@ def register(app, appbuilder):
     from .inbound import UnmatchedMailView, handle_mail
     from .models import AUDITED
     from .public import blueprint
+    from .rules import NOTIFICATION_KINDS
     from .tabs import TABS
     from .views import LIST_BUTTONS, ProductView
 
+    notifications.register_kinds(NOTIFICATION_KINDS)
     audit.register_labels(records=display.AUDIT_RECORDS, fields=display.audit_fields(AUDITED),
                           values=display.audit_values(), actions=display.AUDIT_ACTIONS)
     _register_scopes()

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
-from .. import audit
+from .. import audit, notifications
 from ..errors import DomainError
 from ..mail import MailError
 from ..unit_of_work import unit_of_work
@@ -158,3 +158,27 @@ def _mail_customer(sr, kind, **extra):
 def _current_user_id():
     actor = audit.current_actor()
     return actor.user_id if actor.type == "user" else None
+
+
+# ---------------------------------------------------------------- staff notifications
+
+DETAIL_PATH = "/service-requests/show/{id}"  # ServiceRequestView's detail page
+NOTIFICATION_KINDS = {
+    "sr.documents": _("New documents on request %(ref)s"),
+    "sr.correction": _("Correction needed on request %(ref)s"),
+    "sr.check": _("Request %(ref)s is ready for checking"),
+    "sr.error": _("The customer reported an error in request %(ref)s"),
+}
+
+
+def _role_user_ids(role_name):
+    role = current_app.appbuilder.sm.find_role(role_name)
+    return [u.id for u in (role.user if role is not None else []) if u.active]
+
+
+def _notify(sr, kind, *, writer=False, desk=False):
+    """Tell the request's writer and/or the pickup desk (never the one who acted)."""
+    users = ([sr.assigned_to_id] if writer else []) + (_role_user_ids("PickupDesk") if desk else [])
+    me = _current_user_id()
+    notifications.notify([u for u in users if u != me], kind, ref=sr.order_no,
+                         url=DETAIL_PATH.format(id=sr.id), subject=(RESOURCE, sr.id))

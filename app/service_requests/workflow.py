@@ -61,6 +61,7 @@ from .rules import (  # noqa: F401  (re-exported: the one entry point of this do
     _is_owner_or_lead,
     _mail_customer,
     _move,
+    _notify,
     _take,
     _user_may,
     _user_name,
@@ -172,6 +173,8 @@ def receive_documents(sr, document):
     _guard(sr, "receive_documents")
     document.service_request = sr
     db.session.add(document)
+    if not document.automatic:
+        _notify(sr, "sr.documents", writer=True)
     if not document.automatic and sr.status == S.DOCUMENTS_NEEDED:
         _move(sr, S.DOCUMENTS_RECEIVED)
     else:
@@ -200,6 +203,8 @@ def upload_product(sr, stored_file, complete, remarks=None, product=None,
     db.session.add(product)
     _take(sr)
     _move(sr, S.PREPARED if complete else S.IN_PREPARATION)
+    if complete:
+        _notify(sr, "sr.check", desk=True)
     return product
 
 
@@ -219,6 +224,7 @@ def record_internal_check(sr, result, remarks=None, check=None, expected_version
         _mail_customer(sr, "ready")
     else:
         _move(sr, S.CORRECTION_NEEDED)
+        _notify(sr, "sr.correction", writer=True)
     return check
 
 
@@ -286,6 +292,7 @@ def report_applicant_error(sr, text, source="track_page", row=None):
     row.service_request, row.text, row.source = sr, text, source
     db.session.add(row)
     _move(sr, S.CORRECTION_NEEDED)
+    _notify(sr, "sr.error", writer=True, desk=True)
     return row
 
 
