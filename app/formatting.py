@@ -7,18 +7,21 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
-from .money import format_amount, format_money
+from .money import format_amount, format_money, timezone
 
 
-def local_time(value):
+def local_time(value, domain=None):
+    """A stored UTC time in the domain's zone (`<DOMAIN>_TIMEZONE`), else DISPLAY_TIMEZONE."""
     if value is None:
         return None
-    return value.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
+    zone = timezone(domain) if domain else ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    return value.astimezone(zone)
 
 
-def format_datetime(value):
-    """'23-11-2026 14:05' in the display zone; '' for None."""
-    value = local_time(value)
+def format_datetime(value, domain=None):
+    """'23-11-2026 14:05' in the domain's (or the display) zone; '' for None.
+    In templates: {{ x|datetime }} or {{ x|datetime("service_requests") }}."""
+    value = local_time(value, domain)
     return value.strftime("%d-%m-%Y %H:%M") if value else ""
 
 

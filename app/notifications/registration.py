@@ -1,7 +1,5 @@
+"""Staff notifications: the screen, the digest job and the menu bar's unread count."""
 from flask import g
-from flask_babel import lazy_gettext as _
-
-MENU = "My notifications"
 
 
 def register(app, appbuilder):
@@ -9,7 +7,8 @@ def register(app, appbuilder):
     from .service import digest, unread_count
     from .views import NotificationView
 
-    appbuilder.add_view(NotificationView, MENU, label=_("My notifications"), icon="fa-bell")
+    # Reached from the bell in the menu bar (with the unread count), not from a menu.
+    appbuilder.add_view_no_menu(NotificationView)
     jobs.register(app, "notifications.daily_digest", digest, at="07:00",
                   description="Daily mail of unread notifications to users who asked for it")
 

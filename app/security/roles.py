@@ -23,7 +23,6 @@ OWN_ACCOUNT = [
     ("can_this_form_get", "UserInfoEditView"),
     ("can_this_form_post", "UserInfoEditView"),
     ("can_read", "Notification"),
-    ("menu_access", "My notifications"),
 ]
 
 # Screens and data that decide who may do what: users, roles, groups, permissions,

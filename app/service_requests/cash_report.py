@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _
 from ..database import utcnow
 from ..formatting import local_time
 from ..pdf import pdf_response
-from . import receipts, workflow
+from . import DOMAIN, receipts, workflow
 from .display import money, payment_method
 
 
@@ -17,7 +17,7 @@ def _day(value):
     try:
         return date.fromisoformat(value or "")
     except ValueError:
-        return local_time(utcnow()).date()
+        return local_time(utcnow(), DOMAIN).date()
 
 
 class CashReportView(BaseView):
@@ -41,4 +41,4 @@ class CashReportView(BaseView):
             return pdf_response(receipts.cash_report_pdf(report), f"{name}.pdf")
         return self.render_template(
             "service_requests/cash_report.html", title=_("Cash report"), report=report,
-            money=money, method=payment_method, time=lambda v: local_time(v).strftime("%H:%M"))
+            money=money, method=payment_method, time=lambda v: local_time(v, DOMAIN).strftime("%H:%M"))

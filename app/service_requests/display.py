@@ -27,6 +27,11 @@ from .models import (
 )
 
 
+def when(value):
+    """A moment as this office reads it: in the service requests' time zone."""
+    return format_datetime(value, DOMAIN)
+
+
 def status_label(value):
     return RequestStatus.LABELS.get(value, value or "")
 
@@ -80,7 +85,7 @@ def payments_text(payments):
 
     rows = []
     for p in payments or []:
-        text = escape(f"{format_datetime(p.paid_at)} · {money(p.amount)} · "
+        text = escape(f"{when(p.paid_at)} · {money(p.amount)} · "
                       f"{payment_method(p.method)}")
         if p.receipt_no:
             text += Markup(' · <a href="%s" class="sr-receipt">%s</a>') % (
@@ -88,14 +93,14 @@ def payments_text(payments):
                 gettext("Receipt %(no)s", no=p.receipt_no))
         if p.is_void:
             text = Markup('<s>%s</s> <span class="label label-default sr-void">%s</span> %s') % (
-                text, gettext("Voided"), f"{format_datetime(p.voided_at)}: {p.void_reason}")
+                text, gettext("Voided"), f"{when(p.voided_at)}: {p.void_reason}")
         rows.append(text)
     return Markup("<br>").join(rows)
 
 
 def refunds_text(refunds):
     return Markup("<br>").join(
-        escape(f"{format_datetime(r.refunded_at)} · {money(r.amount)} · {r.reason}")
+        escape(f"{when(r.refunded_at)} · {money(r.amount)} · {r.reason}")
         for r in refunds or [])
 
 
@@ -251,7 +256,7 @@ def _audit_value(entry, value, names):
     if field.endswith("_at"):
         try:
             moment = datetime.fromisoformat(value)
-            return format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+            return when(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
         except ValueError:
             return value
     if field in MONEY_FIELDS:
@@ -266,7 +271,7 @@ def audit_rows(entries):
     """The Audit tab: one dict per entry, every code, id and timestamp in words."""
     names = _names(entries)
     return [{
-        "at": format_datetime(e.at),
+        "at": when(e.at),
         "who": e.actor_name, "actor": audit.actor_label(e.actor_type),
         "ip": e.ip_address or "", "action": audit.action_label(e.action),
         "record": audit.record_label(e.entity_type),

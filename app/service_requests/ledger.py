@@ -15,6 +15,7 @@ from ..extensions import db
 from ..formatting import local_time
 from ..money import parse_amount
 from ..numbering import next_value
+from . import DOMAIN
 from .display import money
 from .models import AdditionalProductLine, Correction, Payment, PaymentMethod, Refund
 from .models import RequestStatus as S
@@ -32,7 +33,7 @@ def settle(sr):
 
 def next_receipt_no():
     """K2026-000123: one gap-free series of receipt numbers per year."""
-    year = local_time(utcnow()).year
+    year = local_time(utcnow(), DOMAIN).year
     return f"K{year}-{next_value(db.session, f'sr_receipt:{year}'):06d}"
 
 

@@ -26,7 +26,7 @@ ZERO = Decimal("0.00")
 def receipt_pdf(payment):
     return render_pdf("service_requests/receipt_pdf.html", payment=payment,
                       sr=payment.service_request, office=office(), money=money,
-                      method=payment_method(payment.method), paid_at=format_datetime(payment.paid_at))
+                      method=payment_method(payment.method), paid_at=format_datetime(payment.paid_at, DOMAIN))
 
 
 @dataclass
@@ -97,16 +97,16 @@ def cash_report_csv(report):
     writer.writerow([_("Time"), _("Receipt number"), _("Order no."), _("Payment method"),
                      _("Amount"), _("Voided")])
     for p in report.payments + report.voided:
-        writer.writerow([local_time(p.paid_at).strftime("%H:%M"), p.receipt_no or "",
+        writer.writerow([local_time(p.paid_at, DOMAIN).strftime("%H:%M"), p.receipt_no or "",
                          p.service_request.order_no, payment_method(p.method),
                          format_amount(p.amount), p.void_reason or ""])
     for r in report.refunds:
-        writer.writerow([local_time(r.refunded_at).strftime("%H:%M"), "",
+        writer.writerow([local_time(r.refunded_at, DOMAIN).strftime("%H:%M"), "",
                          r.service_request.order_no, _("Refund"), format_amount(-r.amount), ""])
     return out.getvalue()
 
 
 def cash_report_pdf(report):
     return render_pdf("service_requests/cash_report_pdf.html", report=report, office=office(),
-                      money=money, time=lambda v: local_time(v).strftime("%H:%M"),
+                      money=money, time=lambda v: local_time(v, DOMAIN).strftime("%H:%M"),
                       method=payment_method)

@@ -20,7 +20,6 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
-from ..formatting import format_datetime
 from ..listing import FastModelView, FastSQLAInterface
 from ..money import AmountField
 from ..security.input_guard import parse_id
@@ -136,7 +135,7 @@ class CustomerFeedbackView(_Tab):
     label_columns = {"service_request": _("Request"), "created_at": _("Date and time"),
                      "author": _("Writer"), "text": _("Feedback"),
                      "asks_documents": _("Ask for new documents")}
-    formatters_columns = {"created_at": format_datetime, "author": display.text,
+    formatters_columns = {"created_at": display.when, "author": display.text,
                           "asks_documents": display.yes_no}
     description_columns = {"text": _("The customer receives this by e-mail when you save.")}
 
@@ -155,7 +154,7 @@ class InboundDocumentView(_Tab):
                      "source": _("Via"), "sender": _("From"), "subject": _("Subject"),
                      "text": _("Text"), "files": _("Files"),
                      "automatic": _("Automatic reply")}
-    formatters_columns = {"received_at": format_datetime, "files": display.file_links,
+    formatters_columns = {"received_at": display.when, "files": display.file_links,
                           "sender": display.text, "subject": display.text, "text": display.text,
                           "automatic": display.yes_no,
                           "source": lambda v: {"email": _("E-mail"), "track_page": _("Track page"),
@@ -187,7 +186,7 @@ class DeliveredProductView(_Tab):
                      "uploaded_by": _("Writer"), "stored_file": _("File"), "upload": _("File"),
                      "complete": _("All products uploaded"), "remarks": _("Remarks")}
     description_columns = {"complete": COMPLETE_HELP}
-    formatters_columns = {"uploaded_at": format_datetime, "stored_file": display.file_link,
+    formatters_columns = {"uploaded_at": display.when, "stored_file": display.file_link,
                           "complete": display.yes_no, "uploaded_by": display.text,
                           "remarks": display.text}
 
@@ -215,7 +214,7 @@ class InternalCheckView(_Tab):
     label_columns = {"service_request": _("Request"), "checked_at": _("Checked"),
                      "checked_by": _("Checked by"), "result": _("Result"),
                      "remarks": _("Feedback for the writer")}
-    formatters_columns = {"checked_at": format_datetime, "result": display.check_result,
+    formatters_columns = {"checked_at": display.when, "result": display.check_result,
                           "checked_by": display.text, "remarks": display.text}
 
     def pre_add(self, item):
@@ -236,7 +235,7 @@ class ApplicantFeedbackView(_Tab):
     validators_columns = {"text": [DataRequired()]}
     label_columns = {"service_request": _("Request"), "reported_at": _("Reported"),
                      "source": _("Via"), "text": _("Error in the product")}
-    formatters_columns = {"reported_at": format_datetime,
+    formatters_columns = {"reported_at": display.when,
                           "source": lambda v: {"track_page": _("Track page"),
                                                "staff": _("Staff")}.get(v, v)}
 
@@ -297,7 +296,7 @@ class CorrectionView(_Tab):
                      "corrected_line": _("Product line"), "old_quantity": _("Old quantity"),
                      "new_quantity": _("New quantity"), "amount_adjustment": _("Amount correction"),
                      "reason": _("Reason")}
-    formatters_columns = {"corrected_at": format_datetime, "amount_adjustment": display.money,
+    formatters_columns = {"corrected_at": display.when, "amount_adjustment": display.money,
                           "corrected_line": display.text, "old_quantity": display.text,
                           "new_quantity": display.text}
 

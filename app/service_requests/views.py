@@ -13,7 +13,6 @@ from .. import audit
 from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
-from ..formatting import format_datetime
 from ..listing import FastModelView, FastSQLAInterface
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..money import AmountField
@@ -119,7 +118,7 @@ class ServiceRequestView(FastModelView):
     ]
     formatters_columns = {
         "status": display.status_label, "urgency": display.urgency_badge,
-        "received_at": format_datetime, "handed_over_at": format_datetime,
+        "received_at": display.when, "handed_over_at": display.when,
         "id_card_file": display.file_link, "requested_lines": display.lines_table,
         "additional_lines": display.lines_table, "requested_total": display.money,
         "additional_total": display.money, "correction_total": display.money,

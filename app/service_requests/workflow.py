@@ -18,6 +18,7 @@ from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import local_time
 from ..numbering import next_value
+from . import DOMAIN
 from .customer_mail import (  # noqa: F401  (re-exported)
     find_by_token,
     issue_track_token,
@@ -78,7 +79,7 @@ def next_order_no(year=None):
     service (one series per year). On PostgreSQL its row stays locked until this
     transaction ends, so two clerks never get the same number and a rollback leaves no gap.
     """
-    year = year or local_time(utcnow()).year
+    year = year or local_time(utcnow(), DOMAIN).year
     value = next_value(db.session, f"service_request:{year}")
     return f"{year}-{value:06d}"
 

@@ -57,3 +57,21 @@ def test_the_payment_method_select_has_a_label(app, products, client_for):
 def test_the_browser_gets_a_favicon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response.data[:4] == b"\x00\x00\x01\x00"
+
+
+def test_request_times_are_shown_in_paramaribo_time(app, products, viewer_client):
+    """The office is in Suriname: its screens show America/Paramaribo (UTC-3), whatever
+    the rest of the back office uses."""
+    from datetime import UTC, datetime
+
+    from app.extensions import db
+    from app.service_requests.models import ServiceRequest
+
+    pk = make_request(app)
+    with app.app_context():
+        db.session.get(ServiceRequest, pk).received_at = datetime(2026, 11, 23, 13, 5, tzinfo=UTC)
+        db.session.commit()
+    page = show(viewer_client, pk)
+    assert "23-11-2026 10:05" in page and "23-11-2026 14:05" not in page
+    listing = viewer_client.get("/service-requests/list/").get_data(as_text=True)
+    assert "23-11-2026 10:05" in listing
