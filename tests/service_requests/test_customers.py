@@ -61,6 +61,8 @@ def test_the_customer_reads_customer_status_names_the_office_and_what_to_pay(
     assert "Correctie nodig" not in page and "uitschrijver" not in page.lower()
     assert "Openstaand saldo" in page and "SRD\N{NO-BREAK SPACE}25,00" in page
     assert "Betalen kan aan de balie" in page
+    assert page.count("Kantoor Hypotheken en Kadaster") == 1  # once, at the bottom
+    assert re.search(r"<title>Uw aanvraag \d{4}-\d{6}</title>", page)
     for line in ("Kantoor Hypotheken en Kadaster", "Dr. Sophie Redmondstraat 1, Paramaribo",
                  "maandag t/m vrijdag 07:30–14:30", "tel. +597 470000"):
         assert line in page
