@@ -14,11 +14,14 @@ def register(app, appbuilder):
 
     @app.context_processor
     def notification_count():
-        """For the menu bar: how many unread notifications the user has (0 when anonymous)."""
+        """For the menu bar: how many unread notifications the user has; None for users
+        without notifications (anonymous, the role manager): no bell at all."""
         def count():
             user = getattr(g, "user", None)
             if user is None or not getattr(user, "is_authenticated", False):
-                return 0
+                return None
+            if not appbuilder.sm.has_access("can_read", "Notification"):
+                return None
             return unread_count(user.id)
         return {"unread_notifications": count}
 

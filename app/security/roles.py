@@ -22,7 +22,6 @@ OWN_ACCOUNT = [
     ("can_this_form_post", "ResetMyPasswordView"),
     ("can_this_form_get", "UserInfoEditView"),
     ("can_this_form_post", "UserInfoEditView"),
-    ("can_read", "Notification"),
 ]
 
 # Screens and data that decide who may do what: users, roles, groups, permissions,
@@ -99,8 +98,10 @@ FAULTS_MANAGER = [("can_write", r) for r in (
 # fault reporter's name or phone, a facility manager never a customer's ID card.
 # A role that reads both says so (Auditor). The shared screens (Outbox, Files, Audit
 # log) show each role only the records of the businesses it reads (scopes.py).
-SR_BASE = OWN_ACCOUNT + FILES_READ + SR_VIEWER
-FAULTS_BASE = OWN_ACCOUNT + FILES_READ + FAULTS_VIEWER
+# "Mijn meldingen" for the staff of a business (not for the role manager).
+NOTIFICATIONS = [("can_read", "Notification")]
+SR_BASE = OWN_ACCOUNT + FILES_READ + NOTIFICATIONS + SR_VIEWER
+FAULTS_BASE = OWN_ACCOUNT + FILES_READ + NOTIFICATIONS + FAULTS_VIEWER
 
 ROLES = {
     "RoleManager": OWN_ACCOUNT + ROLE_MANAGEMENT,
