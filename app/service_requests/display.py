@@ -89,7 +89,7 @@ def payments_text(payments):
                       f"{payment_method(p.method)}")
         if p.receipt_no:
             text += Markup(' · <a href="%s" class="sr-receipt">%s</a>') % (
-                url_for("ServiceRequestView.receipt", payment_id=p.id),
+                url_for("ServiceRequestView.receipt", pk=p.id),
                 gettext("Receipt %(no)s", no=p.receipt_no))
         if p.is_void:
             text = Markup('<s>%s</s> <span class="label label-default sr-void">%s</span> %s') % (

@@ -277,11 +277,11 @@ class ServiceRequestView(FastModelView):
         return self._step(pk, lambda sr, v: workflow.void_payment(
             sr, payment, request.form.get("reason"), expected_version=v))
 
-    @expose("/receipt/<int:payment_id>", methods=["GET"])
+    @expose("/receipt/<int:pk>", methods=["GET"])
     @has_access
-    def receipt(self, payment_id):
-        """The numbered receipt of one payment, as a PDF for the counter."""
-        payment = db.session.get(Payment, payment_id)
+    def receipt(self, pk):
+        """The numbered receipt of one payment (pk: the payment), as a PDF for the counter."""
+        payment = db.session.get(Payment, pk)
         if payment is None or payment.receipt_no is None:
             abort(404)
         return pdf_response(receipts.receipt_pdf(payment), f"kwitantie-{payment.receipt_no}.pdf")
