@@ -1,7 +1,7 @@
 """service requests: cancel reason, corrections of additional lines
 
 Revision ID: d123d25a79de
-Revises: 76e88cd19398
+Revises: a3f7a71e6747
 Create Date: 2026-11-30 11:47:35.053847
 
 """
@@ -13,7 +13,7 @@ import app.database
 
 # revision identifiers, used by Alembic.
 revision = 'd123d25a79de'
-down_revision = '76e88cd19398'
+down_revision = 'a3f7a71e6747'
 branch_labels = None
 depends_on = None
 
