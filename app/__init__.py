@@ -13,7 +13,8 @@ from .database import configure_engine
 APP_DIR = Path(__file__).resolve().parent
 # Packages that carry their own templates under <package>/templates/,
 # addressed as "<package>/<name>.html".
-TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "faults")
+TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "faults",
+                     "notifications")
 
 
 def create_app(config_object="config.Config", **overrides):
@@ -80,13 +81,22 @@ def _index_view():
     return HomeView
 
 
+def _favicon():
+    from flask import current_app, send_from_directory
+
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)
+
+
 def _register(app, appbuilder):
     """All menus, views and APIs, one call per package."""
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)  # browsers ask for it on every site
     from .audit.registration import register as register_audit
     from .faults.registration import register as register_faults
     from .files.registration import register as register_files
     from .jobs.views import register as register_jobs
     from .mail.registration import register as register_mail
+    from .notifications.registration import register as register_notifications
     from .service_requests.registration import register as register_service_requests
 
     register_service_requests(app, appbuilder)
@@ -94,6 +104,7 @@ def _register(app, appbuilder):
     register_mail(app, appbuilder)
     register_audit(app, appbuilder)
     register_files(app, appbuilder)
+    register_notifications(app, appbuilder)
     register_jobs(app, appbuilder)
 
 

@@ -39,7 +39,7 @@ def _load_names(entries):
     return {load: load(sorted(ids)) for load, ids in wanted.items() if ids}
 
 
-def _value(entry, value, names):
+def _value(entry, value, names, domain):
     if value in (None, "", "None"):
         return ""
     field = entry.field
@@ -50,7 +50,7 @@ def _value(entry, value, names):
             return FORMATS[field](value)
         if field.endswith("_at"):
             moment = datetime.fromisoformat(value)
-            return format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+            return format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC), domain)
         if _DATE.match(value):
             return date.fromisoformat(value).strftime("%d-%m-%Y")
     except (ValueError, InvalidOperation):
@@ -58,18 +58,18 @@ def _value(entry, value, names):
     return value_label(entry.entity_type, field, value)
 
 
-def tab_rows(entries):
-    """One dict per entry: at, who (name and kind of actor), ip, action, record, field,
+def tab_rows(entries, domain=None):
+    """One dict per entry (times in the domain's zone): at, who (name and kind of actor), ip, action, record, field,
     old, new — every code, id and timestamp in words. An entry without a field shows its
     note (e.g. the address a mail went to) as the new value."""
     entries = list(entries)
     names = _load_names(entries)
     return [{
-        "at": format_datetime(e.at),
+        "at": format_datetime(e.at, domain),
         "who": e.actor_name, "actor": actor_label(e.actor_type),
         "ip": e.ip_address or "", "action": action_label(e.action),
         "record": record_label(e.entity_type),
         "field": field_label(e.entity_type, e.field) if e.field else "",
-        "old": _value(e, e.old_value, names) if e.field else "",
-        "new": _value(e, e.new_value, names) if e.field else (e.new_value or ""),
+        "old": _value(e, e.old_value, names, domain) if e.field else "",
+        "new": _value(e, e.new_value, names, domain) if e.field else (e.new_value or ""),
     } for e in entries]

@@ -62,6 +62,7 @@ SR_WRITER = service_requests.WRITER
 SR_PICKUP_DESK = service_requests.PICKUP_DESK
 SR_COUNTER = service_requests.COUNTER
 SR_FINANCE = service_requests.FINANCE
+SR_WRITER_LEAD = service_requests.WRITER_LEAD
 SR_PORTAL = service_requests.PORTAL
 FAULTS_VIEWER = faults.VIEWER
 FAULTS_MANAGER = faults.MANAGER
@@ -70,13 +71,16 @@ FAULTS_MANAGER = faults.MANAGER
 # fault reporter's name or phone, a facility manager never a customer's ID card.
 # A role that reads both says so (Auditor). The shared screens (Outbox, Files, Audit
 # log) show each role only the records of the businesses it reads (scopes.py).
-SR_BASE = OWN_ACCOUNT + FILES_READ + SR_VIEWER
-FAULTS_BASE = OWN_ACCOUNT + FILES_READ + FAULTS_VIEWER
+# "Mijn meldingen" for the staff of a business (not for the role manager).
+NOTIFICATIONS = [("can_read", "Notification")]
+SR_BASE = OWN_ACCOUNT + FILES_READ + NOTIFICATIONS + SR_VIEWER
+FAULTS_BASE = OWN_ACCOUNT + FILES_READ + NOTIFICATIONS + FAULTS_VIEWER
 
 ROLES = {
     "RoleManager": OWN_ACCOUNT + ROLE_MANAGEMENT,
     "Viewer": SR_BASE,
     "Writer": SR_BASE + SR_WRITER,
+    "WriterLead": SR_BASE + SR_WRITER + SR_WRITER_LEAD,
     "PickupDesk": SR_BASE + SR_PICKUP_DESK,
     "Counter": SR_BASE + SR_COUNTER,
     "Finance": SR_BASE + SR_FINANCE,
@@ -114,6 +118,7 @@ ROLE_DESCRIPTIONS = {
     "FaultViewer": _("Fault viewer: sees all fault reports, changes nothing"),
     "Auditor": _("Auditor: sees both businesses, the outbox and the audit log, changes nothing"),
     "Writer": _("Writer"),
+    "WriterLead": _("Lead writer"),
     "PickupDesk": _("Customer service pickup desk"),
     "Counter": _("Counter"),
     "Finance": _("Finance"),

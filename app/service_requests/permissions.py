@@ -11,20 +11,23 @@ RESOURCE = "ServiceRequest"
 # Every action on RESOURCE. Each view on the resource declares all of them, so FAB's
 # permission update never tries to remove one view's action while adding another's.
 ACTIONS = ["can_read", "can_write", "can_assign", "can_feedback", "can_upload_product",
-           "can_check", "can_hand_over", "can_pay", "can_refund", "can_correct"]
+           "can_check", "can_hand_over", "can_pay", "can_refund", "can_correct",
+           "can_cancel", "can_override", "can_lead", "can_cash_report"]
 
 # Menu names are FAB resources for menu_access.
 CATEGORY = "Service requests"
 MENU_ALL = "Service Request"
 MENU_MINE = "My requests"
 MENU_URGENT = "Urgent requests"
+MENU_BALANCE_DUE = "Requests: balance due"
 MENU_COUNTER = "New request (counter)"
 MENU_UNMATCHED = "Unmatched mail"
 MENU_PRODUCTS = "Products"
+MENU_CASH_REPORT = "Cash report"
 # The blue buttons: one list per product kind and per status with work or money in it.
 KIND_BUTTONS = (ProductKind.MORTGAGE_EXTRACT, ProductKind.CADASTRAL_EXTRACT,
                 ProductKind.SURVEY_MAP)
-STATUS_BUTTONS = (*S.OPEN, S.DELIVERED, S.PAID, S.REFUND)
+STATUS_BUTTONS = (*S.OPEN, S.DELIVERED, S.PAID, S.REFUND, S.CANCELLED)
 
 
 def kind_menu(kind):
@@ -35,7 +38,7 @@ def status_menu(status):
     return f"Requests: {status}"
 
 
-MENUS = [CATEGORY, MENU_ALL, MENU_MINE, MENU_URGENT,
+MENUS = [CATEGORY, MENU_ALL, MENU_MINE, MENU_URGENT, MENU_BALANCE_DUE,
          *map(kind_menu, KIND_BUTTONS), *map(status_menu, STATUS_BUTTONS),
          MENU_UNMATCHED, MENU_PRODUCTS]
 
@@ -44,6 +47,10 @@ VIEWER = [("can_read", RESOURCE), ("can_read", "Product")] + [("menu_access", m)
 WRITER = [("can_assign", RESOURCE), ("can_feedback", RESOURCE),
           ("can_upload_product", RESOURCE)]
 PICKUP_DESK = [("can_check", RESOURCE), ("can_hand_over", RESOURCE)]
-COUNTER = [("can_write", RESOURCE), ("menu_access", MENU_COUNTER)]
-FINANCE = [("can_pay", RESOURCE), ("can_refund", RESOURCE), ("can_correct", RESOURCE)]
+COUNTER = [("can_write", RESOURCE), ("can_cancel", RESOURCE), ("menu_access", MENU_COUNTER)]
+FINANCE = [("can_pay", RESOURCE), ("can_refund", RESOURCE), ("can_correct", RESOURCE),
+           ("can_cancel", RESOURCE), ("can_cash_report", RESOURCE),
+           ("menu_access", MENU_CASH_REPORT)]
+# A lead writer also works on (and re-assigns) requests assigned to other writers.
+WRITER_LEAD = [("can_lead", RESOURCE)]
 PORTAL = [("can_submit", "Intake"), ("can_read", "Product")]

@@ -1,9 +1,15 @@
 """Every menu entry, view, API and public page of this domain, registered in one place."""
 from flask_babel import lazy_gettext as _
 
-from .. import audit
+from .. import audit, notifications
 from ..mail import inbound as inbound_mail
-from .permissions import CATEGORY, MENU_COUNTER, MENU_PRODUCTS, MENU_UNMATCHED
+from .permissions import (
+    CATEGORY,
+    MENU_CASH_REPORT,
+    MENU_COUNTER,
+    MENU_PRODUCTS,
+    MENU_UNMATCHED,
+)
 
 
 def _register_scopes():
@@ -31,15 +37,18 @@ def _register_scopes():
 def register(app, appbuilder):
     from . import display
     from .api import IntakeApi, ProductApi, ServiceRequestApi
+    from .cash_report import CashReportView
     from .counter import CounterRequestView
     from .inbound import UnmatchedMailView, handle_mail
     from .models import AUDITED
     from .public import blueprint
+    from .rules import NOTIFICATION_KINDS
     from .tabs import TABS
     from .views import LIST_BUTTONS, ProductView
 
+    notifications.register_kinds(NOTIFICATION_KINDS)
     audit.register_labels(records=display.AUDIT_RECORDS, fields=display.audit_fields(AUDITED),
-                          values=display.audit_values())
+                          values=display.audit_values(), actions=display.AUDIT_ACTIONS)
     display.register_audit_readers()
     _register_scopes()
     for tab in TABS:
@@ -54,6 +63,8 @@ def register(app, appbuilder):
                         icon="fa-plus", **menu)
     appbuilder.add_view(UnmatchedMailView, MENU_UNMATCHED, label=_("Unmatched mail"),
                         icon="fa-envelope-o", **menu)
+    appbuilder.add_view(CashReportView, MENU_CASH_REPORT, label=_("Cash report"),
+                        icon="fa-calculator", **menu)
     appbuilder.add_view(ProductView, MENU_PRODUCTS, label=_("Products"), icon="fa-tags",
                         **menu)
 

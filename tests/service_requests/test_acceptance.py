@@ -55,7 +55,7 @@ def extra_user(app):
         db.session.commit()
 
 
-ALL_BUTTONS = 3 + 3 + 11  # Service Request, Mijn aanvragen, Spoed; 3 kinds; 11 statuses
+ALL_BUTTONS = 4 + 3 + 12  # Service Request, Mijn aanvragen, Spoed, Openstaand saldo; 3 kinds; 12 statuses
 
 
 def bar(page):
@@ -120,6 +120,7 @@ DUTCH = {
     "ready": ("Product gereed voor de klant", "Product gereed voor de klant"),
     "delivered": ("Afgegeven product", "Product afgegeven"),
     "paid": ("Betaald", "Betaald"), "refund": ("Restitutie", "Restitutie"),
+    "cancelled": ("Geannuleerd", "Geannuleerd"),
 }
 
 
@@ -130,7 +131,7 @@ def test_every_status_button_shows_exactly_its_rows(app, products, viewer_client
     made = {status: make_request(app, name=f"Klant {i}", email=f"k{i}@example.org",
                                  status=status)
             for i, (status, _view, _title) in enumerate(STATUS_VIEWS)}
-    assert len(made) == 11
+    assert len(made) == 12
     numbers = {status: load(app, pk).order_no for status, pk in made.items()}
     assert set(DUTCH) == set(made)
     for status, (button, label) in DUTCH.items():
@@ -185,11 +186,12 @@ def _sr_views(app):
 
 
 def _change_rules(app):
-    """Every URL of this domain's screens that is not a plain list or detail page."""
+    """Every URL of this domain's screens that is not a plain list or detail page (or a
+    payment's receipt, which everybody who reads the request may print)."""
     views = _sr_views(app)
     for rule in app.url_map.iter_rules():
         view, _, method = rule.endpoint.partition(".")
-        if view in views and method not in ("list", "show"):
+        if view in views and method not in ("list", "show", "receipt"):
             yield rule
 
 
