@@ -1,7 +1,8 @@
 """The one button bar above a list: "all" and the lists with a built-in filter.
 
 A view lists its bar as `filter_bar = [(view class, menu name, label), ...]` (the first
-is the unfiltered list) and uses `list_template = FILTER_BAR_TEMPLATE`; each user sees
+is the unfiltered list) and uses `list_template = FILTER_BAR_TEMPLATE` (or a template that
+extends it); each user sees
 only the lists they may open, asked per request (Jinja would fold a permission filter
 with constant arguments once for every user).
 """
@@ -35,7 +36,7 @@ class FilterBarMixin:
     filter_bar_class = "filter-bar"  # the bar's CSS class (a domain may style its own)
 
     def render_template(self, template, **kwargs):
-        if template == FILTER_BAR_TEMPLATE and self.filter_bar:
+        if template == self.list_template and self.filter_bar:
             kwargs["filter_bar"] = buttons(self.filter_bar, type(self))
             kwargs["filter_bar_class"] = self.filter_bar_class
         return super().render_template(template, **kwargs)
