@@ -19,6 +19,9 @@ SCALE = 0.0001  # 100 requests with 1–3 lines, 30 fault reports and orders: fu
 # column shows and 1 per relation field in the search form. A page not named here may
 # run at most DEFAULT.
 DEFAULT = 8
+# Every page of a user who may read notifications also counts their unread ones for the
+# bell in the menu bar: one statement, whatever the list.
+BELL = 1
 LISTS = {
     "ServiceRequestView": 6, "UrgentRequestsView": 6, "MortgageExtractRequestsView": 6,
     "StatusPaidView": 6, "FaultReportView": 8, "WorkOrderView": 8, "WorkOrderTab": 7,
@@ -80,7 +83,7 @@ def test_every_list_and_detail_page_runs_a_fixed_number_of_queries(loaded, clien
     for name, url in urls.items():
         count, statements = _count(app, admin, url)
         seen[name] = count
-        if count > LISTS.get(name, DEFAULT):
+        if count > LISTS.get(name, DEFAULT) + BELL:
             too_many.append((name, count, statements))
     for name, table in TABLES.items():
         with app.app_context():
@@ -89,6 +92,6 @@ def test_every_list_and_detail_page_runs_a_fixed_number_of_queries(loaded, clien
             url = url_for(f"{name}.show", pk=pk)
         count, statements = _count(app, admin, url)
         seen[f"{name}.show"] = count
-        if count > DETAILS.get(name, DETAIL_DEFAULT):
+        if count > DETAILS.get(name, DETAIL_DEFAULT) + BELL:
             too_many.append((f"{name}.show", count, statements))
     assert not too_many, "\n\n".join(f"{n}: {c}\n" + "\n".join(s) for n, c, s in too_many)
