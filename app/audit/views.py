@@ -2,13 +2,14 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
+from ..export import ExportMixin
 from ..formatting import format_datetime
 from ..security.scopes import FilterReadableRecords
 from .labels import action_label, actor_label, record_label
 from .models import AuditEntry
 
 
-class AuditEntryView(ModelView):
+class AuditEntryView(ExportMixin, ModelView):
     """The whole audit log, read-only: no screen can change or delete a row."""
 
     datamodel = SQLAInterface(AuditEntry)

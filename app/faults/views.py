@@ -19,6 +19,7 @@ from wtforms.validators import Email, Optional
 
 from .. import audit
 from ..database import utcnow
+from ..export import ExportMixin
 from ..extensions import db
 from ..formatting import format_datetime
 from ..mail.models import OutboxMessage, OutboxStatus
@@ -78,7 +79,7 @@ def _photo_link(stored):
         url_for("FileView.download", key=stored.key), src)
 
 
-class FaultModelView(ModelView):
+class FaultModelView(ExportMixin, ModelView):
     method_permission_name = READ_WRITE
 
     def pre_delete(self, item):

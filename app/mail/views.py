@@ -6,6 +6,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from ..audit.labels import record_label
+from ..export import ExportMixin
 from ..formatting import format_datetime
 from ..security.redact import redact
 from ..security.scopes import FilterReadableRecords
@@ -14,7 +15,7 @@ from .models import OutboxMessage, OutboxStatus
 from .sender import retry_now
 
 
-class OutboxView(ModelView):
+class OutboxView(ExportMixin, ModelView):
     """Every mail the app wrote, what happened to it, and a retry for failures.
 
     With no MAIL_SERVER configured this is where mail is read instead of sent.

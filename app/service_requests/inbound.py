@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import DomainError
+from ..export import ExportMixin
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import format_datetime
@@ -112,7 +113,7 @@ class FilterIsNull(BaseFilter):
         return query.filter(getattr(self.model, self.column_name).is_(None))
 
 
-class UnmatchedMailView(ModelView):
+class UnmatchedMailView(ExportMixin, ModelView):
     """Mail that found no request; staff attach it to the right one by hand."""
 
     datamodel = SQLAInterface(InboundDocument)

@@ -12,6 +12,7 @@ from wtforms.validators import Email, InputRequired
 
 from .. import audit
 from ..errors import DomainError
+from ..export import ExportMixin
 from ..extensions import db
 from ..formatting import format_datetime
 from ..mail.models import OutboxMessage, OutboxStatus
@@ -67,7 +68,7 @@ LABELS = {
 }
 
 
-class ServiceRequestView(ModelView):
+class ServiceRequestView(ExportMixin, ModelView):
     """Service Request: every request. The blue buttons subclass it with a base filter."""
 
     datamodel = SQLAInterface(ServiceRequest)
@@ -282,7 +283,7 @@ def list_buttons(current):
     return buttons
 
 
-class ProductView(ModelView):
+class ProductView(ExportMixin, ModelView):
     datamodel = SQLAInterface(Product)
     class_permission_name = "Product"
     base_permissions = ["can_read", "can_write"]
