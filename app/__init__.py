@@ -12,7 +12,7 @@ from . import extensions
 APP_DIR = Path(__file__).resolve().parent
 # Packages that carry their own templates under <package>/templates/,
 # addressed as "<package>/<name>.html".
-TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "faults")
+TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "faults", "search")
 
 
 def create_app(config_object="config.Config", **overrides):
@@ -82,6 +82,7 @@ def _register(app, appbuilder):
     from .files.registration import register as register_files
     from .jobs.views import register as register_jobs
     from .mail.registration import register as register_mail
+    from .search.registration import register as register_search
     from .service_requests.registration import register as register_service_requests
 
     register_service_requests(app, appbuilder)
@@ -90,13 +91,15 @@ def _register(app, appbuilder):
     register_audit(app, appbuilder)
     register_files(app, appbuilder)
     register_jobs(app, appbuilder)
+    register_search(app, appbuilder)
 
 
 def _register_cli(app):
     from .demo.cli import demo_cli
     from .jobs.cli import jobs_cli
     from .mail.cli import mail_cli
+    from .search.cli import search_cli
     from .security.cli import roles_cli
 
-    for group in (roles_cli, mail_cli, demo_cli, jobs_cli):
+    for group in (roles_cli, mail_cli, demo_cli, jobs_cli, search_cli):
         app.cli.add_command(group)

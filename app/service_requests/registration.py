@@ -44,6 +44,7 @@ def register(app, appbuilder):
     from .inbound import UnmatchedMailView, handle_mail
     from .models import AUDITED
     from .public import blueprint
+    from .search import register as register_search
     from .tabs import TABS
     from .views import LIST_BUTTONS, ProductView
 
@@ -65,6 +66,7 @@ def register(app, appbuilder):
     appbuilder.add_view(ProductView, MENU_PRODUCTS, label=_("Products"), icon="fa-tags",
                         **menu)
 
+    register_search()
     appbuilder.add_api(IntakeApi)
     appbuilder.add_api(ServiceRequestApi)
     appbuilder.add_api(ProductApi)

@@ -1,0 +1,40 @@
+"""The results page behind the menu bar's search box."""
+from flask import current_app, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from .normalise import MIN_TERM, terms
+from .query import find
+from .registry import sources
+
+PER_KIND = 10
+
+
+def allowed_sources():
+    sm = current_app.appbuilder.sm
+    return [s for s in sources() if sm.has_access(*s.permission)]
+
+
+class SearchView(BaseView):
+    """Any signed-in user may search; each kind of result only shows to those who may
+    read that kind of record."""
+
+    route_base = "/search"
+    default_view = "results"
+
+    @expose("/")
+    def results(self):
+        if not current_user.is_authenticated:
+            return redirect(url_for(current_app.appbuilder.sm.auth_view.endpoint + ".login",
+                                    next=request.full_path))
+        query = request.args.get("q", "")[:200]
+        words = terms(query)
+        groups = []
+        for source in allowed_sources() if words else []:
+            ids = find(db.session, source.kind, words, limit=PER_KIND + 1)
+            described = source.describe(ids[:PER_KIND]) if ids else []
+            groups.append((source.label, described, len(ids) > PER_KIND))
+        return self.render_template("search/results.html", title=_("Search"), query=query,
+                                    words=words, groups=groups, min_term=MIN_TERM)
