@@ -2,11 +2,12 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
+from ..export import ExportMixin
 from ..formatting import format_datetime
 from .models import JobRun, JobRunStatus
 
 
-class JobRunView(ModelView):
+class JobRunView(ExportMixin, ModelView):
     """Every run of every scheduled job: when, where, and what came of it."""
 
     datamodel = SQLAInterface(JobRun)

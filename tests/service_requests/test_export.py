@@ -93,7 +93,7 @@ def test_export_needs_the_lists_read_permission(app, client_for, client):
 
 LISTS = ["ServiceRequestView", "UrgentRequestsView", "ProductView", "UnmatchedMailView",
          "FaultReportView", "WorkOrderView", "DeviceView", "LocationView", "ContractorView",
-         "RatingView", "ComplaintView", "StickerCodeView", "AuditEntryView", "OutboxView"]
+         "RatingView", "ComplaintView", "StickerCodeView", "AuditEntryView", "OutboxView", "JobRunView"]
 
 
 @pytest.mark.parametrize("view", LISTS)
