@@ -1,5 +1,5 @@
 """The results page behind the menu bar's search box."""
-from flask import current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
@@ -17,6 +17,11 @@ def allowed_sources():
     return [s for s in sources() if sm.has_access(*s.permission)]
 
 
+def search_allowed():
+    """For the menu bar: show the box only to those who can find something."""
+    return current_user.is_authenticated and bool(allowed_sources())
+
+
 class SearchView(BaseView):
     """Any signed-in user may search; each kind of result only shows to those who may
     read that kind of record."""
@@ -29,10 +34,13 @@ class SearchView(BaseView):
         if not current_user.is_authenticated:
             return redirect(url_for(current_app.appbuilder.sm.auth_view.endpoint + ".login",
                                     next=request.full_path))
+        allowed = allowed_sources()
+        if not allowed:
+            abort(403)  # a role that may read nothing findable (the portal's API account)
         query = request.args.get("q", "")[:200]
         words = terms(query)
         groups = []
-        for source in allowed_sources() if words else []:
+        for source in allowed if words else []:
             ids = find(db.session, source.kind, words, limit=PER_KIND + 1)
             described = source.describe(ids[:PER_KIND]) if ids else []
             groups.append((source.label, described, len(ids) > PER_KIND))

@@ -65,3 +65,9 @@ def test_reindex_rebuilds_records_loaded_in_bulk(app, products, client_for):
         assert _found(client_for("Viewer"), "geladen") == []
         assert reindex(db.session)["servicerequest"] == 1
     assert _found(client_for("Viewer"), "geladen") == [_order_no(app, pk)]
+
+
+def test_a_role_that_can_find_nothing_gets_no_box_and_no_page(app, client_for):
+    role_manager = client_for("RoleManager")
+    assert 'role="search"' not in role_manager.get("/").get_data(as_text=True)
+    assert role_manager.get("/search/?q=anna").status_code == 403
