@@ -12,7 +12,7 @@ from . import extensions
 APP_DIR = Path(__file__).resolve().parent
 # Packages that carry their own templates under <package>/templates/,
 # addressed as "<package>/<name>.html".
-TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "faults", "search")
+TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "faults", "search", "dashboard")
 
 
 def create_app(config_object="config.Config", **overrides):
@@ -78,6 +78,7 @@ def _index_view():
 def _register(app, appbuilder):
     """All menus, views and APIs, one call per package."""
     from .audit.registration import register as register_audit
+    from .dashboard.registration import register as register_dashboard
     from .faults.registration import register as register_faults
     from .files.registration import register as register_files
     from .jobs.views import register as register_jobs
@@ -92,6 +93,7 @@ def _register(app, appbuilder):
     register_files(app, appbuilder)
     register_jobs(app, appbuilder)
     register_search(app, appbuilder)
+    register_dashboard(app, appbuilder)
 
 
 def _register_cli(app):

@@ -46,6 +46,7 @@ def _register_scopes():
 
 def register(app, appbuilder):
     from . import (
+        dashboard,
         labels,
         search,
         token_pages,  # noqa: F401  routes on the public blueprint
@@ -59,6 +60,7 @@ def register(app, appbuilder):
     labels.register()
     _register_scopes()
     search.register()
+    dashboard.register_dashboard()
     found = {**vars(views), **vars(views_feedback), **vars(views_stickers)}
     for view_name, name, label, icon in MENU:
         appbuilder.add_view(found[view_name], name, label=label, icon=icon, category=CATEGORY,

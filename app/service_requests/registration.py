@@ -41,6 +41,7 @@ def register(app, appbuilder):
     from . import display
     from .api import IntakeApi, ProductApi, ServiceRequestApi
     from .counter import CounterRequestView
+    from .dashboard import register_dashboard
     from .inbound import UnmatchedMailView, handle_mail
     from .models import AUDITED
     from .public import blueprint
@@ -67,6 +68,7 @@ def register(app, appbuilder):
                         **menu)
 
     register_search()
+    register_dashboard()
     appbuilder.add_api(IntakeApi)
     appbuilder.add_api(ServiceRequestApi)
     appbuilder.add_api(ProductApi)

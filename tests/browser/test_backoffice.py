@@ -75,3 +75,20 @@ def test_back_office_screens_have_no_serious_accessibility_faults(page, app, pro
         assert page.evaluate("document.documentElement.lang") == "nl", url
         found[url] = axe_violations(page)
     assert not any(found.values()), found
+
+
+def test_dashboard_chart_click_opens_the_list_behind_the_bar(page, app, products):  # noqa: F811
+    make_request(app, name="Twee Toegewezen", status="assigned", writer="writer")
+    make_request(app, name="Een Ingekomen")
+    log_in(page, "viewer")
+    canvas = page.locator("canvas[aria-label='Openstaande aanvragen per status']")
+    canvas.scroll_into_view_if_needed()
+    guide_shot(page, "dashboard-aanvragen")
+    point = canvas.evaluate("""(c) => {
+        const chart = c.dashboardChart, i = chart.data.labels.indexOf('Toegewezen');
+        const bar = chart.getDatasetMeta(0).data[i];
+        return {x: bar.x, y: (bar.y + bar.base) / 2}; }""")
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_url("**/service-requests/status/assigned/**")
+    assert "Twee Toegewezen" in page.content() and "Een Ingekomen" not in page.content()
