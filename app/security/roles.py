@@ -57,7 +57,7 @@ AUDIT_READ = [("can_list", "AuditLog"), ("can_show", "AuditLog"), ("menu_access"
 # One resource, "ServiceRequest", with one action per workflow step (the list,
 # detail page, tabs and REST API all share it). Menu names are the blue buttons.
 SR_MENUS = [
-    "Service requests", "Service Request", "My requests", "Urgent requests",
+    "Service requests", "Service Request", "My requests", "Urgent requests", "Overdue requests",
     "Requests: mortgage_extract", "Requests: cadastral_extract", "Requests: survey_map",
     "Requests: received", "Requests: assigned", "Requests: documents_needed",
     "Requests: documents_received", "Requests: in_preparation", "Requests: prepared",

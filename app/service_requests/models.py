@@ -5,11 +5,12 @@ happen in workflow.py; the status column is left out of the automatic audit
 because the workflow writes an explicit "transition" entry for every change.
 """
 import hashlib
+from datetime import timedelta
 from decimal import Decimal
 
 from flask_appbuilder.models.sqla import Model
 from flask_babel import lazy_gettext as _
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import relationship
 
 from ..audit import Audited
@@ -43,7 +44,9 @@ class Product(Audited, TimestampMixin, Model):
 
 class ServiceRequest(Audited, TimestampMixin, Model):
     __tablename__ = "sr_request"
-    __audit_exclude__ = ("id", "created_at", "updated_at", "version_id", "status")
+    # The clock's columns follow the status (audited as transitions): nothing to add.
+    __audit_exclude__ = ("id", "created_at", "updated_at", "version_id", "status", "due_at",
+                         "waiting_since", "waiting_seconds")
 
     id = Column(Integer, primary_key=True)
     order_no = Column(String(20), nullable=False, unique=True)
@@ -66,8 +69,15 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     # The portal's own reference: a second submission with the same one is a duplicate.
     client_reference = Column(String(100), unique=True)
     version_id = Column(Integer, nullable=False)
+    # The clock (clock.py): due moment (moves later while waiting on the customer), the
+    # start of the current wait, and the waits before it.
+    due_at = Column(UTCDateTime())
+    waiting_since = Column(UTCDateTime())
+    waiting_seconds = Column(Integer, nullable=False, default=0)
 
     __mapper_args__ = {"version_id_col": version_id}
+    # The Overdue list: open statuses × due moment.
+    __table_args__ = (Index("ix_sr_request_status_due_at", "status", "due_at"),)
 
     # selectin: the list shows each request's product kind without a query per row.
     requested_lines = relationship("RequestedProductLine", back_populates="service_request",
@@ -85,6 +95,35 @@ class ServiceRequest(Audited, TimestampMixin, Model):
 
     def __repr__(self):
         return self.order_no or "?"
+
+    @property
+    def clock_state(self):
+        """(state, due_at) for the list's badge: overdue, paused (waiting on the customer),
+        running or closed — from stored columns only, no query."""
+        if self.status not in RequestStatus.OPEN:
+            return "closed", self.due_at
+        if self.status == RequestStatus.DOCUMENTS_NEEDED:
+            return "paused", self.due_at
+        if self.due_at is not None and self.due_at < utcnow():
+            return "overdue", self.due_at
+        return "running", self.due_at
+
+    @property
+    def clock_waiting(self):
+        """Time spent waiting on the customer, the current wait included."""
+        current = (utcnow() - self.waiting_since) if self.waiting_since else timedelta(0)
+        return timedelta(seconds=self.waiting_seconds or 0) + current
+
+    @property
+    def clock_age(self):
+        """From received to handed over (or to now while open)."""
+        closed = self.status not in RequestStatus.OPEN and self.handed_over_at
+        return (self.handed_over_at if closed else utcnow()) - self.received_at
+
+    @property
+    def clock_ours(self):
+        """The age less the waiting: the time the request was in our hands."""
+        return self.clock_age - self.clock_waiting
 
     @property
     def status_label(self):

@@ -10,6 +10,7 @@ CATEGORY = "Service requests"
 MENU_ALL = "Service Request"
 MENU_MINE = "My requests"
 MENU_URGENT = "Urgent requests"
+MENU_OVERDUE = "Overdue requests"
 MENU_COUNTER = "New request (counter)"
 MENU_UNMATCHED = "Unmatched mail"
 MENU_PRODUCTS = "Products"
@@ -38,13 +39,14 @@ def _register_scopes():
 
 
 def register(app, appbuilder):
-    from . import display
+    from . import clock, display  # noqa: F401  clock: its listeners keep the due moment
     from .api import IntakeApi, ProductApi, ServiceRequestApi
     from .counter import CounterRequestView
     from .dashboard import register_dashboard
     from .inbound import UnmatchedMailView, handle_mail
     from .models import AUDITED
     from .public import blueprint
+    from .reminders import register_jobs
     from .search import register as register_search
     from .tabs import TABS
     from .views import LIST_BUTTONS, ProductView
@@ -69,6 +71,7 @@ def register(app, appbuilder):
 
     register_search()
     register_dashboard()
+    register_jobs(app)
     appbuilder.add_api(IntakeApi)
     appbuilder.add_api(ServiceRequestApi)
     appbuilder.add_api(ProductApi)

@@ -18,6 +18,7 @@ from ..formatting import format_datetime
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..money import AmountField
 from . import display, workflow
+from .clock import duration_text, overdue_clause
 from .models import (
     PaymentMethod,
     Product,
@@ -27,10 +28,20 @@ from .models import (
     Urgency,
 )
 from .models import RequestStatus as S
-from .registration import MENU_ALL, MENU_MINE, MENU_URGENT
+from .registration import MENU_ALL, MENU_MINE, MENU_OVERDUE, MENU_URGENT
 from .tabs import TABS
 
 RESOURCE = workflow.RESOURCE
+
+
+class FilterOverdue(BaseFilter):
+    """Open, not waiting on the customer, and past the due moment."""
+
+    name = "overdue"
+    arg_name = "sro"
+
+    def apply(self, query, value):
+        return query.filter(overdue_clause())
 
 
 class FilterHasProductKind(BaseFilter):
@@ -64,7 +75,9 @@ LABELS = {
     "requested_total": _("Total requested product"), "additional_lines": _("Additional products"),
     "additional_total": _("Total additional products"), "correction_total": _("Corrections"),
     "total": _("Total amount"), "payments": _("Paid"), "refunds": _("Refunds"),
-    "product_kinds": _("Product"),
+    "product_kinds": _("Product"), "clock_state": _("Due"), "due_at": _("Due"),
+    "clock_age": _("Age"), "clock_waiting": _("Waiting on the customer"),
+    "clock_ours": _("In our hands"),
 }
 
 
@@ -84,7 +97,7 @@ class ServiceRequestView(ExportMixin, ModelView):
     list_title = _("Service requests")
     show_title = _("Service request")
     list_columns = ["order_no", "urgency", "status", "received_at", "applicant_name",
-                    "applicant_email", "id_number", "product_kinds", "assigned_to"]
+                    "applicant_email", "id_number", "product_kinds", "assigned_to", "clock_state"]
     order_columns = ["order_no", "urgency", "status", "received_at", "applicant_name",
                      "applicant_email", "id_number"]
     search_columns = ["order_no", "applicant_name", "applicant_email", "id_number", "status",
@@ -100,6 +113,7 @@ class ServiceRequestView(ExportMixin, ModelView):
                                   "expanded": True}),
         (_("Additional products"), {"fields": ["additional_lines", "additional_total"],
                                     "expanded": True}),
+        (_("Clock"), {"fields": ["due_at", "clock_age", "clock_waiting", "clock_ours"]}),
         (_("Paid, handed over, ID and refunds"), {"fields": [
             "total", "correction_total", "payments", "handed_over_at", "handed_over_to",
             "id_checked", "refunds"]}),
@@ -114,7 +128,8 @@ class ServiceRequestView(ExportMixin, ModelView):
         "refunds": display.refunds_text, "id_checked": display.yes_no,
         "payments": display.payments_or_no, "assigned_to": display.text,
         "handed_over_to": display.text, "applicant_phone": display.text,
-        "id_number": display.text,
+        "id_number": display.text, "clock_state": display.due_badge, "due_at": format_datetime,
+        **dict.fromkeys(("clock_age", "clock_waiting", "clock_ours"), duration_text),
     }
     related_views = TABS
     page_size = 25
@@ -233,6 +248,8 @@ def _filtered(name, title, filters, route):
 MyRequestsView = _filtered("MyRequestsView", _("My requests"),
                            [["assigned_to_id", FilterEqualFunction, current_user_id]],
                            "/service-requests/mine")
+OverdueRequestsView = _filtered("OverdueRequestsView", _("Overdue"),
+                                [["id", FilterOverdue, True]], "/service-requests/overdue")
 UrgentRequestsView = _filtered("UrgentRequestsView", _("Urgent"),
                                [["urgency", FilterEqual, Urgency.URGENT]],
                                "/service-requests/urgent")
@@ -260,7 +277,8 @@ STATUS_VIEWS = [
 LIST_BUTTONS = [
     [(ServiceRequestView, MENU_ALL, _("Service Request"), "fa-list"),
      (MyRequestsView, MENU_MINE, _("My requests"), "fa-user"),
-     (UrgentRequestsView, MENU_URGENT, _("Urgent"), "fa-bolt")],
+     (UrgentRequestsView, MENU_URGENT, _("Urgent"), "fa-bolt"),
+     (OverdueRequestsView, MENU_OVERDUE, _("Overdue"), "fa-clock-o")],
     [(view, f"Requests: {kind}", title, "fa-filter") for kind, view, title in KIND_VIEWS],
     [(view, f"Requests: {status}", title, "fa-filter") for status, view, title in STATUS_VIEWS],
 ]

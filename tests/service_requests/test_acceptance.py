@@ -55,7 +55,7 @@ def extra_user(app):
         db.session.commit()
 
 
-ALL_BUTTONS = 3 + 3 + 11  # Service Request, Mijn aanvragen, Spoed; 3 kinds; 11 statuses
+ALL_BUTTONS = 4 + 3 + 11  # Service Request, Mijn aanvragen, Spoed, Te laat; 3 kinds; 11 statuses
 
 
 def bar(page):
@@ -185,11 +185,12 @@ def _sr_views(app):
 
 
 def _change_rules(app):
-    """Every URL of this domain's screens that is not a plain list or detail page."""
+    """Every URL of this domain's screens that is not a plain list or detail page (or the
+    list's export, which only reads)."""
     views = _sr_views(app)
     for rule in app.url_map.iter_rules():
         view, _, method = rule.endpoint.partition(".")
-        if view in views and method not in ("list", "show"):
+        if view in views and method not in ("list", "show", "export"):
             yield rule
 
 
