@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from ..dashboard import Dashboard, Figure, percentile, register
 from ..database import utcnow
 from ..extensions import db
-from ..formatting import format_decimal
+from ..money import format_amount
 from .models import (
     Complaint,
     ComplaintStatus,
@@ -96,7 +96,7 @@ def speed_per_contractor(rows):
 def late_share(rows):
     late = sum(1 for _c, _n, created, accepted, _d in rows
                if (accepted or utcnow()) - created > timedelta(hours=24))
-    share = f"{format_decimal(100 * late / len(rows), 0)}%" if rows else "–"
+    share = f"{format_amount(100 * late / len(rows), 0)}%" if rows else "–"
     return Figure(gettext("Not accepted within 24 hours (last %(n)s days)", n=SPEED_DAYS),
                   "number", value=share, link=url_for("WorkOrderOverdueView.list"),
                   note=gettext("%(late)s of %(all)s work orders", late=late, all=len(rows)))

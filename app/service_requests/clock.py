@@ -9,6 +9,7 @@ and the due moment moves later by as much. All of it is stored (and `status, due
 indexed), so the Overdue list is one index range, not a computation per row.
 """
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy import and_, event
@@ -49,7 +50,8 @@ def add_working_days(start, days, free=None):
     """`start` moved `days` working days on (same local time of day); a weekend or holiday
     start counts from the next working day."""
     free = holidays() if free is None else free
-    local = local_time(start)
+    zone = _config("SERVICE_REQUESTS_TIMEZONE", None)
+    local = start.astimezone(ZoneInfo(zone)) if zone else local_time(start)
     day, counted = local.date(), 0
     while counted < days:
         day += timedelta(days=1)

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from ..dashboard import Dashboard, Figure, percentile, register
 from ..database import utcnow
 from ..extensions import db
-from ..formatting import format_money, local_time
+from ..formatting import local_time
+from ..money import format_money
+from . import DOMAIN
 from .choices import ProductKind, RequestStatus, Urgency
 from .models import Payment, Product, RequestedProductLine, ServiceRequest
 
@@ -126,7 +128,7 @@ def money_per_day():
     return Figure(gettext("Money collected per day (last %(n)s days)", n=MONEY_DAYS), "bar",
                   labels=[d.strftime("%d-%m") for d in dates],
                   series=[(gettext("Amount"), [days.get(d.isoformat()) or 0 for d in dates])],
-                  note=gettext("Total: %(total)s", total=format_money(total)))
+                  note=gettext("Total: %(total)s", total=format_money(total, DOMAIN)))
 
 
 def build():
