@@ -1,6 +1,6 @@
 """The request list (the orange button), its filtered copies (the blue buttons) and
 the detail page with its sections, step buttons and tabs."""
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import Response, abort, current_app, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction
@@ -11,12 +11,14 @@ from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.validators import Email, InputRequired
 
 from .. import audit
+from ..database import utcnow
 from ..errors import DomainError
 from ..export import ExportMixin
 from ..extensions import db
 from ..formatting import format_datetime
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..money import AmountField
+from ..pdf import render_pdf
 from . import display, workflow
 from .clock import duration_text, overdue_clause
 from .models import (
@@ -90,9 +92,9 @@ class ServiceRequestView(ExportMixin, ModelView):
     base_permissions = workflow.PERMISSIONS
     method_permission_name = {"list": "read", "show": "read", "edit": "write",
                               "assign_writer": "assign", "hand_over": "hand_over", "pay": "pay",
-                              "refund": "refund"}
+                              "refund": "refund", "print_pdf": "read"}
     include_route_methods = {"list", "show", "edit", "assign_writer", "hand_over", "pay",
-                             "refund"}
+                             "refund", "print_pdf"}
     show_template = "service_requests/show.html"
     list_title = _("Service requests")
     show_title = _("Service request")
@@ -207,6 +209,19 @@ class ServiceRequestView(ExportMixin, ModelView):
         with workflow.transaction(done=_("Saved.")):
             run(sr, request.form.get("version_id"))
         return redirect(url_for("ServiceRequestView.show", pk=pk))
+
+    @expose("/print/<int:pk>")
+    @has_access
+    def print_pdf(self, pk):
+        """An A4 summary of one request (PDF), to print or file."""
+        sr = self.datamodel.get(pk, self._base_filters)
+        if sr is None:
+            abort(404)
+        pdf = render_pdf("service_requests/print.html", sr=sr, now=utcnow(),
+                         labels=display.REQUEST_COLUMN_LABELS, duration=duration_text,
+                         money=display.money)
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{sr.order_no}.pdf"'})
 
     @expose("/assign/<int:pk>", methods=["POST"])
     @has_access

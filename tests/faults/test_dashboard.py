@@ -38,3 +38,4 @@ def test_dashboard_figures_and_links(app, place, client_for):
 
 def test_a_role_without_faults_sees_no_faults_dashboard(app, client_for):
     assert client_for("RoleManager").get("/dashboard/faults").status_code == 403
+
