@@ -12,10 +12,13 @@ class DashboardView(BaseView):
 
     @expose("/<name>")
     def show(self, name):
+        if not current_user.is_authenticated:
+            abort(403)
+        allowed = dashboards_for_user()
         dashboard = get(name)
-        if dashboard is None or not current_user.is_authenticated:
+        if dashboard is None and allowed:
             abort(404)
-        if dashboard not in dashboards_for_user():
+        if dashboard not in allowed:
             abort(403)
         return self.render_template("dashboard/page.html", title=dashboard.label,
                                     dashboards=[(dashboard, dashboard.build())])

@@ -73,7 +73,7 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     # start of the current wait, and the waits before it.
     due_at = Column(UTCDateTime())
     waiting_since = Column(UTCDateTime())
-    waiting_seconds = Column(Integer, nullable=False, default=0)
+    waiting_seconds = Column(Integer, nullable=False, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version_id}
     # The Overdue list: open statuses × due moment.
