@@ -186,11 +186,11 @@ def _sr_views(app):
 
 def _change_rules(app):
     """Every URL of this domain's screens that is not a plain list or detail page (or the
-    list's export, which only reads)."""
+    list's export and the print view, which only read)."""
     views = _sr_views(app)
     for rule in app.url_map.iter_rules():
         view, _, method = rule.endpoint.partition(".")
-        if view in views and method not in ("list", "show", "export"):
+        if view in views and method not in ("list", "show", "export", "print_pdf"):
             yield rule
 
 
