@@ -12,8 +12,7 @@ def report_text(report):
     location, device = report.location, report.device
     parts = [report.number, report.reporter_first_name, report.reporter_last_name,
              report.reporter_email, report.reporter_phone, report.placement]
-    if report.work_order is not None:
-        parts.append(report.work_order.number)
+    parts += [order.number for order in report.work_orders]  # a reopened report has more
     if location is not None:
         parts += [location.name, location.street, location.postcode, location.city]
     if device is not None:
