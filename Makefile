@@ -1,11 +1,12 @@
-# Two commands: `make run` serves the app with demo data, `make test` runs the suite.
+# Two commands: `make run` serves the app with demo data (gunicorn, as in production),
+# `make test` runs the suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := run.py
 PORT ?= 8080
 
-.PHONY: run test lint setup migrate translations migration clean guide-screenshots
+.PHONY: run test lint setup migrate translations migration clean bench guide-screenshots
 
 # Stamp written only after a complete install: an install that fails half-way is
 # retried by the next make, and a changed requirements.txt installs again.
@@ -31,12 +32,18 @@ run: migrate
 	@echo "Mail worker in the background (log: instance/mail-worker.log)"
 	@mkdir -p instance
 	@$(BIN)/flask mail worker >instance/mail-worker.log 2>&1 & echo $$! > instance/mail-worker.pid
-	@echo "Serving on http://127.0.0.1:$(PORT)"
+	@echo "Serving on http://127.0.0.1:$(PORT) (gunicorn; WEB_CONCURRENCY workers, GUNICORN_THREADS threads)"
 	@trap 'kill $$(cat instance/mail-worker.pid) 2>/dev/null' EXIT INT TERM HUP; \
-	  PORT=$(PORT) $(BIN)/python run.py
+	  PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every page at ten years of data beside stock FAB (docs/performance.md). The data is
+# built once in bench/data/ and reused; BENCH_SCALE=0.01 for a quick run,
+# BENCH_DATABASE_URL=postgresql://… for PostgreSQL.
+bench: setup
+	$(BIN)/python -m bench
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -62,6 +62,12 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'backoffice.db'}"
     ))
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # SQLite: how long a writer waits for another before "database is locked".
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
+    # Several processes or hosts: Redis for rate limits, sessions and the cache.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Prefix of every key this app writes in Redis (several apps may share one server).
+    REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "backoffice")
     PORT = int(os.environ.get("PORT", "8080"))
     # Used for every absolute link that leaves the app: mails, QR codes, PDFs.
     PUBLIC_BASE_URL = os.environ.get(
@@ -159,7 +165,9 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # valid for the session; a clerk's form may stay open for hours
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Counted in Redis when REDIS_URL is set, so a limit holds across processes and hosts.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    RATELIMIT_KEY_PREFIX = f"{REDIS_KEY_PREFIX}:limits"
     AUTH_RATE_LIMITED = True
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
     PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "20 per minute")

@@ -1,4 +1,5 @@
-"""Development entry point: `python run.py` (make run) or `gunicorn 'run:app'`."""
+"""Entry point: `gunicorn -c gunicorn.conf.py` (make run, production) imports `app` from here;
+`python run.py` serves with Werkzeug's development server, for debugging only."""
 from app import create_app
 
 app = create_app()

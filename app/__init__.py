@@ -8,6 +8,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import extensions
+from .database import configure_engine
 
 APP_DIR = Path(__file__).resolve().parent
 # Packages that carry their own templates under <package>/templates/,
@@ -33,6 +34,8 @@ def create_app(config_object="config.Config", **overrides):
 
     # Extensions by module attribute: `app.mail` is the mail package, not Flask-Mail.
     extensions.db.init_app(app)
+    with app.app_context():
+        configure_engine(app, extensions.db.engine)
     # Before AppBuilder: FAB exempts its API blueprints from CSRF as it makes them.
     extensions.csrf.init_app(app)
     extensions.mail.init_app(app)
@@ -60,11 +63,13 @@ def create_app(config_object="config.Config", **overrides):
 
     from .errors import register_error_handlers
     from .formatting import register_template_filters
+    from .health import register_health
     from .security.headers import register_security_headers
 
     register_template_filters(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_health(app)
     _register_cli(app)
     return app
 

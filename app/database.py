@@ -41,3 +41,22 @@ class TimestampMixin:
 
     created_at = Column(UTCDateTime(), default=utcnow, nullable=False)
     updated_at = Column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+
+
+def configure_engine(app, engine):
+    """SQLite (the one-host default) in WAL mode with a busy timeout on every connection:
+    readers never block the writer, and a writer waits for another instead of failing
+    at once with "database is locked"."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    busy_ms = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 15000))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a commit is one fsync less
+        cursor.close()

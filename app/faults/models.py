@@ -1,5 +1,7 @@
 """Fault reports (KlusHeeren): locations, contractors, devices with QR stickers,
 reports, work orders, ratings and complaints."""
+from types import SimpleNamespace
+
 from flask_appbuilder.models.sqla import Model
 from sqlalchemy import (
     Boolean,
@@ -13,9 +15,13 @@ from sqlalchemy import (
     Text,
     Time,
     and_,
+    event,
     func,
+    inspect,
+    select,
     text,
     true,
+    update,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import foreign, relationship
@@ -60,6 +66,12 @@ class Contractor(Audited, TimestampMixin, Model):
     contact_person = Column(String(200))
     # Invoices above this (excl. VAT) need the facility manager's approval before AFMELDEN.
     cost_approval_limit = Column(Numeric(12, 2))
+    # Sums over this contractor's ratings, kept current by the Rating listeners
+    # below: the partners list shows averages without reading every work order.
+    rating_count = Column(Integer, nullable=False, default=0, server_default="0")
+    rating_speed_sum = Column(Integer, nullable=False, default=0, server_default="0")
+    rating_communication_sum = Column(Integer, nullable=False, default=0, server_default="0")
+    rating_quality_sum = Column(Integer, nullable=False, default=0, server_default="0")
 
     def __repr__(self):
         return self.name
@@ -68,13 +80,12 @@ class Contractor(Audited, TimestampMixin, Model):
     def rating_summary(self):
         """'4,0 / 3,5 / 4,5 (2×)': speed / communication / quality over this contractor's
         ratings, with a Dutch decimal comma."""
-        ratings = [o.rating for o in self.work_orders if o.rating]
-        if not ratings:
+        count = self.rating_count or 0
+        if not count:
             return "—"
-        avg = {k: sum(getattr(r, k) for r in ratings) / len(ratings)
-               for k in ("speed", "communication", "quality")}
-        return (f"{format_amount(avg['speed'], 1)} / {format_amount(avg['communication'], 1)} / "
-                f"{format_amount(avg['quality'], 1)} ({len(ratings)}×)")
+        return (f"{format_amount(self.rating_speed_sum / count, 1)} / "
+                f"{format_amount(self.rating_communication_sum / count, 1)} / "
+                f"{format_amount(self.rating_quality_sum / count, 1)} ({count}×)")
 
 
 class Location(Audited, TimestampMixin, Model):
@@ -116,18 +127,27 @@ class StickerCode(Audited, Model):
 
 class Device(Audited, TimestampMixin, Model):
     __tablename__ = "fault_device"
+    # The list's sorts, and the devices tab of a location and of a partner (newest first).
+    __table_args__ = (
+        Index("ix_fault_device_location", "location_id", "id"),
+        Index("ix_fault_device_contractor", "contractor_id", "id"),
+        Index("ix_fault_device_placement", "placement", "id"),
+        Index("ix_fault_device_type", "device_type", "id"),
+        Index("ix_fault_device_serial", "serial_number", "id"),
+        Index("ix_fault_device_registered", "registered_at", "id"),
+    )
 
     id = Column(Integer, primary_key=True)
     sticker_id = Column(Integer, ForeignKey("fault_sticker_code.id"), unique=True)
     sticker = relationship("StickerCode", back_populates="device")
-    location_id = Column(Integer, ForeignKey("fault_location.id"), nullable=False, index=True)
+    location_id = Column(Integer, ForeignKey("fault_location.id"), nullable=False)
     location = relationship("Location")
     placement = Column(String(300), nullable=False)
     device_type = Column(String(200), nullable=False)
     photo_id = Column(Integer, ForeignKey("stored_file.id"))
     photo = relationship("StoredFile")
     serial_number = Column(String(100))
-    contractor_id = Column(Integer, ForeignKey("fault_contractor.id"), nullable=False, index=True)
+    contractor_id = Column(Integer, ForeignKey("fault_contractor.id"), nullable=False)
     contractor = relationship("Contractor")
     registered_by_id = Column(Integer, ForeignKey("ab_user.id"))
     registered_by = relationship("User")
@@ -148,12 +168,19 @@ class FaultReport(Audited, TimestampMixin, Model):
 
     __tablename__ = "fault_report"
     __audit_exclude__ = TOKEN_COLUMNS
+    __table_args__ = (
+        Index("ix_fault_report_device", "device_id", "id"),
+        Index("ix_fault_report_location", "location_id", "id"),
+        Index("ix_fault_report_created", "created_at", "id"),
+        Index("ix_fault_report_reporter", "reporter_last_name", "id"),
+        Index("ix_fault_report_email", "reporter_email", "id"),
+    )
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20), nullable=False, unique=True)
-    device_id = Column(Integer, ForeignKey("fault_device.id"), index=True)
+    device_id = Column(Integer, ForeignKey("fault_device.id"))
     device = relationship("Device", backref="reports")
-    location_id = Column(Integer, ForeignKey("fault_location.id"), nullable=False, index=True)
+    location_id = Column(Integer, ForeignKey("fault_location.id"), nullable=False)
     location = relationship("Location")
     placement = Column(String(300))
     description = Column(Text, nullable=False)
@@ -258,6 +285,13 @@ class WorkOrder(Audited, TimestampMixin, Model):
         Index("uq_fault_work_order_current_report", "report_id", unique=True,
               sqlite_where=text("is_current"), postgresql_where=text("is_current")),
         Index("ix_fault_work_order_location_id", "location_id", "id"),
+        # each status button, the partner's tab and every sortable date (app/listing.py)
+        Index("ix_fault_work_order_status", "status", "id"),
+        Index("ix_fault_work_order_contractor", "contractor_id", "id"),
+        Index("ix_fault_work_order_created", "created_at", "id"),
+        Index("ix_fault_work_order_accepted", "accepted_at", "id"),
+        Index("ix_fault_work_order_appointment", "appointment_date", "id"),
+        Index("ix_fault_work_order_completed", "completed_at", "id"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -271,9 +305,9 @@ class WorkOrder(Audited, TimestampMixin, Model):
     reopened_from_id = Column(Integer, ForeignKey("fault_work_order.id"))
     reopened_from = relationship("WorkOrder", remote_side="WorkOrder.id",
                                  foreign_keys=[reopened_from_id])
-    contractor_id = Column(Integer, ForeignKey("fault_contractor.id"), nullable=False, index=True)
+    contractor_id = Column(Integer, ForeignKey("fault_contractor.id"), nullable=False)
     contractor = relationship("Contractor", backref="work_orders")
-    status = Column(String(20), nullable=False, default=WorkOrderStatus.NEW, index=True)
+    status = Column(String(20), nullable=False, default=WorkOrderStatus.NEW)
     appointment_date = Column(Date)
     appointment_time = Column(Time)
     contractor_remarks = Column(Text)
@@ -331,6 +365,8 @@ class Rating(Audited, Model):
     """The reporter's score after completion; one per work order."""
 
     __tablename__ = "fault_rating"
+    __table_args__ = tuple(Index(f"ix_fault_rating_{col}", col, "id") for col in (
+        "created_at", "speed", "communication", "quality", "solved"))
 
     id = Column(Integer, primary_key=True)
     work_order_id = Column(Integer, ForeignKey("fault_work_order.id"), nullable=False,
@@ -359,6 +395,11 @@ class Complaint(Audited, TimestampMixin, Model):
 
     __tablename__ = "fault_complaint"
     __audit_exclude__ = TOKEN_COLUMNS
+    __table_args__ = (
+        Index("ix_fault_complaint_status", "status", "id"),
+        Index("ix_fault_complaint_created", "created_at", "id"),
+        Index("ix_fault_complaint_responded", "responded_at", "id"),
+    )
 
     id = Column(Integer, primary_key=True)
     work_order_id = Column(Integer, ForeignKey("fault_work_order.id"), nullable=False,
@@ -368,7 +409,7 @@ class Complaint(Audited, TimestampMixin, Model):
     response = Column(Text)
     responder_name = Column(String(200))  # the partner that answered, as it was then
     responded_at = Column(UTCDateTime())
-    status = Column(String(20), nullable=False, default=ComplaintStatus.OPEN, index=True)
+    status = Column(String(20), nullable=False, default=ComplaintStatus.OPEN)
     closed_at = Column(UTCDateTime())
     token_hash = Column(String(64), unique=True)
     token_salt = Column(String(32))
@@ -378,6 +419,57 @@ class Complaint(Audited, TimestampMixin, Model):
 
     def __repr__(self):
         return f"{self.work_order.number if self.work_order else ''} #{self.id}"
+
+
+# ---------------------------------------------------------------- the partners' rating sums
+
+_SUMS = ("speed", "communication", "quality")
+
+
+def _change_rating_sums(connection, rating, sign):
+    """Add (sign=1) or take away (-1) one rating from its contractor's sums, in the same
+    transaction as the rating row."""
+    contractor_id = select(WorkOrder.contractor_id).where(
+        WorkOrder.id == rating.work_order_id).scalar_subquery()
+    table = Contractor.__table__
+    connection.execute(update(table).where(table.c.id == contractor_id).values(
+        rating_count=table.c.rating_count + sign,
+        **{f"rating_{k}_sum": table.c[f"rating_{k}_sum"] + sign * getattr(rating, k)
+           for k in _SUMS}))
+
+
+@event.listens_for(Rating, "after_insert")
+def _rating_added(mapper, connection, rating):
+    _change_rating_sums(connection, rating, 1)
+
+
+@event.listens_for(Rating, "after_delete")
+def _rating_removed(mapper, connection, rating):
+    _change_rating_sums(connection, rating, -1)
+
+
+@event.listens_for(Rating, "before_update")
+def _rating_changed(mapper, connection, rating):
+    state = inspect(rating)
+    old = {k: state.attrs[k].history.deleted for k in (*_SUMS, "work_order_id")}
+    if any(old.values()):
+        before = SimpleNamespace(**{k: (old[k][0] if old[k] else getattr(rating, k))
+                                    for k in (*_SUMS, "work_order_id")})
+        _change_rating_sums(connection, before, -1)
+        _change_rating_sums(connection, rating, 1)
+
+
+def recount_rating_sums(connection):
+    """Recompute every contractor's sums from the ratings (the migration's backfill)."""
+    table, ratings, orders = Contractor.__table__, Rating.__table__, WorkOrder.__table__
+    joined = ratings.join(orders, orders.c.id == ratings.c.work_order_id)
+
+    def total(expression):
+        return (select(func.coalesce(func.sum(expression), 0)).select_from(joined)
+                .where(orders.c.contractor_id == table.c.id).scalar_subquery())
+    connection.execute(update(table).values(
+        rating_count=total(1),
+        **{f"rating_{k}_sum": total(ratings.c[k]) for k in _SUMS}))
 
 
 __all__ = ["Contractor", "Location", "StickerCode", "Device", "FaultReport", "WorkOrder",

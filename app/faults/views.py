@@ -9,9 +9,8 @@ pages (reports, orders, ratings, complaints) cannot be added here.
 from datetime import timedelta
 
 from flask import Response, abort, current_app, g, redirect, request, url_for
-from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from sqlalchemy import and_, or_, select
@@ -22,6 +21,7 @@ from ..database import utcnow
 from ..export import ExportMixin
 from ..extensions import db
 from ..formatting import format_datetime
+from ..listing import FastModelView, FastSQLAInterface
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..money import AmountField, format_amount, format_money
 from ..unit_of_work import unit_of_work
@@ -79,7 +79,7 @@ def _photo_link(stored):
         url_for("FileView.download", key=stored.key), src)
 
 
-class FaultModelView(ExportMixin, ModelView):
+class FaultModelView(ExportMixin, FastModelView):
     method_permission_name = READ_WRITE
 
     def pre_delete(self, item):
@@ -134,7 +134,7 @@ class FlaggedFilter(BaseFilter):
 
 
 class WorkOrderView(FaultModelView):
-    datamodel = SQLAInterface(WorkOrder)
+    datamodel = FastSQLAInterface(WorkOrder)
     class_permission_name = "FaultWorkOrder"
     method_permission_name = {**NO_ADD, "resend": "write", "renew": "write", "revoke": "write",
                               "reopen": "write", "clear_flag": "write",
@@ -326,7 +326,7 @@ def show_with_buttons(view, template, kwargs, model):
 
 
 class FaultReportView(FaultModelView):
-    datamodel = SQLAInterface(FaultReport)
+    datamodel = FastSQLAInterface(FaultReport)
     class_permission_name = "FaultReport"
     method_permission_name = {**NO_ADD, "renew_link": "write"}
     show_template = "faults/admin/report_show.html"
@@ -345,6 +345,7 @@ class FaultReportView(FaultModelView):
     search_columns = ["number", "location", "reporter_last_name", "reporter_email", "priority",
                       "created_at"]
     base_order = ("id", "desc")
+    list_eager = ("work_order",)  # the order status column
     formatters_columns = {**FaultModelView.formatters_columns, "order_status": _status}
 
     def render_template(self, template, **kwargs):
@@ -385,7 +386,7 @@ class UnusedStickerFilter(BaseFilter):
 
 
 class DeviceView(FaultModelView):
-    datamodel = SQLAInterface(Device)
+    datamodel = FastSQLAInterface(Device)
     class_permission_name = "FaultDevice"
     list_title = _("Devices")
     show_title = _("Device")
@@ -401,6 +402,7 @@ class DeviceView(FaultModelView):
                                   "serial_number", "contractor"]
     search_columns = ["location", "placement", "device_type", "serial_number", "contractor"]
     base_order = ("id", "desc")
+    list_eager = ("sticker",)  # the code column
     formatters_columns = {
         **FaultModelView.formatters_columns,
         # one "QR code" row: the image with its code underneath
@@ -424,7 +426,7 @@ class DeviceTab(DeviceView):
 
 
 class LocationView(FaultModelView):
-    datamodel = SQLAInterface(Location)
+    datamodel = FastSQLAInterface(Location)
     class_permission_name = "FaultLocation"
     list_title = _("Locations")
     show_title = _("Location")
@@ -441,7 +443,7 @@ class LocationView(FaultModelView):
 
 
 class ContractorView(FaultModelView):
-    datamodel = SQLAInterface(Contractor)
+    datamodel = FastSQLAInterface(Contractor)
     class_permission_name = "FaultContractor"
     list_title = _("Maintenance partners")
     show_title = _("Maintenance partner")

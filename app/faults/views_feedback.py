@@ -4,10 +4,10 @@ from flask import abort, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from ..extensions import db
+from ..listing import FastSQLAInterface
 from ..unit_of_work import unit_of_work
 from . import workflow
 from .models import Complaint, ComplaintStatus, Rating
@@ -20,7 +20,7 @@ def _complaint_status(value):
 
 
 class RatingView(FaultModelView):
-    datamodel = SQLAInterface(Rating)
+    datamodel = FastSQLAInterface(Rating)
     class_permission_name = "FaultRating"
     method_permission_name = NO_ADD
     exclude_route_methods = {"add", "edit", "delete"}
@@ -35,7 +35,7 @@ class RatingView(FaultModelView):
 
 
 class ComplaintView(FaultModelView):
-    datamodel = SQLAInterface(Complaint)
+    datamodel = FastSQLAInterface(Complaint)
     class_permission_name = "FaultComplaint"
     method_permission_name = {**NO_ADD, "close": "write", "close_one": "write"}
     exclude_route_methods = {"add", "edit", "delete"}

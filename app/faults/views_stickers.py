@@ -2,11 +2,11 @@
 downloading the printable A4 sheet (or one device's sticker)."""
 from flask import abort, make_response, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from ..extensions import db
+from ..listing import FastSQLAInterface
 from ..unit_of_work import unit_of_work
 from . import qr
 from .models import Device, StickerCode
@@ -16,7 +16,7 @@ from .views import NO_ADD, FaultModelView
 class StickerCodeView(FaultModelView):
     """Printed codes; a batch is generated here, a device claims a code when scanned."""
 
-    datamodel = SQLAInterface(StickerCode)
+    datamodel = FastSQLAInterface(StickerCode)
     class_permission_name = "FaultSticker"
     method_permission_name = {**NO_ADD, "generate": "write", "sheet": "read",
                               "device_sticker": "read", "reprint": "read"}
@@ -28,6 +28,7 @@ class StickerCodeView(FaultModelView):
     show_columns = ["code", "batch", "created_at", "device"]
     search_columns = ["code", "batch", "created_at"]
     base_order = ("id", "desc")
+    list_eager = ("device",)  # the in-use column
 
     def render_template(self, template, **kwargs):
         if template == self.list_template:

@@ -1,16 +1,15 @@
-from flask_appbuilder import ModelView
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 
 from ..export import ExportMixin
 from ..formatting import format_datetime
+from ..listing import FastModelView, FastSQLAInterface
 from .models import JobRun, JobRunStatus
 
 
-class JobRunView(ExportMixin, ModelView):
+class JobRunView(ExportMixin, FastModelView):
     """Every run of every scheduled job: when, where, and what came of it."""
 
-    datamodel = SQLAInterface(JobRun)
+    datamodel = FastSQLAInterface(JobRun)
     class_permission_name = "ScheduledJobs"
     base_permissions = ["can_list", "can_show"]
     list_title = _("Scheduled jobs")

@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..audit import acting_as
 from ..extensions import db
-from .sender import send_due, sending_enabled
+from .sender import PASS_SIZE, send_due, sending_enabled
 
 mail_cli = AppGroup("mail", help="Mail outbox and inbound mail.")
 
@@ -42,6 +42,7 @@ def worker(interval, passes):
         except SQLAlchemyError as exc:  # database restarting: wait and go on
             db.session.rollback()
             click.echo(f"database error, retrying: {exc}", err=True)
+            sent = failed = 0
         else:
             if sent or failed:
                 click.echo(f"sent {sent}, failed {failed}")
@@ -50,7 +51,8 @@ def worker(interval, passes):
         done += 1
         if passes and done >= passes:
             return
-        time.sleep(interval)
+        if sent + failed < PASS_SIZE:  # a full pass means a backlog: go on at once
+            time.sleep(interval)
 
 
 EX_DATAERR = 65  # sysexits.h: the input is bad; the MTA bounces it, no retry

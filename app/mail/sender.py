@@ -100,44 +100,81 @@ def _backoff(attempts):
                                  current_app.config["OUTBOX_BACKOFF_MAX_SECONDS"]))
 
 
-def send_due(limit=50):
-    """Send what is due. Returns (sent, failed) counts for this pass."""
+class _Connections:
+    """One SMTP connection for a whole pass (a new one per mail cost a TCP and
+    EHLO round trip each); after an error the next mail starts a fresh one."""
+
+    def __init__(self):
+        self.connection = None
+
+    def send(self, message):
+        if self.connection is None:
+            self.connection = _TimedConnection(current_app.extensions["mail"]).__enter__()
+        self.connection.send(message)
+
+    def drop(self):
+        if self.connection is not None:
+            try:
+                self.connection.__exit__(None, None, None)
+            except (OSError, smtplib.SMTPException):
+                pass  # the server already went away
+            self.connection = None
+
+
+PASS_SIZE = 50
+
+
+def send_due(limit=PASS_SIZE):
+    """Send what is due over one SMTP connection. Returns (sent, failed) for this pass."""
     if not sending_enabled():
         return 0, 0
     sent = failed = 0
-    for message_id in _due_ids(limit):
-        if not _claim(message_id):
-            continue
-        row = db.session.get(OutboxMessage, message_id)
-        try:
-            message = _as_flask_mail(row)
-            with _TimedConnection(current_app.extensions["mail"]) as connection:
-                connection.send(message)
-        except Exception as exc:  # SMTP down, refused, or a row that cannot be built:
-            # record it on the row and go on with the next one; never kill the worker.
-            if not isinstance(exc, (OSError, smtplib.SMTPException, socket.timeout)):
-                log.exception("mail %s cannot be sent", message_id)
-            failed += 1
-            row.last_error = redact(f"{type(exc).__name__}: {exc}")[:2000]
-            row.lease_until = None
-            if row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-                row.status = OutboxStatus.FAILED
+    smtp = _Connections()
+    try:
+        for message_id in _due_ids(limit):
+            if not _claim(message_id):
+                continue
+            if _send_one(message_id, smtp):
+                sent += 1
             else:
-                row.status = OutboxStatus.PENDING
-                row.next_attempt_at = utcnow() + _backoff(row.attempts)
-            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, redact(str(exc)))
-        else:
-            sent += 1
-            row.status = OutboxStatus.SENT
-            row.sent_at = utcnow()
-            row.lease_until = None
-            row.last_error = None
-            # Delivered: the links have done their job here; keep only the masked text.
-            row.body_text = redact(row.body_text)
-            row.body_html = redact(row.body_html)
-            row.reply_to = redact(row.reply_to)
-        db.session.commit()
+                failed += 1
+    finally:
+        smtp.drop()
     return sent, failed
+
+
+def _send_one(message_id, smtp):
+    """Send one claimed row and record the outcome on it; True when sent."""
+    row = db.session.get(OutboxMessage, message_id)
+    ok = False
+    try:
+        smtp.send(_as_flask_mail(row))
+        ok = True
+    except Exception as exc:  # SMTP down, refused, or a row that cannot be built:
+        # record it on the row and go on with the next one; never kill the worker.
+        if isinstance(exc, (OSError, smtplib.SMTPException, socket.timeout)):
+            smtp.drop()  # the next mail connects afresh
+        else:
+            log.exception("mail %s cannot be sent", message_id)
+        row.last_error = redact(f"{type(exc).__name__}: {exc}")[:2000]
+        row.lease_until = None
+        if row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            row.status = OutboxStatus.FAILED
+        else:
+            row.status = OutboxStatus.PENDING
+            row.next_attempt_at = utcnow() + _backoff(row.attempts)
+        log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, redact(str(exc)))
+    if ok:
+        row.status = OutboxStatus.SENT
+        row.sent_at = utcnow()
+        row.lease_until = None
+        row.last_error = None
+        # Delivered: the links have done their job here; keep only the masked text.
+        row.body_text = redact(row.body_text)
+        row.body_html = redact(row.body_html)
+        row.reply_to = redact(row.reply_to)
+    db.session.commit()
+    return ok
 
 
 def retry_now(message):

@@ -1,13 +1,12 @@
 from flask import redirect
-from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from ..audit.labels import record_label
 from ..export import ExportMixin
 from ..formatting import format_datetime
+from ..listing import FastModelView, FastSQLAInterface
 from ..security.redact import redact
 from ..security.scopes import FilterReadableRecords
 from ..unit_of_work import unit_of_work
@@ -15,13 +14,13 @@ from .models import OutboxMessage, OutboxStatus
 from .sender import retry_now
 
 
-class OutboxView(ExportMixin, ModelView):
+class OutboxView(ExportMixin, FastModelView):
     """Every mail the app wrote, what happened to it, and a retry for failures.
 
     With no MAIL_SERVER configured this is where mail is read instead of sent.
     """
 
-    datamodel = SQLAInterface(OutboxMessage)
+    datamodel = FastSQLAInterface(OutboxMessage)
     class_permission_name = "Outbox"
     base_permissions = ["can_list", "can_show", "can_retry"]
     method_permission_name = {"retry": "retry"}

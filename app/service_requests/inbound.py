@@ -12,9 +12,8 @@ a reused Message-ID with other content is a new mail.
 import re
 
 from flask import abort, redirect, request, url_for
-from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
@@ -25,6 +24,7 @@ from ..export import ExportMixin
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import format_datetime
+from ..listing import FastModelView, FastSQLAInterface
 from . import display, workflow
 from .models import InboundDocument, InboundDocumentFile, ServiceRequest
 
@@ -113,10 +113,10 @@ class FilterIsNull(BaseFilter):
         return query.filter(getattr(self.model, self.column_name).is_(None))
 
 
-class UnmatchedMailView(ExportMixin, ModelView):
+class UnmatchedMailView(ExportMixin, FastModelView):
     """Mail that found no request; staff attach it to the right one by hand."""
 
-    datamodel = SQLAInterface(InboundDocument)
+    datamodel = FastSQLAInterface(InboundDocument)
     route_base = "/unmatched-mail"
     class_permission_name = workflow.RESOURCE
     base_permissions = workflow.PERMISSIONS

@@ -47,11 +47,24 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     # The clock's columns follow the status (audited as transitions): nothing to add.
     __audit_exclude__ = ("id", "created_at", "updated_at", "version_id", "status", "due_at",
                          "waiting_since", "waiting_seconds")
+    # One index per list shape (docs/performance.md): the default order (newest first),
+    # each blue button with that order, and every sortable column; `id` last, as the
+    # list's tie-breaker, so a page is one walk down an index at a million rows.
+    __table_args__ = (
+        Index("ix_sr_request_received", "received_at", "id"),
+        Index("ix_sr_request_status_received", "status", "received_at", "id"),
+        Index("ix_sr_request_urgency_received", "urgency", "received_at", "id"),
+        Index("ix_sr_request_assigned_received", "assigned_to_id", "received_at", "id"),
+        Index("ix_sr_request_applicant_name", "applicant_name", "id"),
+        Index("ix_sr_request_applicant_email", "applicant_email", "id"),
+        Index("ix_sr_request_id_number", "id_number", "id"),
+        Index("ix_sr_request_status_due_at", "status", "due_at"),
+    )
 
     id = Column(Integer, primary_key=True)
     order_no = Column(String(20), nullable=False, unique=True)
-    status = Column(String(32), nullable=False, default=RequestStatus.RECEIVED, index=True)
-    urgency = Column(String(16), nullable=False, default=Urgency.ONLINE, index=True)
+    status = Column(String(32), nullable=False, default=RequestStatus.RECEIVED)
+    urgency = Column(String(16), nullable=False, default=Urgency.ONLINE)
     on_behalf_of = Column(String(16))
     received_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     applicant_name = Column(String(200), nullable=False)
@@ -60,8 +73,9 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     id_number = Column(String(40))
     id_card_file_id = Column(Integer, ForeignKey("stored_file.id"))
     id_card_file = relationship("StoredFile", foreign_keys=[id_card_file_id])
-    assigned_to_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
-    assigned_to = relationship("User", foreign_keys=[assigned_to_id], lazy="joined")
+    assigned_to_id = Column(Integer, ForeignKey("ab_user.id"))
+    # Not joined: lists load the writers of a page in one query (app/listing.py).
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
     # Hand-over facts (the desk): to whom, whether the ID was checked, when.
     handed_over_at = Column(UTCDateTime())
     handed_over_to = Column(String(200))
@@ -76,8 +90,6 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     waiting_seconds = Column(Integer, nullable=False, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version_id}
-    # The Overdue list: open statuses × due moment.
-    __table_args__ = (Index("ix_sr_request_status_due_at", "status", "due_at"),)
 
     # selectin: the list shows each request's product kind without a query per row.
     requested_lines = relationship("RequestedProductLine", back_populates="service_request",
@@ -203,9 +215,12 @@ class _PricedLine:
 
 class RequestedProductLine(_PricedLine, _RequestChild, Model):
     __tablename__ = "sr_requested_line"
+    # (request, product): a product-kind button asks "does this request have a line
+    # of these products?" from the index alone.
+    __table_args__ = (Index("ix_sr_requested_line_request_product", "request_id", "product_id"),)
 
     id = Column(Integer, primary_key=True)
-    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
+    request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False)
     service_request = relationship("ServiceRequest", back_populates="requested_lines")
     product_id = Column(Integer, ForeignKey("sr_product.id"), nullable=False)
     product = relationship("Product", lazy="joined")

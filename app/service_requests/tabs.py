@@ -6,10 +6,8 @@ add goes through workflow.py in pre_add, so the status, the mail and the audit
 entry happen together with the new row.
 """
 from flask import redirect, request, url_for
-from flask_appbuilder import ModelView
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField
@@ -19,6 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import format_datetime
+from ..listing import FastModelView, FastSQLAInterface
 from ..money import AmountField
 from ..security.input_guard import parse_id
 from . import display, workflow
@@ -46,7 +45,7 @@ def _parent():
     return sr
 
 
-class _Tab(ModelView):
+class _Tab(FastModelView):
     """A read-only list on the request resource; subclasses add a workflow step."""
 
     class_permission_name = "ServiceRequest"
@@ -69,7 +68,7 @@ class _Tab(ModelView):
 
 
 class CustomerFeedbackView(_Tab):
-    datamodel = SQLAInterface(CustomerFeedback)
+    datamodel = FastSQLAInterface(CustomerFeedback)
     list_title = show_title = _("Feedback to customer")
     add_title = _("Feedback to customer")
     include_route_methods = {"list", "show", "add"}
@@ -88,7 +87,7 @@ class CustomerFeedbackView(_Tab):
 
 
 class InboundDocumentView(_Tab):
-    datamodel = SQLAInterface(InboundDocument)
+    datamodel = FastSQLAInterface(InboundDocument)
     list_title = show_title = _("New documents")
     list_columns = ["received_at", "source", "sender", "subject", "files", "automatic"]
     show_columns = ["service_request", "received_at", "source", "sender", "subject", "text",
@@ -109,7 +108,7 @@ COMPLETE_HELP = _("Tick when every product of the request is uploaded: "
 
 
 class DeliveredProductView(_Tab):
-    datamodel = SQLAInterface(DeliveredProduct)
+    datamodel = FastSQLAInterface(DeliveredProduct)
     list_title = show_title = add_title = _("Delivered product")
     include_route_methods = {"list", "show", "add"}
     method_permission_name = dict(READ_ONLY, add="upload_product")
@@ -143,7 +142,7 @@ class DeliveredProductView(_Tab):
 
 
 class InternalCheckView(_Tab):
-    datamodel = SQLAInterface(InternalCheck)
+    datamodel = FastSQLAInterface(InternalCheck)
     list_title = show_title = add_title = _("Internal check")
     include_route_methods = {"list", "show", "add"}
     method_permission_name = dict(READ_ONLY, add="check")
@@ -164,7 +163,7 @@ class InternalCheckView(_Tab):
 
 
 class ApplicantFeedbackView(_Tab):
-    datamodel = SQLAInterface(ApplicantFeedback)
+    datamodel = FastSQLAInterface(ApplicantFeedback)
     list_title = show_title = add_title = _("Feedback from the applicant")
     include_route_methods = {"list", "show", "add"}
     # The desk also writes down what a customer reports in person.
@@ -195,7 +194,7 @@ def _line_query():
 class CorrectionView(_Tab):
     """Correctie: only Finance (and Admin) even see it (can_correct)."""
 
-    datamodel = SQLAInterface(Correction)
+    datamodel = FastSQLAInterface(Correction)
     list_title = show_title = add_title = _("Correction")
     include_route_methods = {"list", "show", "add"}
     method_permission_name = {"list": "correct", "show": "correct", "add": "correct"}

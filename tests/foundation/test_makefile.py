@@ -49,10 +49,10 @@ def test_installed_venv_is_reused_and_refreshed_when_requirements_change(clone):
     assert INSTALL in _plan(clone, "test")
 
 
-def test_make_run_migrates_syncs_loads_demo_and_stops_its_worker(clone):
+def test_make_run_migrates_syncs_loads_demo_serves_with_gunicorn_and_stops_its_worker(clone):
     plan = _plan(clone, "run")
     steps = ["flask db upgrade", "flask roles sync", "flask demo load", "flask mail worker",
-             "run.py"]
+             "gunicorn -c gunicorn.conf.py"]
     positions = [plan.index(step) for step in steps]
     assert positions == sorted(positions), plan
     # the background worker is killed whenever the server's shell ends

@@ -1,0 +1,94 @@
+"""Each list and detail page runs a fixed, small number of SQL statements, whatever the
+number of rows on the page: a relation shown per row (an N+1) fails here at once.
+
+The ceilings are what each page needs today (permissions 1, user 1-2, count 1, page 1,
+one per relation shown); a page that needs more must say why in this table."""
+import pytest
+from flask import url_for
+from sqlalchemy import event
+
+from app.extensions import db
+from bench.data import load
+from bench.pages import our_list_views
+from tests.conftest import log_in
+
+SCALE = 0.0001  # 100 requests with 1–3 lines, 30 fault reports and orders: full pages
+
+# List page → statements it runs (a ceiling: lower is welcome). Every page costs
+# 2 for the user and their permissions, 1 bounded count, 1 page; then 1 per relation a
+# column shows and 1 per relation field in the search form. A page not named here may
+# run at most DEFAULT.
+DEFAULT = 8
+LISTS = {
+    "ServiceRequestView": 6, "UrgentRequestsView": 6, "MortgageExtractRequestsView": 6,
+    "StatusPaidView": 6, "FaultReportView": 8, "WorkOrderView": 8, "WorkOrderTab": 7,
+    "RatingView": 5, "ComplaintView": 5, "LocationView": 6, "ContractorView": 4,
+    "StickerCodeView": 6, "AuditEntryView": 4, "OutboxView": 4, "CustomerFeedbackView": 4,
+    "DeviceView": 8, "DeviceTab": 7,
+}
+# Detail page (with its tabs) → statements it runs. The request: user, permissions, the
+# request, its lines, writer, four money collections, one "which tabs are empty", the
+# audit tab and the mails tab.
+DETAIL_DEFAULT = 12
+# The work order's page (14) also shows its complaints, rating, evidence, every order of the
+# report, location and device: over the goal of 12, one statement each.
+DETAILS = {"ServiceRequestView": 12, "WorkOrderView": 14, "DeviceView": 9,
+           "FaultReportView": 9}
+TABLES = {"ServiceRequestView": "sr_request", "FaultReportView": "fault_report",
+          "WorkOrderView": "fault_work_order", "ContractorView": "fault_contractor",
+          "LocationView": "fault_location", "DeviceView": "fault_device",
+          "RatingView": "fault_rating", "ComplaintView": "fault_complaint",
+          "StickerCodeView": "fault_sticker_code", "AuditEntryView": "audit_entry"}
+
+
+@pytest.fixture
+def loaded(app):
+    with app.app_context():
+        sm = app.appbuilder.sm
+        writer = sm.find_user(username="writer").id
+        everyone = [u.id for u in sm.get_all_users()]
+    load(app, SCALE, log=lambda *a: None, users=([writer], everyone), bench=False)
+    return app
+
+
+def _count(app, client, url):
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    client.get(url)  # warm: the first request of a client may load more
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert response.status_code == 200, url
+    return len(statements), statements
+
+
+def test_every_list_and_detail_page_runs_a_fixed_number_of_queries(loaded, client):
+    app = loaded
+    admin = log_in(client, app, "admin")
+    seen, too_many = {}, []
+    with app.app_context(), app.test_request_context():
+        # FAB's own user and role screens (a few dozen rows; their role columns cost one
+        # query per user) are not data lists: they are left out here.
+        views = [type(v).__name__ for v in our_list_views(app.appbuilder)
+                 if not type(v).__module__.startswith("app.security.views")
+                 or type(v).__name__ == "GovernanceLogView"]
+        urls = {name: url_for(f"{name}.list") for name in views}
+    for name, url in urls.items():
+        count, statements = _count(app, admin, url)
+        seen[name] = count
+        if count > LISTS.get(name, DEFAULT):
+            too_many.append((name, count, statements))
+    for name, table in TABLES.items():
+        with app.app_context():
+            pk = db.session.execute(db.text(f"SELECT min(id) FROM {table}")).scalar()
+        with app.test_request_context():
+            url = url_for(f"{name}.show", pk=pk)
+        count, statements = _count(app, admin, url)
+        seen[f"{name}.show"] = count
+        if count > DETAILS.get(name, DETAIL_DEFAULT):
+            too_many.append((f"{name}.show", count, statements))
+    assert not too_many, "\n\n".join(f"{n}: {c}\n" + "\n".join(s) for n, c, s in too_many)
