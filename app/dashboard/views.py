@@ -1,6 +1,5 @@
 from flask import abort
-from flask_appbuilder import BaseView, expose
-from flask_login import current_user
+from flask_appbuilder import BaseView, expose, has_access
 
 from .registry import dashboards_for_user, get
 
@@ -9,11 +8,12 @@ class DashboardView(BaseView):
     """/dashboard/<name>: one domain's dashboard, for those who may read that domain."""
 
     route_base = "/dashboard"
+    class_permission_name = "Dashboard"
+    method_permission_name = {"show": "read"}
 
     @expose("/<name>")
+    @has_access
     def show(self, name):
-        if not current_user.is_authenticated:
-            abort(403)
         allowed = dashboards_for_user()
         dashboard = get(name)
         if dashboard is None and allowed:

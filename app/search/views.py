@@ -1,6 +1,6 @@
 """The results page behind the menu bar's search box."""
-from flask import abort, current_app, redirect, request, url_for
-from flask_appbuilder import BaseView, expose
+from flask import abort, current_app, request
+from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
@@ -23,17 +23,17 @@ def search_allowed():
 
 
 class SearchView(BaseView):
-    """Any signed-in user may search; each kind of result only shows to those who may
-    read that kind of record."""
+    """Who holds ("can_read", "Search") may search (every reading role); each kind of
+    result only shows to those who may read that kind of record."""
 
     route_base = "/search"
     default_view = "results"
+    class_permission_name = "Search"
+    method_permission_name = {"results": "read"}
 
     @expose("/")
+    @has_access
     def results(self):
-        if not current_user.is_authenticated:
-            return redirect(url_for(current_app.appbuilder.sm.auth_view.endpoint + ".login",
-                                    next=request.full_path))
         allowed = allowed_sources()
         if not allowed:
             abort(403)  # a role that may read nothing findable (the portal's API account)

@@ -93,8 +93,11 @@ FAULTS_MANAGER = [("can_write", r) for r in (
 # fault reporter's name or phone, a facility manager never a customer's ID card.
 # A role that reads both says so (Auditor). The shared screens (Outbox, Files, Audit
 # log) show each role only the records of the businesses it reads (scopes.py).
-SR_BASE = OWN_ACCOUNT + FILES_READ + SR_VIEWER
-FAULTS_BASE = OWN_ACCOUNT + FILES_READ + FAULTS_VIEWER
+# The search box and the dashboards: each shows only what the role may read.
+OVERVIEW = [("can_read", "Search"), ("can_read", "Dashboard")]
+
+SR_BASE = OWN_ACCOUNT + FILES_READ + OVERVIEW + SR_VIEWER
+FAULTS_BASE = OWN_ACCOUNT + FILES_READ + OVERVIEW + FAULTS_VIEWER
 
 ROLES = {
     "RoleManager": OWN_ACCOUNT + ROLE_MANAGEMENT,
