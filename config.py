@@ -89,6 +89,16 @@ class Config:
     SR_TARGET_DAYS_BY_KIND = {}
     OFFICE_HOLIDAYS = os.environ.get("OFFICE_HOLIDAYS", "")
 
+    # Service requests: the office as customers see it, in every mail, on the track page
+    # and on receipts.
+    SR_OFFICE_NAME = os.environ.get("SR_OFFICE_NAME", "Kantoor Hypotheken en Kadaster")
+    SR_OFFICE_ADDRESS = os.environ.get("SR_OFFICE_ADDRESS", "Dr. Sophie Redmondstraat 1, Paramaribo")
+    SR_OFFICE_HOURS = os.environ.get("SR_OFFICE_HOURS", "maandag t/m vrijdag 07:30–14:30")
+    SR_OFFICE_CONTACT = os.environ.get("SR_OFFICE_CONTACT", "tel. +597 470000 · info@example.org")
+    SR_PAYMENT_INSTRUCTIONS = os.environ.get(
+        "SR_PAYMENT_INSTRUCTIONS",
+        "Betalen kan aan de balie (contant of pin) of per bank; vermeld uw bestelnummer.")
+
     # Files
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

@@ -13,7 +13,8 @@ from .database import configure_engine
 APP_DIR = Path(__file__).resolve().parent
 # Packages that carry their own templates under <package>/templates/,
 # addressed as "<package>/<name>.html".
-TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "faults", "search", "dashboard")
+TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "faults",
+                     "notifications", "search", "dashboard")
 
 
 def create_app(config_object="config.Config", **overrides):
@@ -80,14 +81,23 @@ def _index_view():
     return HomeView
 
 
+def _favicon():
+    from flask import current_app, send_from_directory
+
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)
+
+
 def _register(app, appbuilder):
     """All menus, views and APIs, one call per package."""
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)  # browsers ask for it on every site
     from .audit.registration import register as register_audit
     from .dashboard.registration import register as register_dashboard
     from .faults.registration import register as register_faults
     from .files.registration import register as register_files
     from .jobs.views import register as register_jobs
     from .mail.registration import register as register_mail
+    from .notifications.registration import register as register_notifications
     from .search.registration import register as register_search
     from .service_requests.registration import register as register_service_requests
 
@@ -96,6 +106,7 @@ def _register(app, appbuilder):
     register_mail(app, appbuilder)
     register_audit(app, appbuilder)
     register_files(app, appbuilder)
+    register_notifications(app, appbuilder)
     register_jobs(app, appbuilder)
     register_search(app, appbuilder)
     register_dashboard(app, appbuilder)

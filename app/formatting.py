@@ -7,18 +7,21 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
-from .money import format_amount, format_money
+from .money import format_amount, format_money, timezone
 
 
-def local_time(value):
+def local_time(value, domain=None):
+    """A stored UTC time in the domain's zone (`<DOMAIN>_TIMEZONE`), else DISPLAY_TIMEZONE."""
     if value is None:
         return None
-    return value.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
+    zone = timezone(domain) if domain else ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+    return value.astimezone(zone)
 
 
-def format_datetime(value):
-    """'23-11-2026 14:05' in the display zone; '' for None."""
-    value = local_time(value)
+def format_datetime(value, domain=None):
+    """'23-11-2026 14:05' in the domain's (or the display) zone; '' for None.
+    In templates: {{ x|datetime }} or {{ x|datetime("service_requests") }}."""
+    value = local_time(value, domain)
     return value.strftime("%d-%m-%Y %H:%M") if value else ""
 
 
@@ -55,6 +58,10 @@ def translate_labels(labels):
 
 
 def register_template_filters(app):
+    # Every page's <html lang> (FAB's layout and the public pages) asks the request's locale.
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["money"] = format_money      # {{ x|money("faults") }}: € 4,50
     app.jinja_env.filters["amount"] = format_amount    # {{ x|amount }}: 4,50 (inputs)

@@ -12,6 +12,7 @@ DEMO_USERS = [
     ("inkijk", "Ingrid", "Inkijk", "Viewer"),
     ("uitschrijver", "Urvin", "Uitschrijver", "Writer"),
     ("uitschrijver2", "Uma", "Schrijver", "Writer"),
+    ("teamleider", "Tessa", "Teamleider", "WriterLead"),
     ("afhaaldesk", "Anita", "Afhaaldesk", "PickupDesk"),
     ("balie", "Bas", "Balie", "Counter"),
     ("finance", "Fiona", "Financien", "Finance"),

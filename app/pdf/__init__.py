@@ -1,1 +1,1 @@
-from .service import PdfError, render_pdf  # noqa: F401
+from .service import PdfError, pdf_response, render_pdf  # noqa: F401

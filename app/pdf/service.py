@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from flask import current_app, render_template
+from flask import current_app, make_response, render_template
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
@@ -58,3 +58,12 @@ def render_pdf(template, **context):
     if result.err:
         raise PdfError(f"PDF rendering failed for {template}: {result.err} errors")
     return out.getvalue()
+
+
+def pdf_response(data, filename, download=False):
+    """PDF bytes as a response the browser shows (or saves, with download=True)."""
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    disposition = "attachment" if download else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response

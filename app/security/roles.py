@@ -62,16 +62,21 @@ SR_MENUS = [
     "Requests: received", "Requests: assigned", "Requests: documents_needed",
     "Requests: documents_received", "Requests: in_preparation", "Requests: prepared",
     "Requests: correction_needed", "Requests: ready", "Requests: delivered", "Requests: paid",
-    "Requests: refund", "Unmatched mail", "Products",
+    "Requests: refund", "Requests: cancelled", "Requests: balance due", "Unmatched mail",
+    "Products",
 ]
 SR_VIEWER = ([("can_read", "ServiceRequest"), ("can_read", "Product")]
              + [("menu_access", menu) for menu in SR_MENUS])
 SR_WRITER = [("can_assign", "ServiceRequest"), ("can_feedback", "ServiceRequest"),
              ("can_upload_product", "ServiceRequest")]
 SR_PICKUP_DESK = [("can_check", "ServiceRequest"), ("can_hand_over", "ServiceRequest")]
-SR_COUNTER = [("can_write", "ServiceRequest"), ("menu_access", "New request (counter)")]
+SR_COUNTER = [("can_write", "ServiceRequest"), ("can_cancel", "ServiceRequest"),
+              ("menu_access", "New request (counter)")]
 SR_FINANCE = [("can_pay", "ServiceRequest"), ("can_refund", "ServiceRequest"),
-              ("can_correct", "ServiceRequest")]
+              ("can_correct", "ServiceRequest"), ("can_cancel", "ServiceRequest"),
+              ("can_cash_report", "ServiceRequest"), ("menu_access", "Cash report")]
+# A lead writer also works on (and re-assigns) requests assigned to other writers.
+SR_WRITER_LEAD = [("can_lead", "ServiceRequest")]
 SR_PORTAL = [("can_submit", "Intake"), ("can_read", "Product")]
 
 # ---- Fault reports ----
@@ -93,16 +98,19 @@ FAULTS_MANAGER = [("can_write", r) for r in (
 # fault reporter's name or phone, a facility manager never a customer's ID card.
 # A role that reads both says so (Auditor). The shared screens (Outbox, Files, Audit
 # log) show each role only the records of the businesses it reads (scopes.py).
+# "Mijn meldingen" for the staff of a business (not for the role manager).
+NOTIFICATIONS = [("can_read", "Notification")]
 # The search box and the dashboards: each shows only what the role may read.
 OVERVIEW = [("can_read", "Search"), ("can_read", "Dashboard")]
 
-SR_BASE = OWN_ACCOUNT + FILES_READ + OVERVIEW + SR_VIEWER
-FAULTS_BASE = OWN_ACCOUNT + FILES_READ + OVERVIEW + FAULTS_VIEWER
+SR_BASE = OWN_ACCOUNT + FILES_READ + NOTIFICATIONS + OVERVIEW + SR_VIEWER
+FAULTS_BASE = OWN_ACCOUNT + FILES_READ + NOTIFICATIONS + OVERVIEW + FAULTS_VIEWER
 
 ROLES = {
     "RoleManager": OWN_ACCOUNT + ROLE_MANAGEMENT,
     "Viewer": SR_BASE,
     "Writer": SR_BASE + SR_WRITER,
+    "WriterLead": SR_BASE + SR_WRITER + SR_WRITER_LEAD,
     "PickupDesk": SR_BASE + SR_PICKUP_DESK,
     "Counter": SR_BASE + SR_COUNTER,
     "Finance": SR_BASE + SR_FINANCE,
@@ -140,6 +148,7 @@ ROLE_DESCRIPTIONS = {
     "FaultViewer": _("Fault viewer: sees all fault reports, changes nothing"),
     "Auditor": _("Auditor: sees both businesses, the outbox and the audit log, changes nothing"),
     "Writer": _("Writer"),
+    "WriterLead": _("Lead writer"),
     "PickupDesk": _("Customer service pickup desk"),
     "Counter": _("Counter"),
     "Finance": _("Finance"),

@@ -14,6 +14,7 @@ class RequestStatus:
     DELIVERED = "delivered"
     REFUND = "refund"
     PAID = "paid"
+    CANCELLED = "cancelled"
 
     LABELS = {
         RECEIVED: _("Received"),
@@ -27,6 +28,22 @@ class RequestStatus:
         DELIVERED: _("Product handed over"),
         REFUND: _("Refund"),
         PAID: _("Paid"),
+        CANCELLED: _("Cancelled"),
+    }
+    # What the customer reads (track page, mails): no internal steps or staff roles.
+    CUSTOMER_LABELS = {
+        RECEIVED: _("Received"),
+        ASSIGNED: _("Being handled"),
+        DOCUMENTS_NEEDED: _("Waiting for documents from you"),
+        DOCUMENTS_RECEIVED: _("Being handled"),
+        IN_PREPARATION: _("Being handled"),
+        PREPARED: _("Being handled"),
+        CORRECTION_NEEDED: _("Being handled"),
+        READY: _("Ready for pickup"),
+        DELIVERED: _("Picked up"),
+        REFUND: _("Refund being handled"),
+        PAID: _("Completed"),
+        CANCELLED: _("Cancelled"),
     }
     # Statuses with work still to do: each is a filter button.
     OPEN = (RECEIVED, ASSIGNED, DOCUMENTS_NEEDED, DOCUMENTS_RECEIVED, IN_PREPARATION,

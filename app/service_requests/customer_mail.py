@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..mail import MailError, queue_template
+from .display import money
 from .models import TrackToken
 
 RESOURCE = "ServiceRequest"
@@ -47,17 +48,30 @@ def reply_address(token):
 
 
 SUBJECTS = {
+    "confirmation": _("Your request %(order_no)s has been received"),
     "feedback": _("Your request %(order_no)s: we need more information"),
+    "message": _("A message about your request %(order_no)s"),
     "ready": _("Your request %(order_no)s is ready for pickup"),
 }
 
 
+def office():
+    """The office as customers read it (config): in every mail, on the track page and on
+    receipts."""
+    config = current_app.config
+    return {"name": config["SR_OFFICE_NAME"], "address": config["SR_OFFICE_ADDRESS"],
+            "hours": config["SR_OFFICE_HOURS"], "contact": config["SR_OFFICE_CONTACT"],
+            "payment": config["SR_PAYMENT_INSTRUCTIONS"]}
+
+
 def queue_customer_mail(sr, kind, **extra):
     """Queue a Dutch mail (templates/mail/<kind>.txt) to the applicant, with a fresh
-    track link and reply address. Raises MailError when the address cannot be used."""
+    track link and reply address, the status in the customer's words, the amount due and
+    how to pay, and the office (templates/mail/_footer.txt). Raises MailError when the
+    address cannot be used."""
     token = issue_track_token(sr)
     template = f"service_requests/mail/{kind}"
-    context = dict(sr=sr, track_url=track_url(token), **extra)
+    context = dict(sr=sr, track_url=track_url(token), office=office(), money=money, **extra)
     reply_to = reply_address(token)
     with force_locale("nl"):
         subject_text = str(SUBJECTS[kind]) % {"order_no": sr.order_no}

@@ -137,7 +137,11 @@ def _walk_steps(sr, target, writer, by_desk, index):
     if target in (S.PAID, S.REFUND):
         workflow.mark_paid(sr, sr.total, "card")
     if target == S.REFUND:
-        workflow.refund(sr, sr.total, "Dubbel aangevraagd; eerste aanvraag wordt gebruikt.")
+        # Nothing is owed for a duplicate: the correction first, then what was paid back.
+        paid = sr.total
+        workflow.correct(sr, "Dubbel aangevraagd; eerste aanvraag wordt gebruikt.",
+                         amount_adjustment=-paid)
+        workflow.refund(sr, paid, "Dubbel aangevraagd; eerste aanvraag wordt gebruikt.")
 
 
 def load():

@@ -14,6 +14,7 @@ from ..formatting import format_datetime
 from ..money import format_money
 from . import DOMAIN
 from .models import (
+    AdditionalProductLine,
     CheckResult,
     OnBehalfOf,
     PaymentMethod,
@@ -24,6 +25,11 @@ from .models import (
     ServiceRequest,
     Urgency,
 )
+
+
+def when(value):
+    """A moment as this office reads it: in the service requests' time zone."""
+    return format_datetime(value, DOMAIN)
 
 
 def status_label(value):
@@ -81,20 +87,47 @@ def file_links(rows):
 
 
 def lines_table(lines):
-    return Markup(render_template("service_requests/_lines.html", lines=lines))
+    return Markup(render_template("service_requests/_lines.html", lines=lines, money=money))
 
 
 def payments_text(payments):
-    return Markup("<br>").join(
-        escape(f"{format_datetime(p.paid_at)} · {format_money(p.amount, DOMAIN)} · "
-               f"{payment_method(p.method)}") for p in payments or [])
+    """The ledger's payments: date · amount · method · receipt (PDF); a voided one struck
+    through with who voided it and why."""
+    from flask_babel import gettext
+
+    rows = []
+    for p in payments or []:
+        text = escape(f"{when(p.paid_at)} · {money(p.amount)} · "
+                      f"{payment_method(p.method)}")
+        if p.receipt_no:
+            text += Markup(' · <a href="%s" class="sr-receipt">%s</a>') % (
+                url_for("ServiceRequestView.receipt", pk=p.id),
+                gettext("Receipt %(no)s", no=p.receipt_no))
+        if p.is_void:
+            text = Markup('<s>%s</s> <span class="label label-default sr-void">%s</span> %s') % (
+                text, gettext("Voided"), f"{when(p.voided_at)}: {p.void_reason}")
+        rows.append(text)
+    return Markup("<br>").join(rows)
 
 
 def refunds_text(refunds):
     return Markup("<br>").join(
-        escape(f"{format_datetime(r.refunded_at)} · {format_money(r.amount, DOMAIN)} · "
-               f"{r.reason}")
+        escape(f"{when(r.refunded_at)} · {money(r.amount)} · {r.reason}")
         for r in refunds or [])
+
+
+def balance(value):
+    """The list's and detail page's "Openstaand saldo": to pay, or paid too much."""
+    from flask_babel import gettext
+
+    if value is None:
+        return ""
+    if value < 0:
+        return Markup('<span class="text-warning sr-overpaid">%s</span>') % gettext(
+            "%(amount)s paid too much", amount=money(-value))
+    if value == 0:
+        return Markup('<span class="text-success sr-settled">%s</span>') % money(value)
+    return Markup('<strong class="text-danger sr-balance-due">%s</strong>') % money(value)
 
 
 def text(value):
@@ -126,7 +159,9 @@ REQUEST_COLUMN_LABELS = {
     "applicant_name": _("Applicant"), "applicant_email": _("E-mail"),
     "applicant_phone": _("Phone number"), "id_number": _("ID card number"),
     "handed_over_at": _("Handed over"), "handed_over_to": _("Handed over to"),
-    "id_checked": _("ID checked"),
+    "id_checked": _("ID checked"), "cancelled_at": _("Cancelled"),
+    "balance_due": _("Balance due"),
+    "cancel_reason": _("Reason for cancelling"),
 }
 # Column → label, for every audited column of every model above (a test checks that).
 AUDIT_COLUMN_LABELS = {
@@ -144,14 +179,23 @@ AUDIT_COLUMN_LABELS = {
     "subject": _("Subject"), "automatic": _("Automatic reply"),
     "uploaded_by_id": _("Writer"), "checked_by_id": _("Checked by"),
     "stored_file_id": _("File"), "line_id": _("Product line"),
+    "additional_line_id": _("Product line"), "receipt_no": _("Receipt number"),
+    "received_by_id": _("Received by"), "voided_at": _("Voided"),
+    "voided_by_id": _("Voided by"), "void_reason": _("Reason for voiding"),
     "new_quantity": _("New quantity"), "old_quantity": _("Old quantity"),
     "amount_adjustment": _("Amount correction"), "request_id": _("Request"),
+    "asks_documents": _("Ask for new documents"),
 }
 SOURCE_LABELS = {"email": _("E-mail"), "track_page": _("Track page"), "staff": _("Staff")}
-USER_FIELDS = {"assigned_to_id", "author_id", "uploaded_by_id", "checked_by_id"}
+USER_FIELDS = {"assigned_to_id", "author_id", "uploaded_by_id", "checked_by_id",
+               "received_by_id", "voided_by_id"}
 FILE_FIELDS = {"id_card_file_id", "stored_file_id"}
 MONEY_FIELDS = {"unit_price", "amount", "amount_adjustment"}
-ID_FIELDS = USER_FIELDS | FILE_FIELDS | {"product_id", "line_id", "request_id"}
+ID_FIELDS = USER_FIELDS | FILE_FIELDS | {"product_id", "line_id", "additional_line_id",
+                                         "request_id"}
+# Explicit entries that name no column: the reason of an administrator's status override.
+EXTRA_FIELDS = {("ServiceRequest", "reason"): _("Reason")}
+AUDIT_ACTIONS = {"override": _("Status set by an administrator")}
 
 
 def audit_values():
@@ -171,7 +215,7 @@ def audit_values():
 def audit_fields(models):
     """(record type, column) → label for the columns of these models; also for excluded
     ones that explicit entries name (the status of a transition)."""
-    fields = {}
+    fields = dict(EXTRA_FIELDS)
     for model in models:
         for column in model.__table__.columns:
             if column.key in AUDIT_COLUMN_LABELS:
@@ -206,10 +250,12 @@ def _names(entries):
     if ids:
         names.update({("request_id", sr.id): sr.order_no for sr in db.session.scalars(
             select(ServiceRequest).where(ServiceRequest.id.in_(ids)))})
-    ids = _ids(entries, {"line_id"})
-    if ids:
-        names.update({("line_id", line.id): line.product.name for line in db.session.scalars(
-            select(RequestedProductLine).where(RequestedProductLine.id.in_(ids)))})
+    for field, model in (("line_id", RequestedProductLine),
+                         ("additional_line_id", AdditionalProductLine)):
+        ids = _ids(entries, {field})
+        if ids:
+            names.update({(field, line.id): line.product.name for line in db.session.scalars(
+                select(model).where(model.id.in_(ids)))})
     return names
 
 
@@ -222,12 +268,12 @@ def _audit_value(entry, value, names):
     if field.endswith("_at"):
         try:
             moment = datetime.fromisoformat(value)
-            return format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+            return when(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
         except ValueError:
             return value
     if field in MONEY_FIELDS:
         try:
-            return format_money(Decimal(value), DOMAIN)
+            return money(Decimal(value))
         except InvalidOperation:
             return value
     return audit.value_label(entry.entity_type, field, value)
@@ -237,7 +283,7 @@ def audit_rows(entries):
     """The Audit tab: one dict per entry, every code, id and timestamp in words."""
     names = _names(entries)
     return [{
-        "at": format_datetime(e.at),
+        "at": when(e.at),
         "who": e.actor_name, "actor": audit.actor_label(e.actor_type),
         "ip": e.ip_address or "", "action": audit.action_label(e.action),
         "record": audit.record_label(e.entity_type),
@@ -248,4 +294,5 @@ def audit_rows(entries):
 
 
 def money(value):
-    return format_money(value, DOMAIN)
+    """An amount in this domain's currency (every amount of a request goes through here)."""
+    return format_money(value, DOMAIN) if value is not None else ""

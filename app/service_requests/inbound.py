@@ -23,7 +23,6 @@ from ..errors import DomainError
 from ..export import ExportMixin
 from ..extensions import db
 from ..files import UploadError, save_upload
-from ..formatting import format_datetime
 from ..listing import FastModelView, FastSQLAInterface
 from . import display, workflow
 from .models import InboundDocument, InboundDocumentFile, ServiceRequest
@@ -132,7 +131,7 @@ class UnmatchedMailView(ExportMixin, FastModelView):
     search_columns = ["sender", "subject", "received_at"]
     label_columns = {"received_at": _("Received"), "sender": _("From"), "subject": _("Subject"),
                      "text": _("Text"), "files": _("Files"), "automatic": _("Automatic reply")}
-    formatters_columns = {"received_at": format_datetime, "files": display.file_links,
+    formatters_columns = {"received_at": display.when, "files": display.file_links,
                           "automatic": display.yes_no}
 
     @expose("/attach/<int:pk>", methods=["POST"])

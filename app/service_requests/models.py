@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from flask_appbuilder.models.sqla import Model
 from flask_babel import lazy_gettext as _
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, Numeric, String, Text, true
 from sqlalchemy.orm import relationship
 
 from ..audit import Audited
@@ -44,9 +44,10 @@ class Product(Audited, TimestampMixin, Model):
 
 class ServiceRequest(Audited, TimestampMixin, Model):
     __tablename__ = "sr_request"
-    # The clock's columns follow the status (audited as transitions): nothing to add.
+    # The clock's columns follow the status (audited as transitions) and balance_due is
+    # derived (the ledger's rows are audited themselves): nothing to add.
     __audit_exclude__ = ("id", "created_at", "updated_at", "version_id", "status", "due_at",
-                         "waiting_since", "waiting_seconds")
+                         "waiting_since", "waiting_seconds", "balance_due")
     # One index per list shape (docs/performance.md): the default order (newest first),
     # each blue button with that order, and every sortable column; `id` last, as the
     # list's tie-breaker, so a page is one walk down an index at a million rows.
@@ -80,6 +81,14 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     handed_over_at = Column(UTCDateTime())
     handed_over_to = Column(String(200))
     id_checked = Column(Boolean, nullable=False, default=False)
+    # What is still to be paid; negative: paid too much (to refund). Kept current by the
+    # workflow on every change of lines, corrections, payments and refunds, so the list's
+    # "Openstaand saldo" column and filter read one indexed column instead of summing.
+    balance_due = Column(Numeric(12, 2), nullable=False, default=ZERO, server_default="0",
+                         index=True)
+    # Cancelled or withdrawn: when and why (the status says that it was).
+    cancelled_at = Column(UTCDateTime())
+    cancel_reason = Column(Text)
     # The portal's own reference: a second submission with the same one is a duplicate.
     client_reference = Column(String(100), unique=True)
     version_id = Column(Integer, nullable=False)
@@ -142,6 +151,11 @@ class ServiceRequest(Audited, TimestampMixin, Model):
         return RequestStatus.LABELS.get(self.status, self.status)
 
     @property
+    def customer_status_label(self):
+        """The status in the customer's words (track page, mails)."""
+        return RequestStatus.CUSTOMER_LABELS.get(self.status, self.status)
+
+    @property
     def urgency_label(self):
         """The badge after the order number: Spoed / Normaal / nothing for online requests."""
         if self.urgency == Urgency.ONLINE:
@@ -169,16 +183,30 @@ class ServiceRequest(Audited, TimestampMixin, Model):
         return self.requested_total + self.additional_total + self.correction_total
 
     @property
+    def amount_due(self):
+        """What the customer owes: the total, nothing once cancelled."""
+        return ZERO if self.status == RequestStatus.CANCELLED else self.total
+
+    @property
     def paid_amount(self):
-        return sum((p.amount for p in self.payments), ZERO)
+        """Payments that stand (a voided payment counts for nothing)."""
+        return sum((p.amount for p in self.payments if not p.is_void), ZERO)
 
     @property
     def refunded_amount(self):
         return sum((r.amount for r in self.refunds), ZERO)
 
     @property
+    def net_paid(self):
+        return self.paid_amount - self.refunded_amount
+
+    def computed_balance(self):
+        """amount due − (payments − voided − refunds): what balance_due must hold."""
+        return self.amount_due - self.net_paid
+
+    @property
     def is_paid(self):
-        return bool(self.payments)
+        return self.net_paid > 0
 
     @property
     def product_kinds(self):
@@ -238,14 +266,29 @@ class AdditionalProductLine(_PricedLine, _RequestChild, Model):
 
 
 class Payment(_RequestChild, Model):
+    """One payment of the request's ledger, with its receipt number. Never deleted: a
+    mistaken one is voided by Finance with a reason (and then counts for nothing)."""
+
     __tablename__ = "sr_payment"
 
     id = Column(Integer, primary_key=True)
     request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
     service_request = relationship("ServiceRequest", back_populates="payments")
-    paid_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    # Indexed: the daily cash report reads one day of payments.
+    paid_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
     amount = Column(Numeric(10, 2), nullable=False)
     method = Column(String(16), nullable=False)
+    receipt_no = Column(String(20), unique=True)
+    received_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    received_by = relationship("User", foreign_keys=[received_by_id])
+    voided_at = Column(UTCDateTime())
+    voided_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    voided_by = relationship("User", foreign_keys=[voided_by_id])
+    void_reason = Column(Text)
+
+    @property
+    def is_void(self):
+        return self.voided_at is not None
 
     @property
     def method_label(self):
@@ -258,7 +301,7 @@ class Refund(_RequestChild, Model):
     id = Column(Integer, primary_key=True)
     request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
     service_request = relationship("ServiceRequest", back_populates="refunds")
-    refunded_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    refunded_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
     amount = Column(Numeric(10, 2), nullable=False)
     reason = Column(Text, nullable=False)
 
@@ -275,6 +318,8 @@ class CustomerFeedback(_RequestChild, Model):
     author_id = Column(Integer, ForeignKey("ab_user.id"))
     author = relationship("User", foreign_keys=[author_id])
     text = Column(Text, nullable=False)
+    # False: a message only (the status stays); True: we need documents from the customer.
+    asks_documents = Column(Boolean, nullable=False, default=True, server_default=true())
 
 
 class InboundDocument(Audited, Model):
@@ -382,12 +427,19 @@ class Correction(_RequestChild, Model):
     request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
     service_request = relationship("ServiceRequest", back_populates="corrections")
     corrected_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    # The corrected line: a requested product or an additional one (print A4).
     line_id = Column(Integer, ForeignKey("sr_requested_line.id"))
     line = relationship("RequestedProductLine")
+    additional_line_id = Column(Integer, ForeignKey("sr_additional_line.id"))
+    additional_line = relationship("AdditionalProductLine")
     old_quantity = Column(Integer)
     new_quantity = Column(Integer)
     amount_adjustment = Column(Numeric(10, 2), nullable=False, default=ZERO)
     reason = Column(Text, nullable=False)
+
+    @property
+    def corrected_line(self):
+        return self.line or self.additional_line
 
 
 class TrackToken(_RequestChild, Model):

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from .. import audit
 from ..extensions import db
 from . import workflow
+from .customer_mail import office
+from .display import money
 from .models import CustomerFeedback, InboundDocument
 
 blueprint = Blueprint("sr_public", __name__)
@@ -50,7 +52,8 @@ def track(token):
     return render_template("service_requests/track.html", sr=sr, token=token,
                            feedback=feedback, documents=documents,
                            can_upload=workflow.open_for_customer_documents(sr),
-                           can_report=workflow.may_report_error(sr))
+                           can_report=workflow.may_report_error(sr), office=office(),
+                           money=money)
 
 
 def _as_customer(token, step, done_message):

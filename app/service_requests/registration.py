@@ -1,7 +1,7 @@
 """Every menu entry, view, API and public page of this domain, registered in one place."""
 from flask_babel import lazy_gettext as _
 
-from .. import audit
+from .. import audit, notifications
 from ..mail import inbound as inbound_mail
 
 CATEGORY = "Service requests"
@@ -11,9 +11,11 @@ MENU_ALL = "Service Request"
 MENU_MINE = "My requests"
 MENU_URGENT = "Urgent requests"
 MENU_OVERDUE = "Overdue requests"
+MENU_BALANCE_DUE = "Requests: balance due"
 MENU_COUNTER = "New request (counter)"
 MENU_UNMATCHED = "Unmatched mail"
 MENU_PRODUCTS = "Products"
+MENU_CASH_REPORT = "Cash report"
 
 
 def _register_scopes():
@@ -41,18 +43,21 @@ def _register_scopes():
 def register(app, appbuilder):
     from . import clock, display  # noqa: F401  clock: its listeners keep the due moment
     from .api import IntakeApi, ProductApi, ServiceRequestApi
+    from .cash_report import CashReportView
     from .counter import CounterRequestView
     from .dashboard import register_dashboard
     from .inbound import UnmatchedMailView, handle_mail
     from .models import AUDITED
     from .public import blueprint
     from .reminders import register_jobs
+    from .rules import NOTIFICATION_KINDS
     from .search import register as register_search
     from .tabs import TABS
     from .views import LIST_BUTTONS, ProductView
 
+    notifications.register_kinds(NOTIFICATION_KINDS)
     audit.register_labels(records=display.AUDIT_RECORDS, fields=display.audit_fields(AUDITED),
-                          values=display.audit_values())
+                          values=display.audit_values(), actions=display.AUDIT_ACTIONS)
     _register_scopes()
     for tab in TABS:
         appbuilder.add_view_no_menu(tab)
@@ -66,6 +71,8 @@ def register(app, appbuilder):
                         icon="fa-plus", **menu)
     appbuilder.add_view(UnmatchedMailView, MENU_UNMATCHED, label=_("Unmatched mail"),
                         icon="fa-envelope-o", **menu)
+    appbuilder.add_view(CashReportView, MENU_CASH_REPORT, label=_("Cash report"),
+                        icon="fa-calculator", **menu)
     appbuilder.add_view(ProductView, MENU_PRODUCTS, label=_("Products"), icon="fa-tags",
                         **menu)
 

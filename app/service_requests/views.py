@@ -1,9 +1,9 @@
 """The request list (the orange button), its filtered copies (the blue buttons) and
 the detail page with its sections, step buttons and tabs."""
-from flask import Response, abort, current_app, g, redirect, request, url_for
+from flask import Response, abort, current_app, g, make_response, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction, FilterGreater
 from flask_babel import lazy_gettext as _
 from sqlalchemy import exists, select
 from wtforms import BooleanField, HiddenField, SelectField
@@ -14,14 +14,15 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..export import ExportMixin
 from ..extensions import db
-from ..formatting import format_datetime
+from ..files import UploadError, save_upload
 from ..listing import FastModelView, FastSQLAInterface
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..money import AmountField
-from ..pdf import render_pdf
-from . import display, workflow
+from ..pdf import pdf_response, render_pdf
+from . import display, receipts, workflow
 from .clock import duration_text, overdue_clause
 from .models import (
+    Payment,
     PaymentMethod,
     Product,
     ProductKind,
@@ -30,7 +31,7 @@ from .models import (
     Urgency,
 )
 from .models import RequestStatus as S
-from .registration import MENU_ALL, MENU_MINE, MENU_OVERDUE, MENU_URGENT
+from .registration import MENU_ALL, MENU_BALANCE_DUE, MENU_MINE, MENU_OVERDUE, MENU_URGENT
 from .tabs import TABS
 
 RESOURCE = workflow.RESOURCE
@@ -65,11 +66,15 @@ def current_user_id():
     return g.user.id if getattr(g, "user", None) is not None else None
 
 
+WRITER_ROLES = ("Writer", "WriterLead")
+
+
 def writers():
-    """Users with the Writer role, for the assign form."""
-    role = current_app.appbuilder.sm.find_role("Writer")
-    return sorted((u for u in (role.user if role is not None else []) if u.active),
-                  key=lambda u: (u.first_name or "", u.last_name or ""))
+    """Active users with a writer role, for the assign form."""
+    sm = current_app.appbuilder.sm
+    users = {u.id: u for name in WRITER_ROLES if (role := sm.find_role(name)) is not None
+             for u in role.user if u.active}
+    return sorted(users.values(), key=lambda u: (u.first_name or "", u.last_name or ""))
 
 
 LABELS = {
@@ -94,18 +99,23 @@ class ServiceRequestView(ExportMixin, FastModelView):
     base_permissions = workflow.PERMISSIONS
     method_permission_name = {"list": "read", "show": "read", "edit": "write",
                               "assign_writer": "assign", "hand_over": "hand_over", "pay": "pay",
-                              "refund": "refund", "print_pdf": "read"}
+                              "refund": "refund", "cancel": "cancel",
+                              "override_status": "override", "add_line": "upload_product",
+                              "replace_id_photo": "write", "void_payment": "correct",
+                              "receipt": "read", "print_pdf": "read"}
     include_route_methods = {"list", "show", "edit", "assign_writer", "hand_over", "pay",
-                             "refund", "print_pdf"}
+                             "refund", "cancel", "override_status", "add_line",
+                             "replace_id_photo", "void_payment", "receipt", "print_pdf"}
     show_template = "service_requests/show.html"
     list_title = _("Service requests")
     show_title = _("Service request")
     list_columns = ["order_no", "urgency", "status", "received_at", "applicant_name",
-                    "applicant_email", "id_number", "product_kinds", "assigned_to", "clock_state"]
+                    "applicant_email", "id_number", "product_kinds", "assigned_to",
+                    "balance_due", "clock_state"]
     order_columns = ["order_no", "urgency", "status", "received_at", "applicant_name",
-                     "applicant_email", "id_number"]
+                     "applicant_email", "id_number", "balance_due"]
     search_columns = ["order_no", "applicant_name", "applicant_email", "id_number", "status",
-                      "urgency", "received_at"]
+                      "urgency", "received_at", "balance_due"]
     base_order = ("received_at", "desc")
     label_columns = LABELS
     show_fieldsets = [
@@ -119,18 +129,19 @@ class ServiceRequestView(ExportMixin, FastModelView):
                                     "expanded": True}),
         (_("Clock"), {"fields": ["due_at", "clock_age", "clock_waiting", "clock_ours"]}),
         (_("Paid, handed over, ID and refunds"), {"fields": [
-            "total", "correction_total", "payments", "handed_over_at", "handed_over_to",
-            "id_checked", "refunds"]}),
+            "total", "correction_total", "payments", "refunds", "balance_due",
+            "handed_over_at", "handed_over_to", "id_checked"]}),
     ]
     formatters_columns = {
         "status": display.status_label, "urgency": display.urgency_badge,
-        "received_at": format_datetime, "handed_over_at": format_datetime,
+        "received_at": display.when, "handed_over_at": display.when,
         "id_card_file": display.file_link, "requested_lines": display.lines_table,
         "additional_lines": display.lines_table, "requested_total": display.money,
         "additional_total": display.money, "correction_total": display.money,
         "total": display.money,
         "refunds": display.refunds_text, "id_checked": display.yes_no,
         "payments": display.payments_or_no, "assigned_to": display.text,
+        "balance_due": display.balance,
         "handed_over_to": display.text, "applicant_phone": display.text,
         "id_number": display.text, "clock_state": display.due_badge, "due_at": format_datetime,
         **dict.fromkeys(("clock_age", "clock_waiting", "clock_ours"), duration_text),
@@ -187,7 +198,11 @@ class ServiceRequestView(ExportMixin, FastModelView):
             abort(404)
         widgets = self._show(pk)
         sm = self.appbuilder.sm
-        tabs = [(view, widget) for view, widget in zip(self._related_views, widgets["related_views"], strict=False)
+        steps = {name: workflow.may(sr, name) for name in workflow.TRANSITIONS}
+        steps["edit"] = sm.has_access("can_write", RESOURCE)
+        tabs = [(view, widget, steps.get(getattr(view, "step", None), False))
+                for view, widget in zip(self._related_views, widgets["related_views"],
+                                        strict=False)
                 if sm.has_access("can_" + view.get_method_permission("list"),
                                  view.class_permission_name)]
         history = display.audit_rows(
@@ -196,21 +211,31 @@ class ServiceRequestView(ExportMixin, FastModelView):
             select(OutboxMessage)
             .where(OutboxMessage.subject_type == RESOURCE, OutboxMessage.subject_id == str(sr.id))
             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())).all()
-        steps = {name: workflow.may(sr, name) for name in workflow.TRANSITIONS}
-        steps["edit"] = sm.has_access("can_write", RESOURCE)
+        me = current_user_id()
+        writer_list = writers() if steps["assign"] else []
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, sr=sr,
-            tabs=tabs, history=history, steps=steps, writers=writers() if steps["assign"] else [],
+            tabs=tabs, history=history, steps=steps, writers=writer_list,
+            preselected_writer=sr.assigned_to_id or (
+                me if any(u.id == me for u in writer_list) else None),
+            me_is_writer=any(u.id == me for u in writer_list), me=me,
             payment_methods=PaymentMethod.LABELS, related_views=[], mails=mails,
-            mail_status=OutboxStatus.label,
+            mail_status=OutboxStatus.label, statuses=S.LABELS,
+            additional_products=additional_products() if steps["add_line"] else [],
+            typed=g.get("sr_typed") or {}, money=display.money,
         )
 
     def _step(self, pk, run):
+        """Run one step of the detail page. Refused: the page again, with the message
+        and what was typed (422); done: back to the page (PRG)."""
         sr = db.session.get(ServiceRequest, pk)
         if sr is None:
             abort(404)
-        with workflow.transaction(done=_("Saved.")):
+        with workflow.transaction(done=_("Saved.")) as work:
             run(sr, request.form.get("version_id"))
+        if work.failed:
+            g.sr_typed = {k: v for k, v in request.form.items() if k != "csrf_token"}
+            return make_response(self.show(pk), 422)
         return redirect(url_for("ServiceRequestView.show", pk=pk))
 
     @expose("/print/<int:pk>")
@@ -254,6 +279,62 @@ class ServiceRequestView(ExportMixin, FastModelView):
         return self._step(pk, lambda sr, v: workflow.refund(
             sr, request.form.get("amount", ""), request.form.get("reason"), expected_version=v))
 
+    @expose("/cancel/<int:pk>", methods=["POST"])
+    @has_access
+    def cancel(self, pk):
+        return self._step(pk, lambda sr, v: workflow.cancel(
+            sr, request.form.get("reason"), expected_version=v))
+
+    @expose("/override-status/<int:pk>", methods=["POST"])
+    @has_access
+    def override_status(self, pk):
+        return self._step(pk, lambda sr, v: workflow.override_status(
+            sr, request.form.get("status"), request.form.get("reason"), expected_version=v))
+
+    @expose("/add-line/<int:pk>", methods=["POST"])
+    @has_access
+    def add_line(self, pk):
+        product_id = request.form.get("product_id", "")
+        product = db.session.get(Product, int(product_id)) if product_id.isdigit() else None
+        return self._step(pk, lambda sr, v: workflow.add_additional_line(
+            sr, product, request.form.get("quantity", ""), expected_version=v))
+
+    @expose("/void-payment/<int:pk>", methods=["POST"])
+    @has_access
+    def void_payment(self, pk):
+        payment_id = request.form.get("payment_id", "")
+        payment = db.session.get(Payment, int(payment_id)) if payment_id.isdigit() else None
+        return self._step(pk, lambda sr, v: workflow.void_payment(
+            sr, payment, request.form.get("reason"), expected_version=v))
+
+    @expose("/receipt/<int:pk>", methods=["GET"])
+    @has_access
+    def receipt(self, pk):
+        """The numbered receipt of one payment (pk: the payment), as a PDF for the counter."""
+        payment = db.session.get(Payment, pk)
+        if payment is None or payment.receipt_no is None:
+            abort(404)
+        return pdf_response(receipts.receipt_pdf(payment), f"kwitantie-{payment.receipt_no}.pdf")
+
+    @expose("/replace-id-photo/<int:pk>", methods=["POST"])
+    @has_access
+    def replace_id_photo(self, pk):
+        def run(sr, version):
+            upload = request.files.get("id_card")
+            stored = None
+            if upload and upload.filename:
+                try:
+                    stored = save_upload(upload, accept=("image",))
+                except UploadError as exc:
+                    raise DomainError(str(exc)) from exc
+            workflow.replace_id_photo(sr, stored, expected_version=version)
+        return self._step(pk, run)
+
+
+def additional_products():
+    return db.session.scalars(select(Product).where(
+        Product.is_additional.is_(True), Product.active.is_(True)).order_by(Product.name)).all()
+
 
 def _filtered(name, title, filters, route):
     """A blue button: the same list and detail page with a built-in filter."""
@@ -268,6 +349,9 @@ MyRequestsView = _filtered("MyRequestsView", _("My requests"),
                            "/service-requests/mine")
 OverdueRequestsView = _filtered("OverdueRequestsView", _("Overdue"),
                                 [["id", FilterOverdue, True]], "/service-requests/overdue")
+BalanceDueRequestsView = _filtered("BalanceDueRequestsView", _("Balance due"),
+                                   [["balance_due", FilterGreater, 0]],
+                                   "/service-requests/balance-due")
 UrgentRequestsView = _filtered("UrgentRequestsView", _("Urgent"),
                                [["urgency", FilterEqual, Urgency.URGENT]],
                                "/service-requests/urgent")
@@ -279,7 +363,7 @@ KIND_BUTTONS = [
 KIND_VIEWS = [(kind, _filtered(cls, title, [["id", FilterHasProductKind, kind]],
                                f"/service-requests/kind/{kind}"), title)
               for kind, cls, title in KIND_BUTTONS]
-STATUS_BUTTONS = list(S.OPEN) + [S.DELIVERED, S.PAID, S.REFUND]
+STATUS_BUTTONS = list(S.OPEN) + [S.DELIVERED, S.PAID, S.REFUND, S.CANCELLED]
 # The manual's name for the delivered button.
 BUTTON_TITLES = dict(S.LABELS, **{S.DELIVERED: _("Handed-over product")})
 STATUS_VIEWS = [
@@ -296,7 +380,8 @@ LIST_BUTTONS = [
     [(ServiceRequestView, MENU_ALL, _("Service Request"), "fa-list"),
      (MyRequestsView, MENU_MINE, _("My requests"), "fa-user"),
      (UrgentRequestsView, MENU_URGENT, _("Urgent"), "fa-bolt"),
-     (OverdueRequestsView, MENU_OVERDUE, _("Overdue"), "fa-clock-o")],
+     (OverdueRequestsView, MENU_OVERDUE, _("Overdue"), "fa-clock-o"),
+     (BalanceDueRequestsView, MENU_BALANCE_DUE, _("Balance due"), "fa-money")],
     [(view, f"Requests: {kind}", title, "fa-filter") for kind, view, title in KIND_VIEWS],
     [(view, f"Requests: {status}", title, "fa-filter") for status, view, title in STATUS_VIEWS],
 ]

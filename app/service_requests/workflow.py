@@ -6,12 +6,10 @@ DomainError, whose text is a message for the user. Functions change the session
 but do not commit: the caller runs them in `transaction()` (the shared unit of work
 with this domain's message for a lost optimistic-locking race).
 """
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _
 
 from .. import audit
 from ..database import utcnow
@@ -19,10 +17,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..formatting import local_time
-from ..mail import MailError
-from ..money import parse_amount
 from ..numbering import next_value
-from ..unit_of_work import unit_of_work
+from . import DOMAIN
 from .customer_mail import (  # noqa: F401  (re-exported)
     find_by_token,
     issue_track_token,
@@ -30,126 +26,51 @@ from .customer_mail import (  # noqa: F401  (re-exported)
     reply_address,
     track_url,
 )
+from .ledger import (  # noqa: F401, E402  (re-exported)
+    add_additional_line,
+    correct,
+    mark_paid,
+    refund,
+    settle,
+    void_payment,
+)
 from .models import (
     AdditionalProductLine,
     ApplicantFeedback,
     CheckResult,
-    Correction,
     CustomerFeedback,
     DeliveredProduct,
     InboundDocument,
     InboundDocumentFile,
     InternalCheck,
     OnBehalfOf,
-    Payment,
-    PaymentMethod,
-    Refund,
     RequestedProductLine,
     ServiceRequest,
     Urgency,
 )
 from .models import RequestStatus as S
-
-RESOURCE = "ServiceRequest"
-# Every action on RESOURCE. Each view on the resource declares all of them, so FAB's
-# permission update never tries to remove one view's action while adding another's.
-PERMISSIONS = ["can_read", "can_write", "can_assign", "can_feedback", "can_upload_product",
-               "can_check", "can_hand_over", "can_pay", "can_refund", "can_correct"]
-STALE_MESSAGE = _("Someone else changed this request in the meantime. "
-                  "Reload the page and try again.")
-
+from .rules import (  # noqa: F401  (re-exported: the one entry point of this domain)
+    OWNED_STEPS,
+    PERMISSIONS,
+    RESOURCE,
+    STALE_MESSAGE,
+    TRANSITIONS,
+    WORKING,
+    Transition,
+    _current_user_id,
+    _guard,
+    _is_owner_or_lead,
+    _mail_customer,
+    _move,
+    _notify,
+    _take,
+    _user_may,
+    _user_name,
+    may,
+    transaction,
+)
 
 WorkflowError = DomainError  # the former name, for code not yet moved to DomainError
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple        # statuses it may start from ("*": any)
-    target: str | None    # new status, None: the status stays
-    permission: str       # FAB action on RESOURCE, checked for logged-in users
-
-
-WORKING = (S.RECEIVED, S.ASSIGNED, S.DOCUMENTS_NEEDED, S.DOCUMENTS_RECEIVED,
-           S.IN_PREPARATION, S.CORRECTION_NEEDED)
-
-# The one table of steps. Targets that depend on input (upload complete or not,
-# check approved or not) are decided in the step's function.
-TRANSITIONS = {
-    "assign": Transition(WORKING + (S.PREPARED,), S.ASSIGNED, "can_assign"),
-    "feedback": Transition(WORKING, S.DOCUMENTS_NEEDED, "can_feedback"),
-    "receive_documents": Transition("*", S.DOCUMENTS_RECEIVED, "can_feedback"),
-    "upload_product": Transition(WORKING[1:], S.IN_PREPARATION, "can_upload_product"),
-    "check": Transition((S.PREPARED,), S.READY, "can_check"),
-    "hand_over": Transition((S.READY,), S.DELIVERED, "can_hand_over"),
-    "pay": Transition("*", None, "can_pay"),
-    "refund": Transition((S.DELIVERED, S.PAID, S.READY, S.REFUND) + WORKING, S.REFUND,
-                         "can_refund"),
-    "correct": Transition("*", None, "can_correct"),
-    "applicant_feedback": Transition((S.READY, S.DELIVERED, S.PAID), S.CORRECTION_NEEDED,
-                                     "can_check"),
-}
-
-
-def _user_may(permission):
-    """Logged-in users need the permission; the system, customers and the portal
-    act through their own entry points (mail pipe, track token, API role)."""
-    actor = audit.current_actor()
-    if actor.type != "user":
-        return True
-    return current_app.appbuilder.sm.has_access(permission, RESOURCE)
-
-
-def may(sr, name):
-    """Whether the current user may take this step now (for showing buttons)."""
-    step = TRANSITIONS[name]
-    if step.sources != "*" and sr.status not in step.sources:
-        return False
-    if name == "refund" and not sr.is_paid:
-        return False
-    if name == "pay" and sr.is_paid:
-        return False
-    return _user_may(step.permission)
-
-
-def _guard(sr, name, expected_version=None):
-    step = TRANSITIONS[name]
-    if not _user_may(step.permission):
-        raise DomainError(gettext("You are not allowed to do this."))
-    if expected_version is not None and str(expected_version) != str(sr.version_id):
-        raise DomainError(STALE_MESSAGE)
-    if step.sources != "*" and sr.status not in step.sources:
-        raise DomainError(gettext(
-            "This cannot be done while the request has status “%(status)s”.",
-            status=sr.status_label))
-    return step
-
-
-def _move(sr, new_status):
-    """Set the status and write the explicit transition entry (old → new)."""
-    old = sr.status
-    if new_status and new_status != old:
-        sr.status = new_status
-        audit.record(sr, "transition", field="status", old=old, new=new_status)
-
-
-def transaction(done=None, **options):
-    """The shared unit of work (app/unit_of_work.py) for one step: a concurrent change
-    of the same request is refused with STALE_MESSAGE."""
-    return unit_of_work(done, stale=STALE_MESSAGE, **options)
-
-
-def _mail_customer(sr, kind, **extra):
-    try:
-        queue_customer_mail(sr, kind, **extra)
-    except MailError as exc:
-        raise DomainError(gettext("No e-mail can be sent to %(address)s; correct the address "
-                                    "first.", address=sr.applicant_email)) from exc
-
-
-def _current_user_id():
-    actor = audit.current_actor()
-    return actor.user_id if actor.type == "user" else None
-
 
 # ---------------------------------------------------------------- creation
 
@@ -158,7 +79,7 @@ def next_order_no(year=None):
     service (one series per year). On PostgreSQL its row stays locked until this
     transaction ends, so two clerks never get the same number and a rollback leaves no gap.
     """
-    year = year or local_time(utcnow()).year
+    year = year or local_time(utcnow(), DOMAIN).year
     value = next_value(db.session, f"service_request:{year}")
     return f"{year}-{value:06d}"
 
@@ -197,9 +118,12 @@ def create_request(*, applicant_name, applicant_email, applicant_phone=None, id_
                                         name=product.name))
         sr.additional_lines.append(AdditionalProductLine(
             product=product, quantity=quantity, unit_price=product.unit_price))
+    settle(sr)
     db.session.add(sr)
     db.session.flush()
     audit.record(sr, "transition", field="status", old=None, new=S.RECEIVED)
+    # The customer's first link to the track page, with what to pay and how.
+    _mail_customer(sr, "confirmation")
     return sr
 
 
@@ -210,25 +134,35 @@ def assign(sr, writer, expected_version=None):
     _guard(sr, "assign", expected_version)
     if writer is None:
         raise DomainError(gettext("Choose a writer."))
+    if not _is_owner_or_lead(sr):
+        raise DomainError(gettext(
+            "This request is assigned to %(name)s: only a lead can give it to someone else.",
+            name=_user_name(sr.assigned_to)))
     sr.assigned_to = writer
     if sr.status == S.RECEIVED:
         _move(sr, S.ASSIGNED)
 
 
-def send_feedback(sr, text, feedback=None, expected_version=None):
-    """Feedback naar klant: store it, ask for new documents, mail the customer."""
-    _guard(sr, "feedback", expected_version)
+def send_feedback(sr, text, feedback=None, expected_version=None, asks_documents=True):
+    """Feedback naar klant: store it and mail the customer. Asking for documents moves
+    the request to Nieuwe documenten nodig; a message only (asks_documents=False) leaves
+    the status as it is."""
+    _guard(sr, "feedback" if asks_documents else "message", expected_version)
     text = (text or "").strip()
     if not text:
         raise DomainError(gettext("Write the feedback for the customer."))
     feedback = feedback or CustomerFeedback()
     feedback.service_request, feedback.text = sr, text
+    feedback.asks_documents = bool(asks_documents)
     feedback.author_id = _current_user_id()
     db.session.add(feedback)
-    if sr.assigned_to_id is None and feedback.author_id:
-        sr.assigned_to_id = feedback.author_id
-    _move(sr, S.DOCUMENTS_NEEDED)
-    _mail_customer(sr, "feedback", feedback_text=text)
+    _take(sr)
+    if asks_documents:
+        _move(sr, S.DOCUMENTS_NEEDED)
+        _mail_customer(sr, "feedback", feedback_text=text)
+    else:
+        sr.updated_at = utcnow()
+        _mail_customer(sr, "message", feedback_text=text)
     return feedback
 
 
@@ -240,6 +174,8 @@ def receive_documents(sr, document):
     _guard(sr, "receive_documents")
     document.service_request = sr
     db.session.add(document)
+    if not document.automatic:
+        _notify(sr, "sr.documents", writer=True)
     if not document.automatic and sr.status == S.DOCUMENTS_NEEDED:
         _move(sr, S.DOCUMENTS_RECEIVED)
     else:
@@ -266,7 +202,10 @@ def upload_product(sr, stored_file, complete, remarks=None, product=None,
     product.complete, product.remarks = bool(complete), remarks
     product.uploaded_by_id = _current_user_id()
     db.session.add(product)
+    _take(sr)
     _move(sr, S.PREPARED if complete else S.IN_PREPARATION)
+    if complete:
+        _notify(sr, "sr.check", desk=True)
     return product
 
 
@@ -286,83 +225,62 @@ def record_internal_check(sr, result, remarks=None, check=None, expected_version
         _mail_customer(sr, "ready")
     else:
         _move(sr, S.CORRECTION_NEEDED)
+        _notify(sr, "sr.correction", writer=True)
     return check
 
 
 def hand_over(sr, to_whom, id_checked, expected_version=None):
-    """Afgeven: only with the ID checked; records to whom and when."""
+    """Afgeven: only with the ID checked; records to whom and when (the first time)."""
     _guard(sr, "hand_over", expected_version)
     to_whom = (to_whom or "").strip()
     if not to_whom:
         raise DomainError(gettext("Fill in to whom the product was handed over."))
     if not id_checked:
         raise DomainError(gettext("Check the ID before handing over."))
-    sr.handed_over_to, sr.id_checked, sr.handed_over_at = to_whom, True, utcnow()
+    # A product handed over again (after the customer reported an error) keeps its first
+    # hand-over time; each hand-over is in the audit log.
+    sr.handed_over_to, sr.id_checked = to_whom, True
+    sr.handed_over_at = sr.handed_over_at or utcnow()
     _move(sr, S.DELIVERED)
+    settle(sr)  # already paid: straight on to Betaald
 
 
-def mark_paid(sr, amount, method, expected_version=None):
-    """Betaald: a payment fact; a handed-over request becomes Betaald."""
-    _guard(sr, "pay", expected_version)
-    if sr.is_paid:
-        raise DomainError(gettext("This request is already paid."))
-    amount = parse_amount(amount)
-    if amount <= 0:
-        raise DomainError(gettext("The amount must be more than zero."))
-    if method not in PaymentMethod.LABELS:
-        raise DomainError(gettext("Choose how it was paid."))
-    payment = Payment(service_request=sr, amount=amount, method=method, paid_at=utcnow())
-    db.session.add(payment)
-    sr.updated_at = utcnow()
-    if sr.status == S.DELIVERED:
-        _move(sr, S.PAID)
-    return payment
-
-
-def refund(sr, amount, reason, expected_version=None):
-    """Restitutie: at most what was paid, with a reason; the request goes to Restitutie."""
-    _guard(sr, "refund", expected_version)
-    if not sr.is_paid:
-        raise DomainError(gettext("Nothing has been paid for this request."))
-    amount = parse_amount(amount)
+def cancel(sr, reason, expected_version=None):
+    """Cancel or withdraw a request, with the reason: status Geannuleerd. What was paid
+    is then refunded through the refund step (the request stays cancelled)."""
+    _guard(sr, "cancel", expected_version)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(gettext("Give the reason for the refund."))
-    if amount <= 0 or amount > sr.paid_amount - sr.refunded_amount:
-        raise DomainError(gettext("The refund must be more than zero and at most what was paid."))
-    row = Refund(service_request=sr, amount=amount, reason=reason, refunded_at=utcnow())
-    db.session.add(row)
-    _move(sr, S.REFUND)
-    sr.updated_at = utcnow()
-    return row
+        raise DomainError(gettext("Give the reason for cancelling."))
+    sr.cancelled_at, sr.cancel_reason = utcnow(), reason
+    _move(sr, S.CANCELLED)
+    settle(sr)  # nothing due any more: what was paid shows as to be refunded
 
 
-def correct(sr, reason, line=None, new_quantity=None, amount_adjustment=None,
-            correction=None, expected_version=None):
-    """Correctie: a line's quantity and/or an amount adjustment, with the reason."""
-    _guard(sr, "correct", expected_version)
+def override_status(sr, new_status, reason, expected_version=None):
+    """An administrator sets any status, with a reason; both go into the audit log."""
+    _guard(sr, "override", expected_version)
     reason = (reason or "").strip()
+    if new_status not in S.LABELS:
+        raise DomainError(gettext("Choose the new status."))
     if not reason:
-        raise DomainError(gettext("Give the reason for the correction."))
-    adjustment = parse_amount(amount_adjustment or 0)
-    if line is None and new_quantity is not None:
-        raise DomainError(gettext("Choose the product line whose quantity changes."))
-    if line is not None and line.request_id != sr.id:
-        raise DomainError(gettext("This product line belongs to another request."))
-    if new_quantity is not None and new_quantity < 0:
-        raise DomainError(gettext("The quantity cannot be negative."))
-    if new_quantity is None and adjustment == 0:
-        raise DomainError(gettext("Change a quantity or the amount."))
-    correction = correction or Correction()
-    correction.service_request, correction.reason = sr, reason
-    correction.amount_adjustment = adjustment
-    if line is not None and new_quantity is not None:
-        correction.line, correction.old_quantity = line, line.quantity
-        correction.new_quantity = new_quantity
-        line.quantity = new_quantity
-    db.session.add(correction)
+        raise DomainError(gettext("Give the reason for changing the status by hand."))
+    if new_status == sr.status:
+        raise DomainError(gettext("The request already has this status."))
+    old = sr.status
+    sr.status = new_status
+    audit.record(sr, "override", field="status", old=old, new=new_status)
+    audit.record(sr, "override", field="reason", new=reason)
+    sr.balance_due = sr.computed_balance()  # the status stays as the administrator set it
+
+
+def replace_id_photo(sr, stored_file, expected_version=None):
+    """A new photo of the ID card; the old file stays stored and named in the audit log."""
+    _guard(sr, "replace_id_photo", expected_version)
+    if stored_file is None:
+        raise DomainError(gettext("Choose the new photo of the ID card."))
+    sr.id_card_file = stored_file
     sr.updated_at = utcnow()
-    return correction
 
 
 def report_applicant_error(sr, text, source="track_page", row=None):
@@ -375,6 +293,7 @@ def report_applicant_error(sr, text, source="track_page", row=None):
     row.service_request, row.text, row.source = sr, text, source
     db.session.add(row)
     _move(sr, S.CORRECTION_NEEDED)
+    _notify(sr, "sr.error", writer=True, desk=True)
     return row
 
 

@@ -3,7 +3,7 @@
 Existing records are indexed by `flask search reindex` after the upgrade.
 
 Revision ID: b7d3e9a41c20
-Revises: a3f7a71e6747
+Revises: 3a7133048ad9
 """
 import sqlalchemy as sa
 from alembic import op
@@ -15,7 +15,7 @@ POSTGRES_DDL = ['CREATE EXTENSION IF NOT EXISTS pg_trgm', 'CREATE INDEX ix_searc
 POSTGRES_DROP = ['DROP INDEX IF EXISTS ix_search_document_body_trgm']
 
 revision = "b7d3e9a41c20"
-down_revision = "a3f7a71e6747"
+down_revision = "3a7133048ad9"
 branch_labels = None
 depends_on = None
 

@@ -55,7 +55,7 @@ def extra_user(app):
         db.session.commit()
 
 
-ALL_BUTTONS = 4 + 3 + 11  # Service Request, Mijn aanvragen, Spoed, Te laat; 3 kinds; 11 statuses
+ALL_BUTTONS = 5 + 3 + 12  # Service Request, Mine, Urgent, Overdue, Balance due; 3 kinds; 12 statuses
 
 
 def bar(page):
@@ -120,6 +120,7 @@ DUTCH = {
     "ready": ("Product gereed voor de klant", "Product gereed voor de klant"),
     "delivered": ("Afgegeven product", "Product afgegeven"),
     "paid": ("Betaald", "Betaald"), "refund": ("Restitutie", "Restitutie"),
+    "cancelled": ("Geannuleerd", "Geannuleerd"),
 }
 
 
@@ -130,7 +131,7 @@ def test_every_status_button_shows_exactly_its_rows(app, products, viewer_client
     made = {status: make_request(app, name=f"Klant {i}", email=f"k{i}@example.org",
                                  status=status)
             for i, (status, _view, _title) in enumerate(STATUS_VIEWS)}
-    assert len(made) == 11
+    assert len(made) == 12
     numbers = {status: load(app, pk).order_no for status, pk in made.items()}
     assert set(DUTCH) == set(made)
     for status, (button, label) in DUTCH.items():
@@ -186,11 +187,11 @@ def _sr_views(app):
 
 def _change_rules(app):
     """Every URL of this domain's screens that is not a plain list or detail page (or the
-    list's export and the print view, which only read)."""
+    list's export, the print view and a payment's receipt, which only read)."""
     views = _sr_views(app)
     for rule in app.url_map.iter_rules():
         view, _, method = rule.endpoint.partition(".")
-        if view in views and method not in ("list", "show", "export", "print_pdf"):
+        if view in views and method not in ("list", "show", "export", "print_pdf", "receipt"):
             yield rule
 
 

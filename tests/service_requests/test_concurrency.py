@@ -31,7 +31,7 @@ def test_a_stale_form_is_refused_with_a_clear_message(app, products, client_for)
     two = second.post(f"/service-requests/hand-over/{pk}", follow_redirects=True, data=dict(
         data, handed_over_to="Iemand anders", version_id=forms[1],
         csrf_token=tokens[1]))
-    assert two.status_code == 200 and STALE in two.get_data(as_text=True)
+    assert two.status_code == 422 and STALE in two.get_data(as_text=True)
     assert load(app, pk).handed_over_to == "Klant"
 
 

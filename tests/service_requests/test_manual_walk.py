@@ -103,8 +103,9 @@ def test_the_whole_manual(app, products, client_for, smtp_server, deliver):
     # Step 7: feedback to the customer → mail with the order number, track link and reply address.
     page = add_in_tab(writer, "customerfeedbackview", pk, {"text": "De foto van uw ID is onscherp."})
     assert "Nieuwe documenten nodig" in page and "De foto van uw ID is onscherp." in page
-    assert deliver() == (1, 0)
-    [mail] = smtp_server.to("carla@example.org")
+    assert deliver() == (2, 0)  # the confirmation of the counter's request, and this one
+    confirmation, mail = smtp_server.to("carla@example.org")
+    assert "ontvangen" in confirmation["Subject"]
     assert sr.order_no in mail["Subject"] and "informatie" in mail["Subject"]
     body = mail.get_body(("plain",)).get_content()
     track = re.search(r"http://backoffice\.test/track/([0-9a-f]{32})", body).group(1)
@@ -169,7 +170,7 @@ def test_the_whole_manual(app, products, client_for, smtp_server, deliver):
     with app.app_context():
         line_id = db.session.execute(db.text(
             "select id from sr_requested_line where request_id=:pk"), {"pk": pk}).scalar()
-    page = add_in_tab(finance, "correctionview", pk, {"line": str(line_id), "new_quantity": "1",
+    page = add_in_tab(finance, "correctionview", pk, {"product_line": f"r{line_id}", "new_quantity": "1",
                                                       "amount_adjustment": "0",
                                                       "reason": "Maar één uittreksel geleverd"})
     assert "Maar één uittreksel geleverd" in page and f"{SRD}29,50" in page  # 25 + 4,50

@@ -168,7 +168,7 @@ def test_the_audit_tab_shows_words_names_and_local_times(app, products, client_f
     with app.app_context():
         line_id = db.session.execute(db.text(
             "select id from sr_requested_line where request_id=:pk"), {"pk": pk}).scalar()
-    add_in_tab(finance, "correctionview", pk, {"line": str(line_id), "new_quantity": "2",
+    add_in_tab(finance, "correctionview", pk, {"product_line": f"r{line_id}", "new_quantity": "2",
                                                "amount_adjustment": "", "reason": "Twee"})
 
     viewer_rows, _ = audit_rows(show(viewer, pk))
@@ -237,8 +237,8 @@ def test_the_mails_sent_tab_lists_this_requests_mails_newest_first(app, products
     other = make_request(app, status="assigned", writer="writer", name="Ander",
                          email="ander@example.org")
     writer, desk, viewer = client_for("Writer"), client_for("PickupDesk"), client_for("Viewer")
-    empty = text_of(tab(show(viewer, pk), "MailsTab", "AuditTab"))
-    assert "Er zijn over deze aanvraag geen e-mails verzonden." in empty
+    first = text_of(tab(show(viewer, pk), "MailsTab", "AuditTab"))
+    assert f"Uw aanvraag {load(app, pk).order_no} is ontvangen Wacht" in first  # the confirmation
     assert ">Verzonden e-mails</a>" in show(viewer, pk)
 
     add_in_tab(writer, "customerfeedbackview", pk, {"text": "Stuur een scherpere foto."})
@@ -249,7 +249,7 @@ def test_the_mails_sent_tab_lists_this_requests_mails_newest_first(app, products
             in mails)
     assert load(app, other).order_no not in mails and "ander@example.org" not in mails
 
-    assert deliver() == (2, 0)
+    assert deliver() == (4, 0)  # two confirmations, two feedback mails
     with app.app_context():
         db.session.get(ServiceRequest, pk).status = "prepared"
         db.session.commit()
@@ -257,7 +257,8 @@ def test_the_mails_sent_tab_lists_this_requests_mails_newest_first(app, products
     page = show(viewer, pk)
     rows = [text_of(row) for row in
             re.findall(r"<tr>(.*?)</tr>", tab(page, "MailsTab", "AuditTab"), re.S)[1:]]
-    assert len(rows) == 2
+    assert len(rows) == 3
     assert f"Uw aanvraag {order_no} is gereed om af te halen Wacht" in rows[0]
     assert re.search(r"informatie nodig Verzonden \d\d-\d\d-\d{4} \d\d:\d\d$", rows[1]), rows
+    assert re.search(r"is ontvangen Verzonden \d\d-\d\d-\d{4} \d\d:\d\d$", rows[2]), rows
     assert "<form" not in tab(page, "MailsTab", "AuditTab")

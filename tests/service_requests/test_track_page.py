@@ -39,7 +39,8 @@ def test_status_and_feedback_and_get_changes_nothing(app, products, client):
     before = audit_count(app)
     page = client.get(f"/track/{token}").get_data(as_text=True)
     assert load(app, pk).order_no in page
-    assert "Nieuwe documenten nodig" in page and "Stuur een scherpere foto van uw ID." in page
+    assert "Wij wachten op documenten van u" in page and "Stuur een scherpere foto van uw ID." in page
+    assert "Nieuwe documenten nodig" not in page  # the customer's words, not the office's
     assert "Nieuwe documenten sturen" in page and "Een fout in het product melden" not in page
     assert audit_count(app) == before
 
@@ -79,7 +80,7 @@ def test_report_an_error_only_once_delivered(app, products, client):
     page = submit(client, f"/track/{token}", {"text": "Het perceelnummer is fout."},
                   post_url=f"/track/{token}/error", follow_redirects=True).get_data(as_text=True)
     assert "wij corrigeren het product" in page
-    assert "Correctie nodig van de uitschrijver" in page
+    assert "In behandeling" in page and "uitschrijver" not in page
     with app.app_context():
         [row] = db.session.scalars(select(ApplicantFeedback)).all()
         assert row.text == "Het perceelnummer is fout." and row.source == "track_page"
@@ -106,7 +107,7 @@ def test_get_changes_no_row_and_a_wrong_token_post_is_404(app, products, client)
                                       ApplicantFeedback)]
     for _ in range(3):
         page = client.get(f"/track/{token}").get_data(as_text=True)
-    assert "Product afgegeven" in page and "Een fout in het product melden" in page
+    assert "Opgehaald" in page and "Een fout in het product melden" in page
     after = load(app, pk)
     assert (after.version_id, after.status, after.updated_at) == \
         (before.version_id, before.status, before.updated_at)
