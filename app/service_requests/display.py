@@ -47,7 +47,7 @@ def urgency_badge(value):
 def due_badge(state):
     """The list's clock column: the due date, with a red Overdue or a grey Paused badge."""
     state, due_at = state
-    text = format_datetime(due_at) if due_at else ""
+    text = format_datetime(due_at, DOMAIN) if due_at else ""
     if state == "overdue":
         return Markup('{} <span class="label label-danger">{}</span>').format(text, _("Overdue"))
     if state == "paused":

@@ -143,7 +143,7 @@ class ServiceRequestView(ExportMixin, FastModelView):
         "payments": display.payments_or_no, "assigned_to": display.text,
         "balance_due": display.balance,
         "handed_over_to": display.text, "applicant_phone": display.text,
-        "id_number": display.text, "clock_state": display.due_badge, "due_at": format_datetime,
+        "id_number": display.text, "clock_state": display.due_badge, "due_at": display.when,
         **dict.fromkeys(("clock_age", "clock_waiting", "clock_ours"), duration_text),
     }
     related_views = TABS
