@@ -27,6 +27,8 @@ from markupsafe import Markup
 from sqlalchemy import asc, desc, exists, func, select
 from sqlalchemy.orm import selectinload
 
+from .security.input_guard import parse_id
+
 DEFAULT_COUNT_LIMIT = 10_000
 MAX_PAGE_SIZE = 100
 
@@ -128,10 +130,8 @@ class FastSQLAInterface(SQLAInterface):
         """A record by primary key; without filters from the session first, so a page
         that asks twice (FAB's show does) runs one query."""
         if (filters is None or not filters.filters) and not select_columns:
-            try:
-                return self.session.get(self.obj, int(id))
-            except (TypeError, ValueError):
-                return None
+            pk = parse_id(id)  # an id no column can hold is simply not there
+            return None if pk is None else self.session.get(self.obj, pk)
         return super().get(id, filters, select_columns, outer_default_load)
 
 

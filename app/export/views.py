@@ -93,10 +93,15 @@ class ExportMixin:
 
     def _get_list_widget(self, filters, **kwargs):
         """The list's Export buttons carry the URL's filters and sort along."""
-        if request.endpoint == f"{self.__class__.__name__}.list":
+        name = self.__class__.__name__
+        if request.endpoint == f"{name}.list":
             args = request.args.to_dict(flat=False)
+            # A sort the list refuses (a computed column) is not carried along either.
+            if args.get(f"_oc_{name}", [""])[0] not in self.order_columns:
+                args.pop(f"_oc_{name}", None)
+                args.pop(f"_od_{name}", None)
             kwargs["export_links"] = [
-                (label, url_for(f"{self.__class__.__name__}.export", fmt=fmt, **args))
+                (label, url_for(f"{name}.export", fmt=fmt, **args))
                 for fmt, label in (("csv", gettext("Export CSV")),
                                    ("xlsx", gettext("Export Excel")))]
         return super()._get_list_widget(filters, **kwargs)

@@ -56,7 +56,8 @@ def test_csv_has_the_lists_columns_filters_and_sort(app, products, client_for):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = _rows(response)
     assert rows[0] == ["Bestelnr.", "Urgentie", "Status", "Datum en tijd", "Aanvrager",
-                       "E-mail", "ID-kaartnummer", "Product", "Uitschrijver", "Streefdatum"]
+                       "E-mail", "ID-kaartnummer", "Product", "Uitschrijver", "Openstaand saldo",
+                       "Streefdatum"]
     names = [row[4] for row in rows[1:]]
     assert names == ["Carla Cruz", "Bram Bos"]  # contains "a", sorted descending
     # The badge's text, not its HTML.
