@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := run.py
 PORT ?= 8080
 
-.PHONY: run test lint setup migrate translations messages migration clean bench
+.PHONY: run test lint setup migrate translations messages migration clean bench guide-screenshots
 
 # Stamp written only after a complete install: an install that fails half-way is
 # retried by the next make, and a changed requirements.txt installs again.
@@ -57,6 +57,13 @@ lint: $(INSTALLED)
 # New migration after a model change: make migration m="what changed"
 migration: setup
 	$(BIN)/flask db migrate -m "$(m)"
+
+# The user guides' screenshots, taken by the browser suite (needs Debian's chromium).
+guide-screenshots: setup
+	rm -rf tests/artifacts/guide
+	$(BIN)/python -m pytest tests/browser -q
+	mkdir -p docs/gebruikers/img
+	cp tests/artifacts/guide/*.png docs/gebruikers/img/
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

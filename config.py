@@ -83,6 +83,11 @@ class Config:
     SERVICE_REQUESTS_TIMEZONE = os.environ.get("SERVICE_REQUESTS_TIMEZONE", "America/Paramaribo")
     FAULTS_CURRENCY = os.environ.get("FAULTS_CURRENCY", "EUR")
     FAULTS_TIMEZONE = os.environ.get("FAULTS_TIMEZONE", "Europe/Amsterdam")
+    # The request clock: a target in working days per urgency, optionally per product kind
+    # ({"survey_map": {"normal": 15}}); the office's holidays (YYYY-MM-DD, comma-separated).
+    SR_TARGET_DAYS = {"urgent": 1, "normal": 5, "online": 10}
+    SR_TARGET_DAYS_BY_KIND = {}
+    OFFICE_HOLIDAYS = os.environ.get("OFFICE_HOLIDAYS", "")
 
     # Service requests: the office as customers see it, in every mail, on the track page
     # and on receipts.

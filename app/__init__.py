@@ -14,7 +14,7 @@ APP_DIR = Path(__file__).resolve().parent
 # Packages that carry their own templates under <package>/templates/,
 # addressed as "<package>/<name>.html".
 TEMPLATE_PACKAGES = ("audit", "mail", "pdf", "files", "service_requests", "faults",
-                     "notifications")
+                     "notifications", "search", "dashboard")
 
 
 def create_app(config_object="config.Config", **overrides):
@@ -92,11 +92,13 @@ def _register(app, appbuilder):
     """All menus, views and APIs, one call per package."""
     app.add_url_rule("/favicon.ico", "favicon", _favicon)  # browsers ask for it on every site
     from .audit.registration import register as register_audit
+    from .dashboard.registration import register as register_dashboard
     from .faults.registration import register as register_faults
     from .files.registration import register as register_files
     from .jobs.views import register as register_jobs
     from .mail.registration import register as register_mail
     from .notifications.registration import register as register_notifications
+    from .search.registration import register as register_search
     from .service_requests.registration import register as register_service_requests
 
     register_service_requests(app, appbuilder)
@@ -106,13 +108,16 @@ def _register(app, appbuilder):
     register_files(app, appbuilder)
     register_notifications(app, appbuilder)
     register_jobs(app, appbuilder)
+    register_search(app, appbuilder)
+    register_dashboard(app, appbuilder)
 
 
 def _register_cli(app):
     from .demo.cli import demo_cli
     from .jobs.cli import jobs_cli
     from .mail.cli import mail_cli
+    from .search.cli import search_cli
     from .security.cli import roles_cli
 
-    for group in (roles_cli, mail_cli, demo_cli, jobs_cli):
+    for group in (roles_cli, mail_cli, demo_cli, jobs_cli, search_cli):
         app.cli.add_command(group)

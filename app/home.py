@@ -3,6 +3,7 @@ from flask_appbuilder import IndexView, expose
 from flask_babel import gettext
 from flask_login import current_user
 
+from .dashboard import dashboards_for_user
 from .security.roles import ROLE_DESCRIPTIONS
 
 
@@ -43,9 +44,11 @@ class HomeView(IndexView):
     @expose("/")
     def index(self):
         self.update_redirect()
-        sections, roles = [], []
+        sections, roles, dashboards = [], [], []
         if current_user.is_authenticated:
             sections = _sections(self.appbuilder.menu)
             roles = [str(ROLE_DESCRIPTIONS.get(r.name, r.name)) for r in current_user.roles]
+            # The role's own dashboard is its start page; the lists follow below it.
+            dashboards = [(d, d.build()) for d in dashboards_for_user()]
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
-                                    sections=sections, roles=roles)
+                                    sections=sections, roles=roles, dashboards=dashboards)

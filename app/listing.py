@@ -130,7 +130,7 @@ class FastSQLAInterface(SQLAInterface):
         """A record by primary key; without filters from the session first, so a page
         that asks twice (FAB's show does) runs one query."""
         if (filters is None or not filters.filters) and not select_columns:
-            pk = parse_id(id)  # None for what cannot be an id (too big, not a number)
+            pk = parse_id(id)  # an id no column can hold is simply not there
             return None if pk is None else self.session.get(self.obj, pk)
         return super().get(id, filters, select_columns, outer_default_load)
 

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _
 
+from ..export import ExportMixin
 from ..formatting import format_datetime
 from ..listing import FastModelView, FastSQLAInterface
 from ..security.scopes import FilterReadableRecords
@@ -7,7 +8,7 @@ from .labels import action_label, actor_label, record_label
 from .models import AuditEntry
 
 
-class AuditEntryView(FastModelView):
+class AuditEntryView(ExportMixin, FastModelView):
     """The whole audit log, read-only: no screen can change or delete a row."""
 
     datamodel = FastSQLAInterface(AuditEntry)

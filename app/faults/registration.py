@@ -51,7 +51,9 @@ def _register_scopes():
 
 def register(app, appbuilder):
     from . import (
+        dashboard,
         labels,
+        search,
         token_pages,  # noqa: F401  routes on the public blueprint
         views,
         views_feedback,
@@ -62,6 +64,8 @@ def register(app, appbuilder):
 
     labels.register()
     _register_scopes()
+    search.register()
+    dashboard.register_dashboard()
     for view, name, label, icon in _menu(views, views_feedback, views_stickers):
         appbuilder.add_view(view, name, label=label, icon=icon, category=menu.CATEGORY,
                             category_label=_("Faults"), category_icon="fa-wrench")

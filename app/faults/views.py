@@ -8,7 +8,7 @@ pages (reports, orders, ratings, complaints) cannot be added here.
 """
 from datetime import timedelta
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import Response, abort, current_app, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import BaseFilter, FilterEqual
 from flask_babel import lazy_gettext as _
@@ -19,6 +19,7 @@ from wtforms.validators import Email, Optional
 from .. import audit
 from ..audit.tab import tab_rows
 from ..database import utcnow
+from ..export import ExportMixin
 from ..extensions import db
 from ..filter_bar import FILTER_BAR_TEMPLATE, FilterBarMixin
 from ..formatting import format_datetime
@@ -83,7 +84,7 @@ def _photo_link(stored):
         url_for("FileView.download", key=stored.key), src)
 
 
-class FaultModelView(ShowPageMixin, FilterBarMixin, FastModelView):
+class FaultModelView(ShowPageMixin, FilterBarMixin, ExportMixin, FastModelView):
     method_permission_name = READ_WRITE
 
     def pre_delete(self, item):
@@ -142,7 +143,7 @@ class WorkOrderView(FaultModelView):
     class_permission_name = "FaultWorkOrder"
     method_permission_name = {**NO_ADD, "resend": "write", "renew": "write", "revoke": "write",
                               "reopen": "write", "clear_flag": "write",
-                              "approve_costs": "write"}
+                              "approve_costs": "write", "print_pdf": "read"}
     exclude_route_methods = {"add", "delete"}
     list_title = _("Work orders")
     show_title = _("Work order")
@@ -226,6 +227,16 @@ class WorkOrderView(FaultModelView):
     def clear_flag(self, pk):
         """The office has dealt with what needed attention."""
         return self._act(pk, workflow.clear_flag, _("The mark is removed."))
+
+    @expose("/print/<int:pk>")
+    @has_access
+    def print_pdf(self, pk):
+        """The work order as the contractor receives it (A4 PDF), to print or file."""
+        order = self.datamodel.get(pk, self._base_filters)
+        if order is None:
+            abort(404)
+        return Response(workflow.work_order_pdf(order), mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{order.number}.pdf"'})
 
     @expose("/resend/<int:pk>", methods=["POST"])
     @has_access

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _
 
+from ..export import ExportMixin
 from ..formatting import format_datetime
 from ..listing import FastModelView, FastSQLAInterface
 from .models import JobRun, JobRunStatus
 
 
-class JobRunView(FastModelView):
+class JobRunView(ExportMixin, FastModelView):
     """Every run of every scheduled job: when, where, and what came of it."""
 
     datamodel = FastSQLAInterface(JobRun)

@@ -4,6 +4,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from ..audit.labels import record_label
+from ..export import ExportMixin
 from ..formatting import format_datetime
 from ..listing import FastModelView, FastSQLAInterface
 from ..security.redact import redact
@@ -13,7 +14,7 @@ from .models import OutboxMessage, OutboxStatus
 from .sender import retry_now
 
 
-class OutboxView(FastModelView):
+class OutboxView(ExportMixin, FastModelView):
     """Every mail the app wrote, what happened to it, and a retry for failures.
 
     With no MAIL_SERVER configured this is where mail is read instead of sent.

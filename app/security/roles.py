@@ -73,8 +73,11 @@ FAULTS_MANAGER = faults.MANAGER
 # log) show each role only the records of the businesses it reads (scopes.py).
 # "Mijn meldingen" for the staff of a business (not for the role manager).
 NOTIFICATIONS = [("can_read", "Notification")]
-SR_BASE = OWN_ACCOUNT + FILES_READ + NOTIFICATIONS + SR_VIEWER
-FAULTS_BASE = OWN_ACCOUNT + FILES_READ + NOTIFICATIONS + FAULTS_VIEWER
+# The search box and the dashboards: each shows only what the role may read.
+OVERVIEW = [("can_read", "Search"), ("can_read", "Dashboard")]
+
+SR_BASE = OWN_ACCOUNT + FILES_READ + NOTIFICATIONS + OVERVIEW + SR_VIEWER
+FAULTS_BASE = OWN_ACCOUNT + FILES_READ + NOTIFICATIONS + OVERVIEW + FAULTS_VIEWER
 
 ROLES = {
     "RoleManager": OWN_ACCOUNT + ROLE_MANAGEMENT,

@@ -43,6 +43,18 @@ def urgency_badge(value):
     return ""
 
 
+def due_badge(state):
+    """The list's clock column: the due date, with a red Overdue or a grey Paused badge."""
+    state, due_at = state
+    text = format_datetime(due_at, DOMAIN) if due_at else ""
+    if state == "overdue":
+        return Markup('{} <span class="label label-danger">{}</span>').format(text, _("Overdue"))
+    if state == "paused":
+        return Markup('{} <span class="label label-default badge-paused">{}</span>').format(
+            text, _("Paused"))
+    return text if state == "running" else ""
+
+
 def check_result(value):
     return CheckResult.LABELS.get(value, value or "")
 

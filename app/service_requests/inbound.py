@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import DomainError
+from ..export import ExportMixin
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..listing import FastModelView, FastSQLAInterface
@@ -111,7 +112,7 @@ class FilterIsNull(BaseFilter):
         return query.filter(getattr(self.model, self.column_name).is_(None))
 
 
-class UnmatchedMailView(FastModelView):
+class UnmatchedMailView(ExportMixin, FastModelView):
     """Mail that found no request; staff attach it to the right one by hand."""
 
     datamodel = FastSQLAInterface(InboundDocument)

@@ -4,6 +4,7 @@ Totals are derived from the lines (properties), never stored. Status changes onl
 happen in workflow.py; the status column is left out of the automatic audit
 because the workflow writes an explicit "transition" entry for every change.
 """
+from datetime import timedelta
 from decimal import Decimal
 
 from flask_appbuilder.models.sqla import Model
@@ -42,9 +43,10 @@ class Product(Audited, TimestampMixin, Model):
 
 class ServiceRequest(Audited, TimestampMixin, Model):
     __tablename__ = "sr_request"
-    # balance_due is derived (the ledger's rows are audited themselves).
-    __audit_exclude__ = ("id", "created_at", "updated_at", "version_id", "status",
-                         "balance_due")
+    # The clock's columns follow the status (audited as transitions) and balance_due is
+    # derived (the ledger's rows are audited themselves): nothing to add.
+    __audit_exclude__ = ("id", "created_at", "updated_at", "version_id", "status", "due_at",
+                         "waiting_since", "waiting_seconds", "balance_due")
     # One index per list shape (docs/performance.md): the default order (newest first),
     # each blue button with that order, and every sortable column; `id` last, as the
     # list's tie-breaker, so a page is one walk down an index at a million rows.
@@ -56,6 +58,7 @@ class ServiceRequest(Audited, TimestampMixin, Model):
         Index("ix_sr_request_applicant_name", "applicant_name", "id"),
         Index("ix_sr_request_applicant_email", "applicant_email", "id"),
         Index("ix_sr_request_id_number", "id_number", "id"),
+        Index("ix_sr_request_status_due_at", "status", "due_at"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -88,6 +91,11 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     # The portal's own reference: a second submission with the same one is a duplicate.
     client_reference = Column(String(100), unique=True)
     version_id = Column(Integer, nullable=False)
+    # The clock (clock.py): due moment (moves later while waiting on the customer), the
+    # start of the current wait, and the waits before it.
+    due_at = Column(UTCDateTime())
+    waiting_since = Column(UTCDateTime())
+    waiting_seconds = Column(Integer, nullable=False, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -106,6 +114,35 @@ class ServiceRequest(Audited, TimestampMixin, Model):
 
     def __repr__(self):
         return self.order_no or "?"
+
+    @property
+    def clock_state(self):
+        """(state, due_at) for the list's badge: overdue, paused (waiting on the customer),
+        running or closed — from stored columns only, no query."""
+        if self.status not in RequestStatus.OPEN:
+            return "closed", self.due_at
+        if self.status == RequestStatus.DOCUMENTS_NEEDED:
+            return "paused", self.due_at
+        if self.due_at is not None and self.due_at < utcnow():
+            return "overdue", self.due_at
+        return "running", self.due_at
+
+    @property
+    def clock_waiting(self):
+        """Time spent waiting on the customer, the current wait included."""
+        current = (utcnow() - self.waiting_since) if self.waiting_since else timedelta(0)
+        return timedelta(seconds=self.waiting_seconds or 0) + current
+
+    @property
+    def clock_age(self):
+        """From received to handed over (or to now while open)."""
+        closed = self.status not in RequestStatus.OPEN and self.handed_over_at
+        return (self.handed_over_at if closed else utcnow()) - self.received_at
+
+    @property
+    def clock_ours(self):
+        """The age less the waiting: the time the request was in our hands."""
+        return self.clock_age - self.clock_waiting
 
     @property
     def status_label(self):

@@ -19,6 +19,7 @@ CATEGORY = "Service requests"
 MENU_ALL = "Service Request"
 MENU_MINE = "My requests"
 MENU_URGENT = "Urgent requests"
+MENU_OVERDUE = "Overdue requests"
 MENU_BALANCE_DUE = "Requests: balance due"
 MENU_COUNTER = "New request (counter)"
 MENU_UNMATCHED = "Unmatched mail"
@@ -38,7 +39,7 @@ def status_menu(status):
     return f"Requests: {status}"
 
 
-MENUS = [CATEGORY, MENU_ALL, MENU_MINE, MENU_URGENT, MENU_BALANCE_DUE,
+MENUS = [CATEGORY, MENU_ALL, MENU_MINE, MENU_URGENT, MENU_OVERDUE, MENU_BALANCE_DUE,
          *map(kind_menu, KIND_BUTTONS), *map(status_menu, STATUS_BUTTONS),
          MENU_UNMATCHED, MENU_PRODUCTS]
 

@@ -35,14 +35,17 @@ def _register_scopes():
 
 
 def register(app, appbuilder):
-    from . import display
+    from . import clock, display  # noqa: F401  clock: its listeners keep the due moment
     from .api import IntakeApi, ProductApi, ServiceRequestApi
     from .cash_report import CashReportView
     from .counter import CounterRequestView
+    from .dashboard import register_dashboard
     from .inbound import UnmatchedMailView, handle_mail
     from .models import AUDITED
     from .public import blueprint
+    from .reminders import register_jobs
     from .rules import NOTIFICATION_KINDS
+    from .search import register as register_search
     from .tabs import TABS
     from .views import LIST_BUTTONS, ProductView
 
@@ -68,6 +71,9 @@ def register(app, appbuilder):
     appbuilder.add_view(ProductView, MENU_PRODUCTS, label=_("Products"), icon="fa-tags",
                         **menu)
 
+    register_search()
+    register_dashboard()
+    register_jobs(app)
     appbuilder.add_api(IntakeApi)
     appbuilder.add_api(ServiceRequestApi)
     appbuilder.add_api(ProductApi)

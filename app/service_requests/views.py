@@ -1,6 +1,6 @@
 """The request list (the orange button), its filtered copies (the blue buttons) and
 the detail page with its sections, step buttons and tabs."""
-from flask import abort, current_app, g, make_response, redirect, request, url_for
+from flask import Response, abort, current_app, g, make_response, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction, FilterGreater
@@ -11,7 +11,9 @@ from wtforms.validators import Email, InputRequired
 
 from .. import audit
 from ..audit.tab import tab_rows
+from ..database import utcnow
 from ..errors import DomainError
+from ..export import ExportMixin
 from ..extensions import db
 from ..files import UploadError, save_upload
 from ..filter_bar import FilterBarMixin
@@ -20,9 +22,10 @@ from ..listing import FastModelView, FastSQLAInterface
 from ..mail import sent_about
 from ..mail.models import OutboxStatus
 from ..money import AmountField
-from ..pdf import pdf_response
+from ..pdf import pdf_response, render_pdf
 from ..show_page import ShowPageMixin
 from . import DOMAIN, display, permissions, receipts, workflow
+from .clock import duration_text, overdue_clause
 from .models import (
     Payment,
     PaymentMethod,
@@ -38,6 +41,7 @@ from .permissions import (
     MENU_ALL,
     MENU_BALANCE_DUE,
     MENU_MINE,
+    MENU_OVERDUE,
     MENU_URGENT,
     STATUS_BUTTONS,
     kind_menu,
@@ -46,6 +50,16 @@ from .permissions import (
 from .tabs import TABS
 
 RESOURCE = permissions.RESOURCE
+
+
+class FilterOverdue(BaseFilter):
+    """Open, not waiting on the customer, and past the due moment."""
+
+    name = "overdue"
+    arg_name = "sro"
+
+    def apply(self, query, value):
+        return query.filter(overdue_clause())
 
 
 class FilterHasProductKind(BaseFilter):
@@ -85,11 +99,13 @@ LABELS = {
     "requested_total": _("Total requested product"), "additional_lines": _("Additional products"),
     "additional_total": _("Total additional products"), "correction_total": _("Corrections"),
     "total": _("Total amount"), "payments": _("Paid"), "refunds": _("Refunds"),
-    "product_kinds": _("Product"),
+    "product_kinds": _("Product"), "clock_state": _("Due"), "due_at": _("Due"),
+    "clock_age": _("Age"), "clock_waiting": _("Waiting on the customer"),
+    "clock_ours": _("In our hands"),
 }
 
 
-class ServiceRequestView(ShowPageMixin, FilterBarMixin, FastModelView):
+class ServiceRequestView(ShowPageMixin, FilterBarMixin, ExportMixin, FastModelView):
     """Service Request: every request. The blue buttons subclass it with a base filter."""
 
     datamodel = FastSQLAInterface(ServiceRequest)
@@ -101,16 +117,16 @@ class ServiceRequestView(ShowPageMixin, FilterBarMixin, FastModelView):
                               "refund": "refund", "cancel": "cancel",
                               "override_status": "override", "add_line": "upload_product",
                               "replace_id_photo": "write", "void_payment": "correct",
-                              "receipt": "read"}
+                              "receipt": "read", "print_pdf": "read"}
     include_route_methods = {"list", "show", "edit", "assign_writer", "hand_over", "pay",
                              "refund", "cancel", "override_status", "add_line",
-                             "replace_id_photo", "void_payment", "receipt"}
+                             "replace_id_photo", "void_payment", "receipt", "print_pdf"}
     show_template = "service_requests/show.html"
     list_title = _("Service requests")
     show_title = _("Service request")
     list_columns = ["order_no", "urgency", "status", "received_at", "applicant_name",
                     "applicant_email", "id_number", "product_kinds", "assigned_to",
-                    "balance_due"]
+                    "balance_due", "clock_state"]
     order_columns = ["order_no", "urgency", "status", "received_at", "applicant_name",
                      "applicant_email", "id_number", "balance_due"]
     search_columns = ["order_no", "applicant_name", "applicant_email", "id_number", "status",
@@ -126,6 +142,7 @@ class ServiceRequestView(ShowPageMixin, FilterBarMixin, FastModelView):
                                   "expanded": True}),
         (_("Additional products"), {"fields": ["additional_lines", "additional_total"],
                                     "expanded": True}),
+        (_("Clock"), {"fields": ["due_at", "clock_age", "clock_waiting", "clock_ours"]}),
         (_("Paid, handed over, ID and refunds"), {"fields": [
             "total", "correction_total", "payments", "refunds", "balance_due",
             "handed_over_at", "handed_over_to", "id_checked"]}),
@@ -141,7 +158,8 @@ class ServiceRequestView(ShowPageMixin, FilterBarMixin, FastModelView):
         "payments": display.payments_or_no, "assigned_to": display.text,
         "balance_due": display.balance,
         "handed_over_to": display.text, "applicant_phone": display.text,
-        "id_number": display.text,
+        "id_number": display.text, "clock_state": display.due_badge, "due_at": display.when,
+        **dict.fromkeys(("clock_age", "clock_waiting", "clock_ours"), duration_text),
     }
     related_views = TABS
     page_size = 25
@@ -218,6 +236,19 @@ class ServiceRequestView(ShowPageMixin, FilterBarMixin, FastModelView):
             g.sr_typed = {k: v for k, v in request.form.items() if k != "csrf_token"}
             return make_response(self.show(pk), 422)
         return redirect(url_for("ServiceRequestView.show", pk=pk))
+
+    @expose("/print/<int:pk>")
+    @has_access
+    def print_pdf(self, pk):
+        """An A4 summary of one request (PDF), to print or file."""
+        sr = self.datamodel.get(pk, self._base_filters)
+        if sr is None:
+            abort(404)
+        pdf = render_pdf("service_requests/print.html", sr=sr, now=utcnow(),
+                         labels=display.REQUEST_COLUMN_LABELS, duration=duration_text,
+                         money=display.money)
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{sr.order_no}.pdf"'})
 
     @expose("/assign/<int:pk>", methods=["POST"])
     @has_access
@@ -315,6 +346,8 @@ def _filtered(name, title, filters, route):
 MyRequestsView = _filtered("MyRequestsView", _("My requests"),
                            [["assigned_to_id", FilterEqualFunction, current_user_id]],
                            "/service-requests/mine")
+OverdueRequestsView = _filtered("OverdueRequestsView", _("Overdue"),
+                                [["id", FilterOverdue, True]], "/service-requests/overdue")
 BalanceDueRequestsView = _filtered("BalanceDueRequestsView", _("Balance due"),
                                    [["balance_due", FilterGreater, 0]],
                                    "/service-requests/balance-due")
@@ -346,6 +379,7 @@ LIST_BUTTONS = [
     [(ServiceRequestView, MENU_ALL, _("Service Request"), "fa-list"),
      (MyRequestsView, MENU_MINE, _("My requests"), "fa-user"),
      (UrgentRequestsView, MENU_URGENT, _("Urgent"), "fa-bolt"),
+     (OverdueRequestsView, MENU_OVERDUE, _("Overdue"), "fa-clock-o"),
      (BalanceDueRequestsView, MENU_BALANCE_DUE, _("Balance due"), "fa-money")],
     [(view, kind_menu(kind), title, "fa-filter") for kind, view, title in KIND_VIEWS],
     [(view, status_menu(status), title, "fa-filter") for status, view, title in STATUS_VIEWS],
@@ -357,7 +391,7 @@ ServiceRequestView.filter_bar = [(view, menu, label) for group in LIST_BUTTONS
                                  for view, menu, label, _icon in group]
 
 
-class ProductView(FastModelView):
+class ProductView(ExportMixin, FastModelView):
     datamodel = FastSQLAInterface(Product)
     class_permission_name = "Product"
     base_permissions = ["can_read", "can_write"]

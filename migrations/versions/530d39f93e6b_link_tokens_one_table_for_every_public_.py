@@ -6,7 +6,7 @@ link_token with the same hashes and salts, so every link already mailed still op
 its page; then the old table and columns go. Downgrade copies them back.
 
 Revision ID: 530d39f93e6b
-Revises: 3a7133048ad9
+Revises: c4e8f2a17d53
 Create Date: 2026-11-30 12:10:04.172493
 
 """
@@ -17,7 +17,7 @@ import app.database
 
 # revision identifiers, used by Alembic.
 revision = '530d39f93e6b'
-down_revision = '3a7133048ad9'
+down_revision = 'c4e8f2a17d53'
 branch_labels = None
 depends_on = None
 

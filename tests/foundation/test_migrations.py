@@ -17,6 +17,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import make_url
 
 from app.extensions import db
+from app.search.models import include_object
 from app.security.roles import ROLES
 from config import database_url
 
@@ -85,7 +86,8 @@ def _check_database(url, app):
             # The migrations describe exactly the models: a model change without a
             # migration makes this list non-empty.
             with app.app_context():
-                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                context = MigrationContext.configure(conn, opts={
+                    "compare_type": True, "include_object": include_object})
                 diff = compare_metadata(context, db.metadata)
             assert diff == [], ("models and migrations differ (run `make migration`): "
                                 + "; ".join(_describe(d) for d in diff))

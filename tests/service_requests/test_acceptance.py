@@ -55,7 +55,7 @@ def extra_user(app):
         db.session.commit()
 
 
-ALL_BUTTONS = 4 + 3 + 12  # Service Request, Mijn aanvragen, Spoed, Openstaand saldo; 3 kinds; 12 statuses
+ALL_BUTTONS = 5 + 3 + 12  # Service Request, Mine, Urgent, Overdue, Balance due; 3 kinds; 12 statuses
 
 
 def bar(page):
@@ -186,12 +186,12 @@ def _sr_views(app):
 
 
 def _change_rules(app):
-    """Every URL of this domain's screens that is not a plain list or detail page (or a
-    payment's receipt, which everybody who reads the request may print)."""
+    """Every URL of this domain's screens that is not a plain list or detail page (or the
+    list's export, the print view and a payment's receipt, which only read)."""
     views = _sr_views(app)
     for rule in app.url_map.iter_rules():
         view, _, method = rule.endpoint.partition(".")
-        if view in views and method not in ("list", "show", "receipt"):
+        if view in views and method not in ("list", "show", "export", "print_pdf", "receipt"):
             yield rule
 
 

@@ -1,0 +1,36 @@
+/* Draws each dashboard figure from the JSON beside its canvas; a click on a bar or
+   point opens the filtered list behind it (the same link as in the figure's table). */
+(function () {
+  "use strict";
+  if (typeof Chart === "undefined") { return; }
+  var colours = ["#1f5f99", "#b35400", "#2e7d32", "#8e24aa", "#c9302c", "#00838f"];
+  document.querySelectorAll("canvas[data-figure]").forEach(function (canvas) {
+    var source = document.getElementById(canvas.getAttribute("data-figure"));
+    if (!source) { return; }
+    var figure = JSON.parse(source.textContent);
+    var chart = new Chart(canvas, {
+      type: figure.kind,
+      data: {
+        labels: figure.labels,
+        datasets: figure.series.map(function (s, i) {
+          return {label: s.name, data: s.values, backgroundColor: colours[i % colours.length],
+                  borderColor: colours[i % colours.length], spanGaps: true};
+        })
+      },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false,
+        plugins: {legend: {display: figure.series.length > 1}},
+        scales: {y: {beginAtZero: true}},
+        onHover: function (event, elements) {
+          canvas.style.cursor = elements.length && figure.links[elements[0].index] ? "pointer" : "default";
+        },
+        onClick: function (event, elements) {
+          if (!elements.length) { return; }
+          var link = figure.links[elements[0].index];
+          if (link) { window.location.href = link; }
+        }
+      }
+    });
+    canvas.dashboardChart = chart;  /* for the browser test's click-through */
+  });
+})();

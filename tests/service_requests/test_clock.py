@@ -1,0 +1,106 @@
+"""A request's clock: due after its target in working days (weekends and the office's
+holidays skipped), paused while waiting on the customer, overdue in its own list with a
+badge, and a morning reminder to the writer through the scheduled jobs."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app import audit
+from app.database import utcnow
+from app.extensions import db
+from app.service_requests.clock import add_working_days, target_days
+from app.service_requests.models import ServiceRequest
+
+from .conftest import make_request
+
+FRIDAY = datetime(2026, 12, 18, 12, 0, tzinfo=UTC)
+
+
+def test_working_days_skip_weekends_and_holidays(app):
+    with app.app_context():
+        assert add_working_days(FRIDAY, 1, free=set()).date().isoformat() == "2026-12-21"
+        christmas = {datetime(2026, 12, 25).date(), datetime(2026, 12, 28).date()}
+        # Fri 18 + 5 working days: 21, 22, 23, 24, (25 holiday, weekend, 28 holiday) 29
+        assert add_working_days(FRIDAY, 5, free=christmas).date().isoformat() == "2026-12-29"
+
+
+def test_targets_per_urgency_and_product_kind_from_the_configuration(app):
+    with app.app_context():
+        app.config["SR_TARGET_DAYS_BY_KIND"] = {"survey_map": {"online": 20}}
+        try:
+            assert target_days("urgent") == 1
+            assert target_days("online", "survey_map") == 20
+            assert target_days("online", "mortgage_extract") == 10
+        finally:
+            del app.config["SR_TARGET_DAYS_BY_KIND"]
+
+
+def _set(app, pk, **values):
+    with app.app_context(), audit.acting_as("system", "test"):
+        sr = db.session.get(ServiceRequest, pk)
+        for name, value in values.items():
+            setattr(sr, name, value)
+        db.session.commit()
+
+
+def _get(app, pk):
+    with app.app_context():
+        sr = db.session.get(ServiceRequest, pk)
+        db.session.expunge(sr)
+        return sr
+
+
+def test_a_new_request_is_due_after_its_target(app, products):
+    pk = make_request(app, urgency="urgent", on_behalf_of="registrar")
+    sr = _get(app, pk)
+    assert timedelta(hours=23) < sr.due_at - sr.received_at <= timedelta(days=3, hours=1)
+
+
+def test_waiting_on_the_customer_pauses_the_clock(app, products):
+    pk = make_request(app)
+    due = _get(app, pk).due_at
+    _set(app, pk, status="documents_needed")
+    assert _get(app, pk).clock_state[0] == "paused"
+    _set(app, pk, waiting_since=utcnow() - timedelta(days=2))  # two days waiting
+    _set(app, pk, status="documents_received")
+    sr = _get(app, pk)
+    assert sr.waiting_since is None
+    assert abs(sr.waiting_seconds - 2 * 86400) < 60
+    assert abs((sr.due_at - due) - timedelta(days=2)) < timedelta(minutes=1)
+    assert abs(sr.clock_ours + sr.clock_waiting - sr.clock_age) < timedelta(seconds=1)
+
+
+@pytest.fixture
+def late_and_on_time(app, products):
+    late = make_request(app, name="Laat Lena", status="assigned", writer="writer")
+    make_request(app, name="Op Tijd")
+    waiting = make_request(app, name="Wacht Willem")
+    _set(app, late, due_at=utcnow() - timedelta(hours=1))
+    _set(app, waiting, status="documents_needed", due_at=utcnow() - timedelta(hours=1))
+    return late
+
+
+def test_overdue_button_lists_only_late_running_requests_with_a_badge(app, late_and_on_time,
+                                                                     client_for):
+    client = client_for("Viewer")
+    listing = client.get("/service-requests/list/").get_data(as_text=True)
+    assert 'href="/service-requests/overdue/list/"' in listing  # the button
+    assert listing.count(">Te laat</span>") == 1
+    assert "Gepauzeerd" in listing
+    overdue = client.get("/service-requests/overdue/list/").get_data(as_text=True)
+    assert "Laat Lena" in overdue
+    assert "Op Tijd" not in overdue and "Wacht Willem" not in overdue
+
+
+def test_the_morning_reminder_mails_the_writer_through_the_jobs(app, late_and_on_time):
+    from app.mail.models import OutboxMessage
+    from app.service_requests.reminders import remind_writers
+
+    with app.app_context(), audit.acting_as("system", "test"):
+        assert "service_requests.overdue_reminder" in app.extensions["jobs"]
+        assert remind_writers(utcnow()) == 1
+        db.session.commit()
+        # (each new request also queued its confirmation to the customer)
+        mail = db.session.query(OutboxMessage).filter(
+            OutboxMessage.recipients.contains("writer@example.org")).one()
+        assert "Laat Lena" in mail.body_text and "Op Tijd" not in mail.body_text

@@ -1,0 +1,73 @@
+"""The menu bar's search box finds a request by order number, applicant name (any part,
+accents ignored), e-mail, ID number and the information the customer sent; only for
+those who may read requests."""
+import re
+
+from app.extensions import db
+from app.search import reindex
+from app.service_requests.models import ServiceRequest
+
+from .conftest import make_request
+
+
+def _found(client, query):
+    html = client.get("/search/", query_string={"q": query}).get_data(as_text=True)
+    return re.findall(r'<a href="/service-requests/show/\d+"><strong>([^<]+)</strong>', html)
+
+
+def _order_no(app, pk):
+    with app.app_context():
+        return db.session.get(ServiceRequest, pk).order_no
+
+
+def test_finds_a_request_by_each_of_its_details(app, products, client_for):
+    zoe = _order_no(app, make_request(app, name="Zoë Ångström-Pinas", email="zoe@voorbeeld.sr",
+                                      id_number="FZ987654", info="Perceel 77 Commewijne"))
+    other = _order_no(app, make_request(app, name="Bram Bos", email="bram@example.org",
+                                        id_number="BB111"))
+    client = client_for("Viewer")
+    for query in [zoe, zoe.lower(), "angstrom", "ÅNGSTRÖM", "ngstr", "zoe pinas",
+                  "zoe@voorbeeld", "FZ987654", "987654", "commewijne", "perceel 77"]:
+        assert _found(client, query) == [zoe], query
+    assert _found(client, "Bram") == [other]
+    assert _found(client, "nobody-like-this") == []
+
+
+def test_the_box_is_in_the_menu_bar_and_short_queries_are_explained(app, client_for):
+    client = client_for("Viewer")
+    html = client.get("/service-requests/list/").get_data(as_text=True)
+    assert 'role="search"' in html and 'name="q"' in html
+    assert "minstens 3" in client.get("/search/?q=ab").get_data(as_text=True)
+
+
+def test_an_edit_is_found_in_the_same_transaction(app, products, client_for):
+    pk = make_request(app, name="Anna Jansen")
+    with app.app_context():
+        db.session.get(ServiceRequest, pk).applicant_name = "Anna Brouwer"
+        db.session.commit()
+    client = client_for("Viewer")
+    assert _found(client, "brouwer") == [_order_no(app, pk)]
+    assert _found(client, "jansen") == []
+
+
+def test_a_role_that_may_not_read_requests_finds_none(app, products, client_for, client):
+    make_request(app, name="Geheim Persoon")
+    assert _found(client_for("Viewer"), "geheim")
+    assert _found(client_for("FacilityManager"), "geheim") == []
+    assert client.get("/search/?q=geheim").status_code == 302  # log in first
+
+
+def test_reindex_rebuilds_records_loaded_in_bulk(app, products, client_for):
+    pk = make_request(app, name="Later Geladen")
+    with app.app_context():
+        db.session.execute(db.text("DELETE FROM search_document"))
+        db.session.commit()
+        assert _found(client_for("Viewer"), "geladen") == []
+        assert reindex(db.session)["servicerequest"] == 1
+    assert _found(client_for("Viewer"), "geladen") == [_order_no(app, pk)]
+
+
+def test_a_role_that_can_find_nothing_gets_no_box_and_no_page(app, client_for):
+    role_manager = client_for("RoleManager")
+    assert 'role="search"' not in role_manager.get("/").get_data(as_text=True)
+    assert role_manager.get("/search/?q=anna").status_code == 403
