@@ -4,11 +4,12 @@ from flask import g
 
 def register(app, appbuilder):
     from .. import jobs
-    from .service import digest, unread_count
+    from .service import FIGURE, digest, unread_count, unread_of
     from .views import NotificationView
 
     # Reached from the bell in the menu bar (with the unread count), not from a menu.
     appbuilder.add_view_no_menu(NotificationView)
+    appbuilder.sm.load_with_user(FIGURE, unread_of)
     jobs.register(app, "notifications.daily_digest", digest, at="07:00",
                   description="Daily mail of unread notifications to users who asked for it")
 

@@ -23,27 +23,44 @@ def text_of(notification):
 def notify(user_ids, kind, *, ref, url, subject=None):
     """One notification per user (None and duplicates skipped), in the caller's
     transaction: a refused step leaves none behind."""
-    for user_id in dict.fromkeys(u for u in user_ids if u):
+    user_ids = list(dict.fromkeys(u for u in user_ids if u))
+    for user_id in user_ids:
         db.session.add(Notification(
             user_id=user_id, kind=kind, ref=str(ref)[:100], url=url[:500],
             subject_type=subject[0] if subject else None,
             subject_id=str(subject[1]) if subject else None))
+    _changed(set(user_ids))
+
+
+FIGURE = "unread_notifications"
+
+
+def unread_of(user_id_column):
+    """The menu bar's number as a correlated subquery: loaded in the statement that loads
+    the logged-in user (registration.py), so the bell costs no statement of its own."""
+    return (select(func.count(Notification.id))
+            .where(Notification.user_id == user_id_column, Notification.read_at.is_(None))
+            .scalar_subquery())
 
 
 def unread_count(user_id):
-    """The menu bar's number: one indexed count per request."""
-    if has_request_context() and "_unread_notifications" in g:
-        return g._unread_notifications
-    count = db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)))
-    if has_request_context():
-        g._unread_notifications = count
+    """The menu bar's number: loaded with the user, else one indexed count."""
+    count = current_app.appbuilder.sm.user_figure(FIGURE, user_id)
+    if count is None:
+        count = db.session.scalar(select(unread_of(user_id)))
     return count
+
+
+def _changed(user_ids):
+    if has_request_context() and getattr(g, "user", None) is not None \
+            and getattr(g.user, "id", None) in user_ids:
+        current_app.appbuilder.sm.forget_user_figure(FIGURE)
 
 
 def mark_all_read(user_id):
     db.session.execute(update(Notification).where(
         Notification.user_id == user_id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+    _changed({user_id})
 
 
 def digest(now):

@@ -65,13 +65,42 @@ class SecurityManager(FabSecurityManager):
         record_login(username, user, succeeded=user is not None)
         return user
 
+    def load_with_user(self, name, figure):
+        """Load a per-user number in the statement that loads the logged-in user, instead
+        of a statement of its own on every page (the bell's unread count).
+        figure(user_id_column) returns a correlated scalar subquery; read it back with
+        `user_figure(name, user_id)`."""
+        self._user_figures = {**getattr(self, "_user_figures", {}), name: figure}
+
     def load_user(self, pk):
-        """The logged-in user with roles and groups in one query (FAB: three, on every
-        request)."""
-        user = (self.session.query(self.user_model)
-                .options(joinedload(self.user_model.roles), joinedload(self.user_model.groups))
-                .filter(self.user_model.id == int(pk)).one_or_none())
-        return user if user is not None and user.is_active else None
+        """The logged-in user with roles, groups and the figures of `load_with_user` in
+        one statement (FAB: three, and one per figure, on every request)."""
+        figures = getattr(self, "_user_figures", {})
+        columns = [figure(self.user_model.id).label(name) for name, figure in figures.items()]
+        row = (self.session.query(self.user_model, *columns)
+               .options(joinedload(self.user_model.roles), joinedload(self.user_model.groups))
+               .filter(self.user_model.id == int(pk)).one_or_none())
+        if row is None:
+            return None
+        user = row[0]
+        if has_request_context():
+            g._user_figures = (user.id, {name: row[i + 1] for i, name in enumerate(figures)})
+        return user if user.is_active else None
+
+    @staticmethod
+    def user_figure(name, user_id):
+        """A figure loaded with the request's user, or None when not loaded (another
+        user, outside a request, or dropped by `forget_user_figure`)."""
+        if not has_request_context():
+            return None
+        loaded_for, figures = g.get("_user_figures", (None, {}))
+        return figures.get(name) if loaded_for == user_id else None
+
+    @staticmethod
+    def forget_user_figure(name):
+        """This request changed what the figure counts: the next read asks the database."""
+        if has_request_context() and "_user_figures" in g:
+            g._user_figures[1].pop(name, None)
 
     def _pairs_of_roles(self, role_ids):
         rows = (
