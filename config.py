@@ -128,6 +128,11 @@ class Config:
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12"))
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
     OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "3600"))
+    # How long a worker holds the mails it claimed; a worker killed mid-batch leaves
+    # them to another after this. Longer than a batch takes (MAIL_TIMEOUT per mail).
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "600"))
+    # A scheduled job's claim; a worker killed mid-job frees the job after this.
+    JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "3600"))
 
     # Fault reports (KlusHeeren)
     # The office that hears of complaints, low ratings, declined and late orders.

@@ -28,6 +28,10 @@ class JobState(Model):
     next_run_at = Column(UTCDateTime(), nullable=False)
     run_count = Column(Integer, nullable=False, default=0)
     last_started_at = Column(UTCDateTime())
+    # Held while a run is going (app/claims.py): the next slot waits for it to finish,
+    # or for the lease to run out when its worker was killed.
+    lease_until = Column(UTCDateTime())
+    claim_token = Column(String(32))
 
 
 class JobRun(Model):

@@ -1,12 +1,14 @@
 """Running the jobs that are due, once each, however many workers are running.
 
-A job is claimed with a compare-and-set UPDATE on its `job_state` row (the run
-number it read must still be there), committed before the job's work starts:
-of N workers that saw the same due job, exactly one changes the row and runs
-it; the others see zero rows changed and go on. A unique (job, run number) in
-`job_run` is the second guard. The next run time is set by the claim, so a job
-that fails is tried again at its next slot, not in a tight loop; a worker that
-dies mid-run leaves a "running" record and the next slot runs normally.
+A job is claimed on its `job_state` row with the shared claim (app/claims.py: SKIP
+LOCKED on PostgreSQL, a conditional UPDATE on SQLite), which also checks the run
+number it read (compare-and-set) and takes a lease, committed before the job's work
+starts: of N workers that saw the same due job, exactly one claims it and runs it.
+A unique (job, run number) in `job_run` is the second guard. The next run time is set
+by the claim, so a job that fails is tried again at its next slot, not in a tight loop.
+The lease is held until the run ends, so a slow run is never overtaken by its next
+slot; a worker killed mid-run leaves a "running" record and a lease that runs out
+(JOBS_LEASE_SECONDS), after which the job is due again.
 Jobs are written to be safe to repeat (they mark what they already did).
 """
 import logging
@@ -21,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from .. import claims
 from ..audit import acting_as
 from ..database import utcnow
 from ..extensions import db
@@ -59,24 +62,30 @@ def _state(name, first_run_at):
 
 
 def claim(name, seen_run_count, now, next_run_at, force=False):
-    """Take run number seen_run_count + 1 of `name`; False when another worker was first
-    (or the job is not due, unless `force`)."""
-    statement = (update(JobState)
-                 .where(JobState.name == name, JobState.run_count == seen_run_count)
-                 .values(run_count=seen_run_count + 1, next_run_at=next_run_at,
-                         last_started_at=utcnow()))
+    """Take run number seen_run_count + 1 of `name`: its claim token, or None when another
+    worker was first, a run is still going (unless its lease ran out), or the job is not
+    due (unless `force`)."""
+    real_now = utcnow()
+    due = [JobState.name == name, JobState.run_count == seen_run_count,
+           claims.unclaimed_or_abandoned(JobState, real_now)]
     if not force:
-        statement = statement.where(JobState.next_run_at <= now)
-    won = db.session.execute(statement).rowcount == 1
-    db.session.commit()
-    return won
+        due.append(JobState.next_run_at <= now)
+    token, won = claims.claim(
+        JobState, due, limit=1, now=real_now,
+        lease=timedelta(seconds=current_app.config["JOBS_LEASE_SECONDS"]),
+        values={"run_count": seen_run_count + 1, "next_run_at": next_run_at,
+                "last_started_at": real_now})
+    return token if won else None
 
 
-def _finish(run_id, status, result=None, error=None):
+def _finish(name, token, run_id, status, result=None, error=None):
+    """Record the run's outcome and end the job's claim (if still ours), together."""
     db.session.execute(update(JobRun).where(JobRun.id == run_id).values(
         status=status, finished_at=utcnow(),
         result=None if result is None else str(result)[:500],
         error=None if error is None else error[:2000]))
+    if not claims.finish(JobState, name, token, {}, commit=False):
+        log.warning("job %s ran past its lease (JOBS_LEASE_SECONDS)", name)
     db.session.commit()
 
 
@@ -97,7 +106,8 @@ def run_due(now=None, only=None, force=False):
             db.session.rollback()
             continue
         sequence = state.run_count + 1
-        if not claim(job.name, state.run_count, now, next_run_after(job, now), force=force):
+        token = claim(job.name, state.run_count, now, next_run_after(job, now), force=force)
+        if token is None:
             continue
         run = JobRun(job_name=job.name, sequence=sequence, status=JobRunStatus.RUNNING,
                      worker=WORKER)
@@ -106,6 +116,7 @@ def run_due(now=None, only=None, force=False):
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
+            claims.finish(JobState, job.name, token, {})
             continue
         run_id = run.id
         try:
@@ -115,9 +126,10 @@ def run_due(now=None, only=None, force=False):
         except Exception as exc:  # one failing job must not stop the others or the worker
             db.session.rollback()
             log.exception("job %s failed", job.name)
-            _finish(run_id, JobRunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+            _finish(job.name, token, run_id, JobRunStatus.FAILED,
+                    error=f"{type(exc).__name__}: {exc}")
             done.append((job.name, JobRunStatus.FAILED, None))
             continue
-        _finish(run_id, JobRunStatus.OK, result=result)
+        _finish(job.name, token, run_id, JobRunStatus.OK, result=result)
         done.append((job.name, JobRunStatus.OK, result))
     return done

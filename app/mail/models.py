@@ -48,6 +48,7 @@ class OutboxMessage(Model):
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = Column(UTCDateTime(), default=utcnow, nullable=False)
     lease_until = Column(UTCDateTime())
+    claim_token = Column(String(32))  # the sender holding the lease (app/claims.py)
     last_error = Column(Text)
     sent_at = Column(UTCDateTime())
 

@@ -1,9 +1,12 @@
-"""Delivering the outbox: claim a row, send it, record the outcome.
+"""Delivering the outbox: claim a batch, send it over one connection, record each outcome.
 
-A row is claimed with a conditional UPDATE before any SMTP traffic, so two
-workers never send the same row. A worker that dies mid-send leaves a lease
-that runs out; the retry reuses the stored Message-ID, so a receiver that got
-the first copy can recognise the second.
+A batch is claimed (app/claims.py: SKIP LOCKED on PostgreSQL, a conditional UPDATE on
+SQLite) with a lease before any SMTP traffic, so two workers never hold the same row.
+Each mail is marked sent right after the SMTP server accepted it, in a transaction that
+checks the claim is still ours: a late worker whose lease was taken over records
+nothing. A worker killed between the server's "250 OK" and that mark leaves a lease
+that runs out; the retry reuses the stored Message-ID, so a receiver that got the first
+copy can recognise the second (the window is one round trip to the database).
 """
 import logging
 import smtplib
@@ -12,9 +15,10 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_mail import Connection, Message
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
 
-from .. import audit
+from .. import audit, claims
 from ..database import utcnow
 from ..extensions import db
 from ..security.redact import redact
@@ -22,7 +26,6 @@ from ..security.sealed import UNREADABLE, UnreadableSeal
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=10)
 
 
 class _TimedConnection(Connection):
@@ -45,35 +48,35 @@ def sending_enabled():
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def _due_ids(limit):
-    now = utcnow()
-    query = (
-        select(OutboxMessage.id)
-        .where(or_(
-            and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
-            and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now),
-        ))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
+def _lease():
+    return timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
 
 
-def _claim(message_id):
-    """Take the row for this worker; False if another worker was first."""
+def _due(now):
+    return [or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now),
+    )]
+
+
+def _claim_batch(limit, after):
+    """Claim up to `limit` due rows with an id above `after`; returns (token, lease end,
+    rows loaded, oldest first)."""
     now = utcnow()
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .where(or_(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now),
-        ))
-        .values(status=OutboxStatus.SENDING, lease_until=now + LEASE,
-                attempts=OutboxMessage.attempts + 1)
-    )
-    db.session.commit()
-    return result.rowcount == 1
+    lease = _lease()
+    token, ids = claims.claim(
+        OutboxMessage, [*_due(now), OutboxMessage.id > after], limit=limit, lease=lease, now=now,
+        values={"status": OutboxStatus.SENDING, "attempts": OutboxMessage.attempts + 1})
+    if not ids:
+        return token, None, []
+    rows = list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+        .options(selectinload(OutboxMessage.attachments)).order_by(OutboxMessage.id)))
+    # Detached: the commits of the marks below must not expire (and reload) them.
+    for row in rows:
+        db.session.expunge(row)
+    db.session.rollback()
+    return token, now + lease, rows
 
 
 def _as_flask_mail(row):
@@ -125,56 +128,90 @@ PASS_SIZE = 50
 
 
 def send_due(limit=PASS_SIZE):
-    """Send what is due over one SMTP connection. Returns (sent, failed) for this pass."""
+    """Send what is due over one SMTP connection, in claimed batches of at most `limit`
+    mails in total. Returns (sent, failed) for this pass."""
     if not sending_enabled():
         return 0, 0
     sent = failed = 0
+    after = 0  # a pass goes through the queue once: a mail that failed waits for the next
     smtp = _Connections()
     try:
-        for message_id in _due_ids(limit):
-            if not _claim(message_id):
-                continue
-            if _send_one(message_id, smtp):
-                sent += 1
-            else:
-                failed += 1
+        while sent + failed < limit:
+            token, lease_end, rows = _claim_batch(min(PASS_SIZE, limit - sent - failed), after)
+            if not rows:
+                break
+            after = rows[-1].id
+            batch_sent, batch_failed, stopped = _send_batch(rows, token, lease_end, smtp)
+            sent, failed = sent + batch_sent, failed + batch_failed
+            if stopped:
+                break
     finally:
         smtp.drop()
     return sent, failed
 
 
-def _send_one(message_id, smtp):
-    """Send one claimed row and record the outcome on it; True when sent."""
-    row = db.session.get(OutboxMessage, message_id)
-    ok = False
-    try:
-        smtp.send(_as_flask_mail(row))
-        ok = True
-    except Exception as exc:  # SMTP down, refused, or a row that cannot be built:
-        # record it on the row and go on with the next one; never kill the worker.
-        if isinstance(exc, (OSError, smtplib.SMTPException, socket.timeout)):
-            smtp.drop()  # the next mail connects afresh
+def _send_batch(rows, token, lease_end, smtp):
+    """Send the claimed rows in order. Returns (sent, failed, stopped): stopped when the
+    SMTP server is unreachable or the lease is nearly over; the rows not tried yet are
+    handed back (no attempt counted) for the next pass or another worker."""
+    sent = failed = 0
+    for index, row in enumerate(rows):
+        if not claims.still_held(lease_end):
+            _release(rows[index:], token)
+            return sent, failed, True
+        try:
+            message = _as_flask_mail(row)
+            smtp.send(message)
+        except Exception as exc:  # SMTP down, refused, or a row that cannot be built:
+            # record it on the row; never kill the worker.
+            unreachable = isinstance(exc, (OSError, smtplib.SMTPServerDisconnected,
+                                           smtplib.SMTPConnectError))
+            if isinstance(exc, (OSError, smtplib.SMTPException, socket.timeout)):
+                smtp.drop()  # the next mail connects afresh
+            else:
+                log.exception("mail %s cannot be sent", row.id)
+            _record_failure(row, token, exc)
+            failed += 1
+            if unreachable:  # the rest waits as long as a first retry would
+                _release(rows[index + 1:], token, wait=_backoff(1))
+                return sent, failed, True
+            continue
+        if _record_sent(row, token):
+            sent += 1
+            log.info("mail %s sent (%s)", row.id, row.message_id)
         else:
-            log.exception("mail %s cannot be sent", message_id)
-        row.last_error = redact(f"{type(exc).__name__}: {exc}")[:2000]
-        row.lease_until = None
-        if row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            row.status = OutboxStatus.FAILED
-        else:
-            row.status = OutboxStatus.PENDING
-            row.next_attempt_at = utcnow() + _backoff(row.attempts)
-        log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, redact(str(exc)))
-    if ok:
-        row.status = OutboxStatus.SENT
-        row.sent_at = utcnow()
-        row.lease_until = None
-        row.last_error = None
-        # Delivered: the links have done their job here; keep only the masked text.
-        row.body_text = redact(row.body_text)
-        row.body_html = redact(row.body_html)
-        row.reply_to = redact(row.reply_to)
+            log.error("mail %s was sent but its claim had been taken over (lease ran out)",
+                      row.id)
+    return sent, failed, False
+
+
+def _record_sent(row, token):
+    # Delivered: the links have done their job here; keep only the masked text.
+    return claims.finish(OutboxMessage, row.id, token, {
+        "status": OutboxStatus.SENT, "sent_at": utcnow(), "last_error": None,
+        "body_text": redact(row.body_text), "body_html": redact(row.body_html),
+        "reply_to": redact(row.reply_to)}, durable=False)
+
+
+def _record_failure(row, token, exc):
+    error = redact(f"{type(exc).__name__}: {exc}")[:2000]
+    if row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        values = {"status": OutboxStatus.FAILED, "last_error": error}
+    else:
+        values = {"status": OutboxStatus.PENDING, "last_error": error,
+                  "next_attempt_at": utcnow() + _backoff(row.attempts)}
+    claims.finish(OutboxMessage, row.id, token, values)
+    log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, redact(str(exc)))
+
+
+def _release(rows, token, wait=timedelta(0)):
+    """Hand claimed rows back untried (the claim's attempt not counted), due after `wait`."""
+    due = utcnow() + wait
+    for row in rows:
+        claims.finish(OutboxMessage, row.id, token, {
+            "status": OutboxStatus.PENDING, "attempts": OutboxMessage.attempts - 1,
+            "next_attempt_at": due}, commit=False)
     db.session.commit()
-    return ok
 
 
 def retry_now(message):

@@ -48,9 +48,9 @@ def test_two_workers_that_saw_the_same_due_job_run_it_once(app, job_table):
         state = db.session.get(JobState, "demo.noop")
         seen = state.run_count
         later = T0 + timedelta(hours=2)
-        # both read run_count = seen; the first UPDATE wins, the second changes nothing
-        assert jobs.claim("demo.noop", seen, later, later + timedelta(hours=1)) is True
-        assert jobs.claim("demo.noop", seen, later, later + timedelta(hours=1)) is False
+        # both read run_count = seen; the first claim wins, the second gets nothing
+        assert jobs.claim("demo.noop", seen, later, later + timedelta(hours=1)) is not None
+        assert jobs.claim("demo.noop", seen, later, later + timedelta(hours=1)) is None
 
 
 def test_four_workers_at_once_run_a_due_job_exactly_once(app, job_table):
