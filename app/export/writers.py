@@ -7,10 +7,10 @@ file as it comes, and the finished file is then sent in chunks and removed.
 import csv
 import io
 import os
-import tempfile
 
 import xlsxwriter
 
+from ..files.storage import scratch_file
 from .cells import neutralise
 
 CHUNK_ROWS = 500
@@ -39,15 +39,11 @@ def csv_chunks(header, rows):
 
 def xlsx_chunks(header, rows, sheet_name):
     """Write the workbook to a temporary file row by row, then stream that file."""
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    try:
+    with scratch_file(suffix=".xlsx") as path:
         _write_workbook(path, header, rows, sheet_name)
         with open(path, "rb") as stream:
             while chunk := stream.read(READ_CHUNK):
                 yield chunk
-    finally:
-        os.unlink(path)
 
 
 def _write_workbook(path, header, rows, sheet_name):

@@ -13,7 +13,6 @@ import logging
 import os
 import re
 import secrets
-from pathlib import Path
 
 from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from .models import StoredFile
+from .storage import storage
 
 register_heif_opener()
 log = logging.getLogger(__name__)
@@ -38,16 +38,8 @@ class UploadError(ValueError):
     """The upload is refused; str(error) is a message for the user."""
 
 
-def _folder():
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _path(key, thumbnail=False):
-    if not re.fullmatch(r"[0-9a-f]{32,64}", key):
-        raise ValueError("bad file key")
-    return _folder() / key[:2] / (key + (".thumb.jpg" if thumbnail else ""))
+def _key(key, thumbnail=False):
+    return key + (".thumb.jpg" if thumbnail else "")
 
 
 def _read(upload):
@@ -218,14 +210,13 @@ def save_upload(upload, accept=("image",)):
         content_type = "application/octet-stream"
 
     key = secrets.token_hex(16)
-    path = _path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    written = [path]
+    written = [_key(key)]
     _remember_written(db.session(), written)
-    path.write_bytes(data)
+    files = storage()
+    files.save(written[0], data)
     if thumbnail:
-        written.append(_path(key, thumbnail=True))
-        written[-1].write_bytes(thumbnail)
+        written.append(_key(key, thumbnail=True))
+        files.save(written[-1], thumbnail)
     stored = StoredFile(key=key, original_name=name, content_type=content_type, size=len(data),
                         sha256=hashlib.sha256(data).hexdigest(), has_thumbnail=bool(thumbnail))
     db.session.add(stored)
@@ -233,18 +224,18 @@ def save_upload(upload, accept=("image",)):
 
 
 # ---- Files of a transaction that did not commit are deleted ----
-# save_upload writes to disk at once, but the StoredFile row only exists once the
-# caller commits. The paths are remembered in session.info with the transaction they
+# save_upload writes to the storage at once, but the StoredFile row only exists once the
+# caller commits. The keys are remembered in session.info with the transaction they
 # were written in; a rollback of that transaction (or of one around it), or the end of
 # the session's transaction without a commit, deletes them; a commit keeps them.
 
 _WRITTEN = "files_written"
 
 
-def _remember_written(session, paths):
-    """paths is a list the caller may still append to (the thumbnail)."""
+def _remember_written(session, keys):
+    """keys is a list the caller may still append to (the thumbnail)."""
     transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_WRITTEN, []).append((transaction, paths))
+    session.info.setdefault(_WRITTEN, []).append((transaction, keys, storage()))
 
 
 def _inside(transaction, ended):
@@ -263,15 +254,15 @@ def _delete_written(session, ended):
     if not remembered:
         return
     keep = []
-    for transaction, paths in remembered:
+    for transaction, keys, files in remembered:
         if not _inside(transaction, ended):
-            keep.append((transaction, paths))
+            keep.append((transaction, keys, files))
             continue
-        for path in paths:
+        for key in keys:
             try:
-                path.unlink(missing_ok=True)
+                files.delete(key)
             except OSError:
-                log.exception("could not delete %s of a rolled-back upload", path)
+                log.exception("could not delete %s of a rolled-back upload", key)
     session.info[_WRITTEN] = keep
 
 
@@ -295,21 +286,21 @@ def _delete_uncommitted_files(session, transaction):
 
 
 def read_bytes(stored, thumbnail=False):
-    return _path(stored.key, thumbnail and stored.has_thumbnail).read_bytes()
+    return storage().read(_key(stored.key, thumbnail and stored.has_thumbnail))
 
 
 def send_stored_file(stored, thumbnail=False, download=False):
     """A response serving the file. Callers check permission first."""
     thumbnail = thumbnail and stored.has_thumbnail
-    path = _path(stored.key, thumbnail)
-    if not path.is_file():  # a row restored without its file: say so, don't crash
-        log.error("stored file %s (%s) missing on disk", stored.key, stored.original_name)
+    files, key = storage(), _key(stored.key, thumbnail)
+    if not files.exists(key):  # a row restored without its file: say so, don't crash
+        log.error("stored file %s (%s) missing in the storage", stored.key, stored.original_name)
         abort(404)
     # Only re-encoded pictures are shown in the page; everything else, PDFs too (a
     # browser's PDF viewer does not run in a sandbox), is a download.
     inline = stored.content_type in ("image/jpeg", "image/png") and not download
     response = send_file(
-        path,
+        files.local_path(key) or files.open(key),
         mimetype="image/jpeg" if thumbnail else stored.content_type,
         as_attachment=not inline,
         download_name=stored.original_name,
