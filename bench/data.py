@@ -434,11 +434,14 @@ def _recount_derived(engine):
     """Derived columns the app keeps current on every write, computed once for the
     bulk-loaded rows (as their migration does)."""
     from app.faults import models
+    from app.service_requests import kinds
 
     recount = getattr(models, "recount_rating_sums", None)
     if recount is not None:
         with engine.begin() as conn:
             recount(conn)
+    with engine.begin() as conn:
+        kinds.recount_kinds(conn)
 
 
 def _set_number_series(engine, reports):

@@ -9,7 +9,18 @@ from decimal import Decimal
 
 from flask_appbuilder.models.sqla import Model
 from flask_babel import lazy_gettext as _
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, Numeric, String, Text, true
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    false,
+    true,
+)
 from sqlalchemy.orm import relationship
 
 from ..audit import Audited
@@ -46,7 +57,8 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     # The clock's columns follow the status (audited as transitions) and balance_due is
     # derived (the ledger's rows are audited themselves): nothing to add.
     __audit_exclude__ = ("id", "created_at", "updated_at", "version_id", "status", "due_at",
-                         "waiting_since", "waiting_seconds", "balance_due")
+                         "waiting_since", "waiting_seconds", "balance_due",
+                         "has_mortgage_extract", "has_cadastral_extract", "has_survey_map")
     # One index per list shape (docs/performance.md): the default order (newest first),
     # each blue button with that order, and every sortable column; `id` last, as the
     # list's tie-breaker, so a page is one walk down an index at a million rows.
@@ -59,6 +71,10 @@ class ServiceRequest(Audited, TimestampMixin, Model):
         Index("ix_sr_request_applicant_email", "applicant_email", "id"),
         Index("ix_sr_request_id_number", "id_number", "id"),
         Index("ix_sr_request_status_due_at", "status", "due_at"),
+        # The product-kind buttons (kinds.py): the kind's flag, then the list's order.
+        Index("ix_sr_request_mortgage_received", "has_mortgage_extract", "received_at", "id"),
+        Index("ix_sr_request_cadastral_received", "has_cadastral_extract", "received_at", "id"),
+        Index("ix_sr_request_survey_map_received", "has_survey_map", "received_at", "id"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -96,6 +112,11 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     due_at = Column(UTCDateTime())
     waiting_since = Column(UTCDateTime())
     waiting_seconds = Column(Integer, nullable=False, default=0, server_default="0")
+    # Which kinds its requested lines have: kept by the lines (kinds.py), so each
+    # product-kind button walks its own index.
+    has_mortgage_extract = Column(Boolean, nullable=False, default=False, server_default=false())
+    has_cadastral_extract = Column(Boolean, nullable=False, default=False, server_default=false())
+    has_survey_map = Column(Boolean, nullable=False, default=False, server_default=false())
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -444,3 +465,6 @@ class Correction(_RequestChild, Model):
 AUDITED = (Product, ServiceRequest, RequestedProductLine, AdditionalProductLine, Payment, Refund,
            CustomerFeedback, InboundDocument, InboundDocumentFile, DeliveredProduct,
            InternalCheck, ApplicantFeedback, Correction)
+
+# The listeners that keep each request's product-kind flags (after the models they use).
+from . import kinds  # noqa: E402, F401
