@@ -1,14 +1,20 @@
 """A request's clock: due after its target in working days (weekends and the office's
 holidays skipped), paused while waiting on the customer, overdue in its own list with a
 badge, and a morning reminder to the writer through the scheduled jobs."""
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from app import audit
 from app.database import utcnow
 from app.extensions import db
-from app.service_requests.clock import add_working_days, target_days
+from app.service_requests.clock import (
+    add_working_days,
+    add_working_seconds,
+    target_days,
+    working_seconds,
+)
 from app.service_requests.models import ServiceRequest
 
 from .conftest import make_request
@@ -61,13 +67,74 @@ def test_waiting_on_the_customer_pauses_the_clock(app, products):
     due = _get(app, pk).due_at
     _set(app, pk, status="documents_needed")
     assert _get(app, pk).clock_state[0] == "paused"
-    _set(app, pk, waiting_since=utcnow() - timedelta(days=2))  # two days waiting
+    since = utcnow() - timedelta(days=2)
+    _set(app, pk, waiting_since=since)  # two days waiting
     _set(app, pk, status="documents_received")
     sr = _get(app, pk)
     assert sr.waiting_since is None
     assert abs(sr.waiting_seconds - 2 * 86400) < 60
-    assert abs((sr.due_at - due) - timedelta(days=2)) < timedelta(minutes=1)
+    with app.app_context():  # later by the working time in those two days, not by two days
+        expected = add_working_seconds(due, working_seconds(since, utcnow()))
+    assert abs(sr.due_at - expected) < timedelta(minutes=1)
     assert abs(sr.clock_ours + sr.clock_waiting - sr.clock_age) < timedelta(seconds=1)
+
+
+PARAMARIBO = ZoneInfo("America/Paramaribo")
+NEW_YEAR = {date(2027, 1, 1)}
+
+
+def _at(text):
+    """'Mon 2026-12-14 10:00' in the office's time (the weekday is there for the reader)."""
+    return datetime.strptime(text[4:], "%Y-%m-%d %H:%M").replace(tzinfo=PARAMARIBO)
+
+
+# due before the wait, waiting from, waiting until, due after the wait
+PAUSES = [
+    # two working days waited: due two working days later, over the weekend
+    ("Fri 2026-12-18 12:00", "Mon 2026-12-14 10:00", "Wed 2026-12-16 10:00",
+     "Tue 2026-12-22 12:00"),
+    # Friday noon to Monday noon is one working day (the weekend does not count)
+    ("Wed 2026-12-16 12:00", "Fri 2026-12-11 12:00", "Mon 2026-12-14 12:00",
+     "Thu 2026-12-17 12:00"),
+    # a wait within the weekend moves nothing
+    ("Wed 2026-12-16 12:00", "Sat 2026-12-12 10:00", "Sun 2026-12-13 18:00",
+     "Wed 2026-12-16 12:00"),
+    # a few hours on a working day move it by those hours
+    ("Wed 2026-12-16 12:00", "Mon 2026-12-14 09:00", "Mon 2026-12-14 13:00",
+     "Wed 2026-12-16 16:00"),
+    # hours that run past the due day's midnight go on after the weekend
+    ("Fri 2026-12-18 20:00", "Mon 2026-12-14 08:00", "Mon 2026-12-14 14:00",
+     "Mon 2026-12-21 02:00"),
+    # the holiday (New Year) neither counts in the wait nor as a day to move over
+    ("Wed 2026-12-30 12:00", "Thu 2026-12-31 12:00", "Mon 2027-01-04 12:00",
+     "Thu 2026-12-31 12:00"),
+    ("Thu 2026-12-31 10:00", "Mon 2026-12-21 10:00", "Tue 2026-12-22 10:00",
+     "Mon 2027-01-04 10:00"),
+]
+
+
+@pytest.mark.parametrize("due, since, until, moved", PAUSES)
+def test_a_pause_moves_the_due_date_by_its_working_time(app, due, since, until, moved):
+    with app.app_context():
+        waited = working_seconds(_at(since), _at(until), free=NEW_YEAR)
+        assert add_working_seconds(_at(due), waited, free=NEW_YEAR) == _at(moved)
+
+
+def test_leaving_documents_needed_moves_the_due_date_over_weekend_and_holiday(app, products):
+    """Through the status change: a wait from Monday to Wednesday moves a Friday due date
+    to Tuesday, not to Sunday as calendar time would."""
+    pk = make_request(app)
+    _set(app, pk, status="documents_needed")
+    waited_since = utcnow() - timedelta(days=2)
+    with app.app_context():
+        waited = working_seconds(waited_since, utcnow())
+    _set(app, pk, due_at=_at("Fri 2026-12-18 12:00"), waiting_since=waited_since)
+    _set(app, pk, status="documents_received")
+    with app.app_context():
+        expected = add_working_seconds(_at("Fri 2026-12-18 12:00"), waited)
+    sr = _get(app, pk)
+    assert abs(sr.due_at - expected) < timedelta(minutes=1)
+    assert sr.due_at.astimezone(PARAMARIBO).weekday() < 5
 
 
 @pytest.fixture
