@@ -143,12 +143,15 @@ class Config:
                                           "invoice_total,warranty").split(",") if f.strip())
     # Targets per priority: accept within accept_hours (else a reminder to the contractor),
     # the office is alerted after alert_hours; orders accepted / with parts on order get a
-    # follow-up after accepted_days / parts_days.
+    # follow-up after accepted_days / parts_days; complete within complete_days of the
+    # order (else it is late: the "Te laat" list and badge).
     FAULTS_TARGETS = {
-        "urgent": {"accept_hours": 4, "alert_hours": 8, "accepted_days": 2, "parts_days": 7},
+        "urgent": {"accept_hours": 4, "alert_hours": 8, "accepted_days": 2, "parts_days": 7,
+                   "complete_days": int(os.environ.get("FAULTS_URGENT_COMPLETE_DAYS", "2"))},
         "normal": {"accept_hours": int(os.environ.get("FAULTS_ACCEPT_HOURS", "24")),
                    "alert_hours": int(os.environ.get("FAULTS_ALERT_HOURS", "48")),
-                   "accepted_days": 7, "parts_days": 14},
+                   "accepted_days": 7, "parts_days": 14,
+                   "complete_days": int(os.environ.get("FAULTS_COMPLETE_DAYS", "14"))},
     }
     # Device types whose reports are urgent unless the reporter says otherwise.
     FAULTS_URGENT_DEVICE_TYPES = tuple(

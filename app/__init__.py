@@ -118,6 +118,7 @@ def _register_cli(app):
     from .mail.cli import mail_cli
     from .search.cli import search_cli
     from .security.cli import roles_cli
+    from .service_requests.cli import requests_cli
 
-    for group in (roles_cli, mail_cli, demo_cli, jobs_cli, search_cli):
+    for group in (roles_cli, mail_cli, demo_cli, jobs_cli, search_cli, requests_cli):
         app.cli.add_command(group)

@@ -16,7 +16,7 @@ class Page:
     name: str
     endpoint: str
     args: dict = field(default_factory=dict)
-    kind: str = "list"          # list | detail | public: which goals apply
+    kind: str = "list"          # list | detail | dashboard | public: which goals apply
     stock_endpoint: str | None = None
     stock_args: dict | None = None
 
@@ -119,6 +119,11 @@ def plan(appbuilder, counts):
                               f"{name}: detail with tabs", f"{name}.show", {"pk": pk},
                               kind="detail", stock_endpoint=stock_name and f"{stock_name}.show",
                               stock_args={"pk": pk}))
+    from app.dashboard.registry import every_dashboard
+
+    for dashboard in every_dashboard():
+        pages.append(Page("dashboard", f"dashboard {dashboard.name}", "DashboardView.show",
+                          {"name": dashboard.name}, kind="dashboard"))
     pages.append(Page("faults", "public report form (GET)", "faults_public.report",
                       kind="public"))
     return pages

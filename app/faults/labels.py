@@ -36,6 +36,7 @@ LABELS = {
     "internal_note": _("Internal (visible to the maintenance partner)"),
     "contractor_note": _("Info for the contractor"), "accepted_at": _("Accepted"),
     "parts_ordered_at": _("Parts ordered"), "completed_at": _("Completed"),
+    "complete_state": _("Complete by"), "complete_due_at": _("Complete by"),
     "work_order": _("Work order"), "speed": _("Speed"), "communication": _("Communication"),
     "quality": _("Quality of the solution"), "solved": _("Solved"), "comment": _("Comment"),
     "text": _("Complaint"), "response": _("Response"), "responded_at": _("Responded"),

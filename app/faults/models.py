@@ -42,6 +42,8 @@ class WorkOrderStatus:
     COMPLETED = "completed"
     DECLINED = "declined"  # "niet voor ons": back in the facility manager's queue
     ALL = (NEW, ACCEPTED, PARTS_ON_ORDER, COMPLETED, DECLINED)
+    # Not completed: the completion clock runs (a declined order waits for another partner).
+    RUNNING = (NEW, ACCEPTED, PARTS_ON_ORDER, DECLINED)
 
 
 class Priority:
@@ -278,7 +280,7 @@ class WorkOrder(Audited, TimestampMixin, Model):
     """The order (opdracht) a contractor handles on /wo/<token>, KH-OC-000001."""
 
     __tablename__ = "fault_work_order"
-    __audit_exclude__ = TIMESTAMP_COLUMNS + ("version",)
+    __audit_exclude__ = TIMESTAMP_COLUMNS + ("version", "complete_due_at")
     __table_args__ = (
         # one current order per report; earlier (reopened) orders stay as history
         Index("uq_fault_work_order_current_report", "report_id", unique=True,
@@ -291,6 +293,8 @@ class WorkOrder(Audited, TimestampMixin, Model):
         Index("ix_fault_work_order_accepted", "accepted_at", "id"),
         Index("ix_fault_work_order_appointment", "appointment_date", "id"),
         Index("ix_fault_work_order_completed", "completed_at", "id"),
+        # the Late list (open and past complete_due_at): one index range per open status
+        Index("ix_fault_work_order_status_complete_due", "status", "complete_due_at", "id"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -334,6 +338,8 @@ class WorkOrder(Audited, TimestampMixin, Model):
     # amount the facility manager approved (a higher invoice needs approval again).
     cost_approval_requested_at = Column(UTCDateTime())
     cost_approved_amount = Column(Numeric(12, 2))
+    # The completion clock (clock.py): complete before this, per the report's priority.
+    complete_due_at = Column(UTCDateTime())
     version = Column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 
@@ -348,6 +354,16 @@ class WorkOrder(Audited, TimestampMixin, Model):
     @sent_at.expression
     def sent_at(cls):
         return func.coalesce(cls.assigned_at, cls.created_at)
+
+    @property
+    def complete_state(self):
+        """(state, complete_due_at) for the list's badge: late, running or done — from
+        stored columns only, no query."""
+        if self.status not in WorkOrderStatus.RUNNING:
+            return "done", self.complete_due_at
+        if self.complete_due_at is not None and self.complete_due_at < utcnow():
+            return "late", self.complete_due_at
+        return "running", self.complete_due_at
 
     @property
     def is_locked(self):

@@ -12,6 +12,8 @@ def _menu(views, feedback, stickers):
         (views.WorkOrderNewView, menu.WORK_ORDERS_NEW, _("New"), "fa-inbox"),
         (views.WorkOrderOverdueView, menu.WORK_ORDERS_OVERDUE,
          _("Overdue (not accepted in time)"), "fa-clock-o"),
+        (views.WorkOrderLateView, menu.WORK_ORDERS_LATE, _("Late (not completed in time)"),
+         "fa-hourglass-end"),
         (views.WorkOrderAcceptedView, menu.WORK_ORDERS_ACCEPTED, _("Accepted"),
          "fa-handshake-o"),
         (views.WorkOrderPartsView, menu.WORK_ORDERS_PARTS, _("Parts on order"), "fa-pause"),
@@ -51,6 +53,7 @@ def _register_scopes():
 
 def register(app, appbuilder):
     from . import (
+        clock,  # noqa: F401  its listener sets each new order's completion target
         dashboard,
         labels,
         search,

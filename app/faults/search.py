@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import FaultReport, Location, WorkOrder
+from .models import Device, FaultReport, Location, WorkOrder
 
 
 def report_text(report):
@@ -38,4 +38,9 @@ def register():
     search.register(search.Source(
         kind="faultreport", model=FaultReport, text=report_text,
         permission=("can_read", "FaultReport"), describe=describe, label=_("Fault reports"),
-        parents={WorkOrder: lambda order: order.report}))
+        parents={WorkOrder: lambda order: order.report},
+        # a renamed location or a changed device: every report there shows the new text
+        shared={Location: lambda location: select(FaultReport.id).where(
+                    FaultReport.location_id == location.id),
+                Device: lambda device: select(FaultReport.id).where(
+                    FaultReport.device_id == device.id)}))

@@ -29,7 +29,7 @@ from ..mail.models import OutboxStatus
 from ..money import AmountField, format_amount, format_money
 from ..show_page import ShowPageMixin
 from ..unit_of_work import unit_of_work
-from . import DOMAIN, evidence, qr, tokens, workflow
+from . import DOMAIN, clock, evidence, qr, tokens, workflow
 from . import permissions as menu
 from .labels import LABELS
 from .models import (
@@ -84,6 +84,16 @@ def _photo_link(stored):
         url_for("FileView.download", key=stored.key), src)
 
 
+def _complete_badge(state):
+    """The list's completion clock: the due date, with a red Late badge when past it."""
+    state, due_at = state
+    text = format_datetime(due_at, DOMAIN) if due_at else ""
+    if state == "late":
+        return Markup('{} <span class="label label-danger badge-late">{}</span>').format(
+            text, _("Overdue"))
+    return text if state == "running" else ""
+
+
 class FaultModelView(ShowPageMixin, FilterBarMixin, ExportMixin, FastModelView):
     method_permission_name = READ_WRITE
 
@@ -99,6 +109,7 @@ class FaultModelView(ShowPageMixin, FilterBarMixin, ExportMixin, FastModelView):
         "solved": _yes_no, "invoice_total": _money, "photo": _photo_link,
         "in_use": _yes_no, "appointment_date": _date, "average": _one_decimal,
         "priority": lambda value: workflow.PRIORITY_LABELS.get(value, value),
+        "complete_state": _complete_badge,
         "appointment_time": lambda value: value.strftime("%H:%M") if value else "",
         **dict.fromkeys(("assigned_at", "declined_at", "flagged_at", "reminder_sent_at",
                          "manager_alerted_at", "followup_sent_at"), format_datetime),
@@ -128,6 +139,16 @@ class OverdueFilter(BaseFilter):
             for priority, target in targets.items()]))
 
 
+class LateFilter(BaseFilter):
+    """Not completed and past its completion target (the (status, complete_due_at) index)."""
+
+    name = _("Overdue")
+    arg_name = "late"
+
+    def apply(self, query, value):
+        return query.filter(clock.late_clause())
+
+
 class FlaggedFilter(BaseFilter):
     """Marked "needs attention" (not solved, a low rating, a complaint)."""
 
@@ -151,11 +172,12 @@ class WorkOrderView(FaultModelView):
     show_template = "faults/admin/work_order_show.html"
     list_template = FILTER_BAR_TEMPLATE  # with the status buttons (set below)
     list_columns = ["number", "report", "location", "contractor", "status", "created_at",
-                    "accepted_at", "appointment_date", "completed_at"]
+                    "accepted_at", "appointment_date", "completed_at", "complete_state"]
     show_fieldsets = [
         (_("Work order"), {"fields": ["number", "report", "location", "contractor", "status",
                                       "created_at", "assigned_at", "accepted_at",
-                                      "parts_ordered_at", "completed_at", "reopened_from"]}),
+                                      "parts_ordered_at", "completed_at", "complete_state",
+                                      "reopened_from"]}),
         (_("Contractor fields"), {"fields": ["appointment_date", "appointment_time",
                                              "contractor_remarks", "invoice_total", "warranty",
                                              "contractor_reference"]}),
@@ -278,6 +300,8 @@ WorkOrderCompletedView = _status_view("WorkOrderCompletedView", WorkOrderStatus.
                                       _("Completed work orders"))
 WorkOrderOverdueView = _status_view("WorkOrderOverdueView", title=_("Overdue work orders"),
                                     filters=[["status", OverdueFilter, None]])
+WorkOrderLateView = _status_view("WorkOrderLateView", title=_("Work orders late to complete"),
+                                 filters=[["status", LateFilter, None]])
 WorkOrderDeclinedView = _status_view("WorkOrderDeclinedView", WorkOrderStatus.DECLINED,
                                      _("Work orders declined by the partner"))
 WorkOrderFlaggedView = _status_view("WorkOrderFlaggedView", title=_("Work orders that need "
@@ -287,6 +311,7 @@ WorkOrderView.filter_bar = [
     (WorkOrderView, menu.WORK_ORDERS, _("All work orders")),
     (WorkOrderNewView, menu.WORK_ORDERS_NEW, _("New")),
     (WorkOrderOverdueView, menu.WORK_ORDERS_OVERDUE, _("Overdue (not accepted in time)")),
+    (WorkOrderLateView, menu.WORK_ORDERS_LATE, _("Late (not completed in time)")),
     (WorkOrderAcceptedView, menu.WORK_ORDERS_ACCEPTED, _("Accepted")),
     (WorkOrderPartsView, menu.WORK_ORDERS_PARTS, _("Parts on order")),
     (WorkOrderCompletedView, menu.WORK_ORDERS_COMPLETED, _("Completed")),

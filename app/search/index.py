@@ -5,9 +5,11 @@ from sqlalchemy.orm import Session
 
 from .models import SearchDocument
 from .normalise import normalise
-from .registry import parent_getters, source_for_model, sources
+from .registry import parent_getters, shared_getters, source_for_model, sources
 
 _PENDING = "search_pending"
+_SHARED = "search_shared"
+BATCH = 500
 
 
 def install_listeners():
@@ -31,10 +33,19 @@ def _collect(session, _context, _instances):
             if parent is not None:
                 pending.setdefault((parent_source.kind, id(parent)),
                                    (parent_source, parent, False))
+    shared = session.info.setdefault(_SHARED, {})
+    for obj in session.dirty:
+        getters = shared_getters(type(obj))
+        if getters and session.is_modified(obj, include_collections=False):
+            for source, records in getters:
+                shared[(source.kind, id(obj))] = (source, records(obj))
 
 
 def _write(session, _context):
     pending = session.info.pop(_PENDING, None)
+    shared = session.info.pop(_SHARED, None)
+    if shared:
+        _write_shared(session, shared.values())
     if not pending:
         return
     connection = session.connection()
@@ -47,6 +58,20 @@ def _write(session, _context):
                     SearchDocument.kind == source.kind, SearchDocument.record_id == obj.id))
             else:
                 _upsert(connection, [(source.kind, obj.id, normalise(source.text(obj)))])
+
+
+def _write_shared(session, changes):
+    """Re-index every record that shows a changed shared object (a renamed location), in
+    the same transaction, a batch of records at a time."""
+    connection = session.connection()
+    with session.no_autoflush:
+        for source, records in changes:
+            ids = connection.execute(records).scalars().all()
+            for start in range(0, len(ids), BATCH):
+                chunk = session.scalars(select(source.model).where(
+                    source.model.id.in_(ids[start:start + BATCH]))).all()
+                _upsert(connection, [(source.kind, r.id, normalise(source.text(r)))
+                                     for r in chunk])
 
 
 def _upsert(connection, rows):

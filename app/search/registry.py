@@ -9,6 +9,8 @@ class Source:
     """kind: a stable name stored with each row ("servicerequest").
     model: the ORM class of the record. text(record) -> the searchable text.
     parents: {ChildModel: child -> record}: a change to a child re-indexes its record.
+    shared: {Model: obj -> select of record ids}: records whose text shows this object
+    (a location's name in every report there); a change to it re-indexes them all.
     permission: (action, resource) the user needs to see these results at all.
     describe(ids) -> [(id, title, detail, url)] for the result list, in one query.
     label: the heading of these results.
@@ -21,6 +23,7 @@ class Source:
     describe: Callable[[list], list]
     label: Any
     parents: dict = field(default_factory=dict)
+    shared: dict = field(default_factory=dict)
 
 
 _SOURCES = {}
@@ -40,3 +43,7 @@ def source_for_model(model):
 
 def parent_getters(model):
     return [(s, s.parents[model]) for s in _SOURCES.values() if model in s.parents]
+
+
+def shared_getters(model):
+    return [(s, s.shared[model]) for s in _SOURCES.values() if model in s.shared]

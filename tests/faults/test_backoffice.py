@@ -688,6 +688,7 @@ def test_work_order_lists_have_filter_buttons(app, client_for, place):
             "/faultworkorders/workordernewview/list/": "Nieuw",
             "/faultworkorders/workorderoverdueview/list/":
                 "Te laat (niet op tijd geaccepteerd)",
+            "/faultworkorders/workorderlateview/list/": "Te laat (niet op tijd afgerond)",
             "/faultworkorders/workorderacceptedview/list/": "Geaccepteerd",
             "/faultworkorders/workorderpartsview/list/": "Onderdelen in bestelling",
             "/faultworkorders/workordercompletedview/list/": "Afgerond",

@@ -4,6 +4,7 @@ import re
 
 from app.extensions import db
 from app.faults.models import FaultReport
+from tests.conftest import submit
 
 from .conftest import make_order
 
@@ -30,3 +31,36 @@ def test_a_role_that_may_not_open_fault_reports_finds_none(app, place, client_fo
     make_order(app, place, photo=False)
     assert _found(client_for("FacilityManager"), "koffieautomaat")
     assert _found(client_for("RoleManager"), "koffieautomaat") == []
+
+
+def _edit(client, view, pk, **changes):
+    """Save the edit form as a facility manager would: the form's values with `changes`."""
+    form_url = f"/{view}/edit/{pk}"
+    html = client.get(form_url).get_data(as_text=True)
+    data = dict(re.findall(r'<input[^>]*?name="([a-z_]+)"[^>]*?value="([^"]*)"', html))
+    for name, options in re.findall(r'<select[^>]*?name="([a-z_]+)"[^>]*>(.*?)</select>', html,
+                                    re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected',
+                           options)
+        if chosen:
+            data[name] = chosen.group(1) or chosen.group(2)
+    data.update(changes)
+    response = submit(client, form_url, data)
+    assert response.status_code == 302, re.findall(r'help-block[^>]*>\s*([^<]+)',
+                                                   response.get_data(as_text=True))
+
+
+def test_renaming_a_location_or_a_device_updates_the_search_of_its_reports(app, place,
+                                                                           client_for):
+    ids = make_order(app, place, photo=False)
+    with app.app_context():
+        report = db.session.get(FaultReport, ids["report_id"])
+        number, device_id = report.number, report.device_id
+    client = client_for("FacilityManager")
+    _edit(client, "locationview", place["location_id"], name="Zorgcentrum Westhove",
+          street="Laan van Kronenburg 14", postcode="1183 AS", city="Amstelveen")
+    assert _found(client, "westhove") == [number]
+    assert _found(client, "demo locatie") == []
+    _edit(client, "deviceview", device_id, device_type="Espressomachine")
+    assert _found(client, "espressomachine") == [number]
+    assert _found(client, "koffieautomaat") == []
