@@ -6,13 +6,13 @@ overdue): each gets received_at + its target in working days, in batches
 (app/service_requests/clock_backfill.py; `flask requests backfill-due` does the same).
 
 Revision ID: e5b2c7d94f13
-Revises: 530d39f93e6b
+Revises: e5a1c7d93b20
 """
 from alembic import op
 from sqlalchemy.orm import Session
 
 revision = "e5b2c7d94f13"
-down_revision = "530d39f93e6b"
+down_revision = "e5a1c7d93b20"
 branch_labels = None
 depends_on = None
 
