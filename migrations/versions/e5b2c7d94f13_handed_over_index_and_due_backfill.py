@@ -6,13 +6,13 @@ overdue): each gets received_at + its target in working days, in batches
 (app/service_requests/clock_backfill.py; `flask requests backfill-due` does the same).
 
 Revision ID: e5b2c7d94f13
-Revises: e5a1c7d93b20
+Revises: e5b1c7d9a2f4
 """
 from alembic import op
 from sqlalchemy.orm import Session
 
 revision = "e5b2c7d94f13"
-down_revision = "e5a1c7d93b20"
+down_revision = "e5b1c7d9a2f4"
 branch_labels = None
 depends_on = None
 
