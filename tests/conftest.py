@@ -1,25 +1,29 @@
 """Shared fixtures: one app per test session, clean tables per test, a client per role,
-a real SMTP server (aiosmtpd on 127.0.0.1), and helpers for forms with CSRF on.
+a real SMTP server (aiosmtpd on 127.0.0.1), and the set-up both domains' tests share
+(products, a fault location). Helpers are in tests/helpers.py.
 
 Runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
 """
 import os
-import re
-import socket
-from email import message_from_bytes, policy
+from decimal import Decimal
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import delete, text
 
 from app import create_app
 from app.extensions import db
-from app.security.roles import ADMIN, ROLES
+from app.security.roles import ADMIN
 from config import database_url
-
-PASSWORD = "Test-password-1"
-# One user per role; the username is the role name in lower case.
-ROLE_USERS = {role.lower(): role for role in [ADMIN, *ROLES]}
+from tests.helpers import (
+    CONTRACTOR_EMAIL,
+    PASSWORD,
+    PRODUCTS,
+    REPLY,
+    ROLE_USERS,
+    SmtpServer,
+    domain_tables,
+    log_in,
+)
 
 
 def _database_uri(tmp_path_factory):
@@ -59,11 +63,6 @@ def app(tmp_path_factory):
     return app
 
 
-def _domain_tables():
-    """Every table but FAB's own (users, roles, permissions survive between tests)."""
-    return [t for t in reversed(db.metadata.sorted_tables) if not t.name.startswith("ab_")]
-
-
 @pytest.fixture(autouse=True)
 def _clean(app):
     """Each test starts with empty domain tables and a fresh rate limiter."""
@@ -71,7 +70,7 @@ def _clean(app):
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
-            for table in _domain_tables():
+            for table in domain_tables():
                 conn.execute(delete(table))
         app.appbuilder.sm.limiter.reset()
 
@@ -80,22 +79,6 @@ def _clean(app):
 def app_ctx(app):
     with app.app_context():
         yield
-
-
-def user_id(app, username):
-    with app.app_context():
-        return app.appbuilder.sm.find_user(username=username).id
-
-
-def log_in(client, app, username):
-    """Log a test client in as `username` without the login form (the form itself,
-    and its rate limit, are tested in test_security.py)."""
-    uid = user_id(app, username)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(uid)
-        session["_fresh"] = True
-        session["locale"] = "nl"
-    return client
 
 
 @pytest.fixture
@@ -121,65 +104,6 @@ def viewer_client(client_for):
     return client_for("Viewer")
 
 
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-
-
-def csrf_token(client, url):
-    """GET `url` and return the CSRF token of its (first) form."""
-    response = client.get(url)
-    assert response.status_code == 200, f"GET {url} → {response.status_code}"
-    match = _CSRF.search(response.get_data(as_text=True))
-    assert match, f"no csrf_token on {url}"
-    return match.group(1) or match.group(2)
-
-
-def submit(client, form_url, data=None, post_url=None, **kwargs):
-    """Fill the form at `form_url` like a browser: its CSRF token plus `data`."""
-    data = dict(data or {})
-    data["csrf_token"] = csrf_token(client, form_url)
-    return client.post(post_url or form_url, data=data, **kwargs)
-
-
-class _Collector:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class SmtpServer:
-    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
-
-    def __init__(self):
-        self.handler = _Collector()
-        # A concrete port: aiosmtpd's start() connects to the port it was given
-        # to see that the server is up, so port=0 cannot work.
-        self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-
-    def start(self):
-        self.controller.start()
-
-    def stop(self):
-        self.controller.stop()
-
-    @property
-    def messages(self):
-        return [m for _, m in self.handler.messages]
-
-    def to(self, address):
-        return [m for rcpts, m in self.handler.messages if address in rcpts]
-
-
 @pytest.fixture
 def smtp_server(app):
     """Start aiosmtpd and point the app's mail settings at it; restore afterwards."""
@@ -203,3 +127,44 @@ def deliver(app):
         with app.app_context():
             return send_due(limit=1000)
     return run
+
+
+@pytest.fixture
+def reply_address(app):
+    """A reply domain the outbox accepts (the default sender is @localhost); the
+    service-request tests use it throughout (their conftest makes it autouse)."""
+    old = app.config.get("MAIL_REPLY_ADDRESS")
+    app.config["MAIL_REPLY_ADDRESS"] = REPLY
+    yield REPLY
+    app.config["MAIL_REPLY_ADDRESS"] = old
+
+
+@pytest.fixture
+def products(app):
+    """The office's products: three documents and the additional Print A4 page."""
+    from app.service_requests.models import Product
+
+    with app.app_context():
+        for code, name, kind, price, additional in PRODUCTS:
+            db.session.add(Product(code=code, name=name, kind=kind, unit_price=Decimal(price),
+                                   is_additional=additional))
+        db.session.commit()
+    return [p[0] for p in PRODUCTS]
+
+
+@pytest.fixture
+def place(app):
+    """Demo locatie 1 with Demo Contractpartner 1 as default, and 3 unused stickers."""
+    from app.faults import qr
+    from app.faults.models import Contractor, Location
+
+    with app.app_context():
+        contractor = Contractor(name="Demo Contractpartner 1", email=CONTRACTOR_EMAIL,
+                                phone="020-1234567", contact_person="Jan")
+        location = Location(name="Demo locatie 1", street="Laan van Kronenburg 14",
+                            postcode="1183 AS", city="Amstelveen",
+                            default_contractor=contractor)
+        db.session.add_all([contractor, location])
+        codes = [s.code for s in qr.create_batch(3)]
+        db.session.commit()
+        return {"contractor_id": contractor.id, "location_id": location.id, "codes": codes}

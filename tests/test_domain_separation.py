@@ -11,9 +11,8 @@ from app.files import save_upload
 from app.mail import queue
 from app.service_requests import workflow
 from app.service_requests.models import ServiceRequest
-from tests.conftest import PASSWORD
-from tests.faults.conftest import jpeg
-from tests.service_requests.conftest import make_request
+from tests.helpers import PASSWORD, jpeg, make_request
+from tests.helpers import page as text_of
 
 SR_ROLES = ("Viewer", "Writer", "PickupDesk", "Counter", "Finance")
 
@@ -52,10 +51,6 @@ def both(app):
         return {"sr": pk, "report": report.id, "id_card": id_card.key, "photo": photo.key}
 
 
-def _text(response):
-    return response.get_data(as_text=True)
-
-
 def test_finding_4_service_request_roles_read_no_fault_report(app, both, client_for, client):
     for role in SR_ROLES:
         staff = client_for(role)
@@ -76,7 +71,7 @@ def test_finding_4_service_request_roles_read_no_fault_report(app, both, client_
     headers = {"Authorization": f"Bearer {login.json['access_token']}"}
     response = client.get("/api/v1/faultreport/", headers=headers)
     assert response.status_code in (401, 403)
-    assert "douwe@example.org" not in _text(response)
+    assert "douwe@example.org" not in text_of(response)
 
 
 def test_finding_4_fault_roles_read_no_service_request(app, both, client_for):
@@ -86,13 +81,13 @@ def test_finding_4_fault_roles_read_no_service_request(app, both, client_for):
         assert staff.get(f"/service-requests/show/{both['sr']}").status_code == 403, role
         assert staff.get(f"/files/{both['id_card']}").status_code == 403, role
         assert staff.get(f"/files/{both['photo']}").status_code == 200, role
-        page = _text(staff.get(f"/faultreportview/show/{both['report']}"))
+        page = text_of(staff.get(f"/faultreportview/show/{both['report']}"))
         assert "0612345678" in page
 
 
 def test_finding_4_outbox_shows_only_the_mail_of_the_businesses_a_role_reads(
         app, both, client_for):
-    manager = _text(client_for("FacilityManager").get("/outboxview/list/"))
+    manager = text_of(client_for("FacilityManager").get("/outboxview/list/"))
     assert "Uw melding" in manager
     assert "Uw aanvraag" not in manager and "Systeembericht" not in manager
     with app.app_context():
@@ -101,10 +96,10 @@ def test_finding_4_outbox_shows_only_the_mail_of_the_businesses_a_role_reads(
         ids = {m.subject: m.id for m in db.session.scalars(select(OutboxMessage))}
     assert client_for("FacilityManager").get(
         f"/outboxview/show/{ids['Uw aanvraag']}").status_code == 404
-    auditor = _text(client_for("Auditor").get("/outboxview/list/"))
+    auditor = text_of(client_for("Auditor").get("/outboxview/list/"))
     assert "Uw melding" in auditor and "Uw aanvraag" in auditor
     assert "Systeembericht" not in auditor
-    admin = _text(client_for("Admin").get("/outboxview/list/"))
+    admin = text_of(client_for("Admin").get("/outboxview/list/"))
     assert all(s in admin for s in ("Uw melding", "Uw aanvraag", "Systeembericht"))
 
 
@@ -113,7 +108,7 @@ def test_finding_4_audit_log_is_scoped_and_correctie_hidden_where_it_may_not_be_
     # The Audit tab of the request: a Correctie only for Finance (and Admin)
     for role, sees in (("Viewer", False), ("Counter", False), ("Writer", False),
                        ("Finance", True), ("Admin", True)):
-        page = _text(client_for(role).get(f"/service-requests/show/{both['sr']}"))
+        page = text_of(client_for(role).get(f"/service-requests/show/{both['sr']}"))
         assert "Anna Jansen" in page, role
         assert ("Geheime correctiereden" in page) is sees, role
         tab = page.split('id="AuditTab"')[1]
@@ -122,7 +117,7 @@ def test_finding_4_audit_log_is_scoped_and_correctie_hidden_where_it_may_not_be_
     # The Audit log screen: the auditor reads both businesses, not the governance rows
     # and not a Correctie
     auditor = client_for("Auditor")
-    page = _text(auditor.get("/auditentryview/list/?psize_AuditEntryView=100"))
+    page = text_of(auditor.get("/auditentryview/list/?psize_AuditEntryView=100"))
     assert "Lekkage" in page and "Anna Jansen" in page
     assert "Geheime correctiereden" not in page
     with app.app_context():

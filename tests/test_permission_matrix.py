@@ -25,7 +25,7 @@ from app import audit
 from app.extensions import db
 from app.security.roles import ADMIN, ADMIN_ONLY_RESOURCES, API_ONLY_ROLES, ROLES
 from app.security.sync import expand
-from tests.conftest import log_in
+from tests.helpers import log_in
 
 ANONYMOUS = "anonymous"
 FAB_DECORATORS = "flask_appbuilder/security/decorators.py"

@@ -4,14 +4,13 @@ import csv
 import io
 
 import pytest
-from service_requests.conftest import make_request, products  # noqa: F401
 
-from .conftest import axe_violations, guide_shot, log_in, make_order
+from tests.helpers import axe_violations, browser_log_in, guide_shot, make_order, make_request
 
 
-def test_writer_opens_own_request_from_the_start_page(page, app, products):  # noqa: F811
+def test_writer_opens_own_request_from_the_start_page(page, app, products):
     make_request(app, name="Anna Jansen", status="assigned", writer="writer")
-    log_in(page, "writer")
+    browser_log_in(page, "writer")
     guide_shot(page, "uitschrijver-start")
     page.get_by_role("link", name="Mijn aanvragen").first.click()
     page.get_by_role("link", name="Anna Jansen").or_(page.locator("a[href*='/show/']")).first.click()
@@ -19,8 +18,8 @@ def test_writer_opens_own_request_from_the_start_page(page, app, products):  # n
     assert "/show/" in page.url
 
 
-def test_counter_clerk_reaches_the_new_request_form(page, app, products):  # noqa: F811
-    log_in(page, "counter")
+def test_counter_clerk_reaches_the_new_request_form(page, app, products):
+    browser_log_in(page, "counter")
     page.get_by_role("link", name="Nieuwe aanvraag (balie)").first.click()
     page.wait_for_selector("#applicant_name")
     guide_shot(page, "balie-nieuwe-aanvraag")
@@ -28,17 +27,17 @@ def test_counter_clerk_reaches_the_new_request_form(page, app, products):  # noq
 
 def test_facility_manager_opens_a_fault_report(page, app, place):
     make_order(app, place, photo=False)
-    log_in(page, "facilitymanager")
+    browser_log_in(page, "facilitymanager")
     page.get_by_role("link", name="Storingsmeldingen").first.click()
     page.locator("a[href*='/faultreportview/show/']").first.click()
     page.wait_for_selector("text=Koffieautomaat")
     guide_shot(page, "facilitair-melding")
 
 
-def test_export_button_downloads_the_filtered_list(page, app, products):  # noqa: F811
+def test_export_button_downloads_the_filtered_list(page, app, products):
     make_request(app, name="Snel Spoed", urgency="urgent", on_behalf_of="registrar")
     make_request(app, name="Gewoon Online")
-    log_in(page, "viewer")
+    browser_log_in(page, "viewer")
     page.goto("/service-requests/urgent/list/")
     with page.expect_download() as info:
         page.get_by_role("link", name="Exporteer CSV").click()
@@ -49,9 +48,9 @@ def test_export_button_downloads_the_filtered_list(page, app, products):  # noqa
     assert [row[4] for row in rows[1:]] == ["Snel Spoed"]
 
 
-def test_search_box_in_the_menu_bar(page, app, products):  # noqa: F811
+def test_search_box_in_the_menu_bar(page, app, products):
     make_request(app, name="Zoë Ångström")
-    log_in(page, "viewer")
+    browser_log_in(page, "viewer")
     page.fill("#navbar-search", "angstrom")
     page.press("#navbar-search", "Enter")
     page.wait_for_selector("text=Zoë Ångström")
@@ -62,13 +61,13 @@ def test_search_box_in_the_menu_bar(page, app, products):  # noqa: F811
     ("facilitymanager", ["/", "/faultreportview/list/", "/faultreportview/show/{report}",
                          "/workorderview/list/", "/workorderview/show/{order}"]),
 ])
-def test_back_office_screens_have_no_serious_accessibility_faults(page, app, products,  # noqa: F811
+def test_back_office_screens_have_no_serious_accessibility_faults(page, app, products,
                                                                   place, username, urls):
     ids = {"sr": make_request(app, name="Anna Jansen", urgency="urgent",
                               on_behalf_of="registrar")}
     order = make_order(app, place, photo=False)
     ids.update(report=order["report_id"], order=order["order_id"])
-    log_in(page, username)
+    browser_log_in(page, username)
     found = {}
     for url in urls:
         page.goto(url.format(**ids))
@@ -77,10 +76,10 @@ def test_back_office_screens_have_no_serious_accessibility_faults(page, app, pro
     assert not any(found.values()), found
 
 
-def test_dashboard_chart_click_opens_the_list_behind_the_bar(page, app, products):  # noqa: F811
+def test_dashboard_chart_click_opens_the_list_behind_the_bar(page, app, products):
     make_request(app, name="Twee Toegewezen", status="assigned", writer="writer")
     make_request(app, name="Een Ingekomen")
-    log_in(page, "viewer")
+    browser_log_in(page, "viewer")
     canvas = page.locator("canvas[aria-label='Openstaande aanvragen per status']")
     canvas.scroll_into_view_if_needed()
     guide_shot(page, "dashboard-aanvragen")

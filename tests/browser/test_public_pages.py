@@ -4,12 +4,10 @@ each usable on a phone and free of serious accessibility faults (axe-core)."""
 import re
 
 import pytest
-from service_requests.conftest import PRODUCTS
 
 from app import audit
 from app.extensions import db
-
-from .conftest import axe_violations, guide_shot, jpeg, make_order, no_horizontal_scroll
+from tests.helpers import PRODUCTS, axe_violations, guide_shot, jpeg, make_order, no_horizontal_scroll
 
 
 @pytest.mark.parametrize("width", [360, 390])

@@ -13,8 +13,7 @@ from app.extensions import db
 from app.faults import tokens, workflow
 from app.faults.models import Complaint, Location, WorkOrder
 from app.mail.models import OutboxMessage
-from tests.conftest import PASSWORD, submit
-from tests.faults.conftest import CONTRACTOR_EMAIL, complete, make_order, page
+from tests.helpers import CONTRACTOR_EMAIL, PASSWORD, complete, make_order, page, submit
 
 SCREENS = ["/faultreportview/list/", "/workorderview/list/", "/deviceview/list/",
            "/locationview/list/", "/contractorview/list/", "/ratingview/list/",
@@ -345,7 +344,7 @@ def test_refused_edit_returns_to_the_same_order(app, client_for, place):
 
 def test_manager_renews_the_reporter_link(app, client_for, viewer_client, place, smtp_server,
                                           deliver):
-    from tests.faults.conftest import REPORTER_EMAIL, link
+    from tests.helpers import REPORTER_EMAIL, link
     links = make_order(app, place)
     manager = client_for("FacilityManager")
     show_url = f"/faultreportview/show/{links['report_id']}"
@@ -654,7 +653,7 @@ def test_giving_an_order_to_another_partner_moves_the_link(app, client_for, plac
     """The old partner's link stops working; the new partner gets the order mail with
     the PDF and a new link; the audit says so."""
     from app.faults.models import Contractor
-    from tests.faults.conftest import link
+    from tests.helpers import link
     links = make_order(app, place)
     with app.app_context():
         other = Contractor(name="Andere partner", email="ander@example.org")

@@ -8,7 +8,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.faults import workflow
 from app.faults.models import FaultReport, WorkOrder
-from tests.faults.conftest import make_order, page
+from tests.helpers import make_order, page
 
 LATE_LIST = "/faultworkorders/workorderlateview/list/"
 

@@ -8,8 +8,7 @@ from app import audit
 from app.database import utcnow
 from app.extensions import db
 from app.faults.models import WorkOrder
-
-from .conftest import make_order
+from tests.helpers import make_order
 
 
 def test_dashboard_figures_and_links(app, place, client_for):

@@ -14,7 +14,7 @@ from app.faults.models import (
     StickerCode,
     WorkOrder,
 )
-from tests.faults.conftest import page
+from tests.helpers import page
 
 MODELS = (Location, Contractor, Device, StickerCode, FaultReport, WorkOrder, Rating, Complaint)
 

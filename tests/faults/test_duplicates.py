@@ -5,8 +5,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.faults.models import FaultReport, ReportFollower, WorkOrder
 from app.mail.models import OutboxMessage
-from tests.conftest import submit
-from tests.faults.conftest import complete, make_order, page
+from tests.helpers import complete, make_order, page, submit
 
 
 def _subjects(app, to):

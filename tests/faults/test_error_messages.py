@@ -7,8 +7,7 @@ from app.extensions import db
 from app.faults import tokens, workflow
 from app.faults.models import Complaint, Contractor, FaultReport, StickerCode, WorkOrder
 from app.mail.models import OutboxMessage
-from tests.conftest import csrf_token, submit
-from tests.faults.conftest import make_order, page
+from tests.helpers import csrf_token, make_order, page, submit
 
 NO_MAIL = "Er kan geen e-mail naar"
 

@@ -12,8 +12,7 @@ from app.extensions import db
 from app.faults import workflow
 from app.faults.models import Contractor, FaultReport, WorkOrder
 from app.mail.models import OutboxMessage
-from tests.conftest import submit
-from tests.faults.conftest import CONTRACTOR_EMAIL, REPORTER_EMAIL, make_order, page
+from tests.helpers import CONTRACTOR_EMAIL, REPORTER_EMAIL, make_order, page, submit
 
 OFFICE = "info@klusheeren.nl"
 

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.faults.models import Contractor, Evidence, FaultReport, WorkOrder
 from app.mail.models import OutboxMessage
-from tests.conftest import submit
-from tests.faults.conftest import jpeg, make_order, page
+from tests.helpers import jpeg, make_order, page, submit
 
 
 def _pdf():

@@ -8,8 +8,7 @@ import re
 from pypdf import PdfReader
 
 from app.extensions import db
-from tests.conftest import submit
-from tests.faults.conftest import CONTRACTOR_EMAIL, REPORTER_EMAIL, jpeg, link, page
+from tests.helpers import CONTRACTOR_EMAIL, REPORTER_EMAIL, jpeg, link, page, submit
 
 
 def _attachment(message, content_type):

@@ -6,15 +6,14 @@ from decimal import Decimal
 
 from PIL import Image
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.faults import tokens, workflow
 from app.faults.models import Complaint, Contractor, FaultReport, Location, WorkOrder
 from app.files.models import StoredFile
 from app.mail.models import OutboxMessage
-from tests.conftest import submit
-from tests.faults.conftest import CONTRACTOR_EMAIL, REPORTER_EMAIL, complete, jpeg, make_order, page
+from tests.helpers import CONTRACTOR_EMAIL, REPORTER_EMAIL, complete, jpeg, make_order, page, row_count, submit
 
 OFFICE = "info@klusheeren.nl"
 REPORT = {"description": "Koffieautomaat lekt", "first_name": "Douwe", "last_name": "Demo",
@@ -26,11 +25,6 @@ def mails(app, to=None, subject=None):
         rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
         return [(m.recipients, m.subject, m.body_text, m.body_html or "") for m in rows
                 if (to is None or to in m.recipients) and (subject is None or subject in m.subject)]
-
-
-def count(app, model):
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def other_partner(app, name="Andere partner", email="ander@example.org"):
@@ -70,13 +64,13 @@ def test_fix2_every_public_form_redirects_and_a_reload_files_nothing(app, client
                                                                       place):
     links = make_order(app, place)
     code = place["codes"][0]
-    before = count(app, FaultReport), len(mails(app))
+    before = row_count(app, FaultReport), len(mails(app))
     response = submit(client, f"/q/{code}", REPORT)
     assert response.status_code == 302 and response.headers["Location"].startswith("/r/")
     status_page = response.headers["Location"]
     for _ in range(2):  # reloading the page after "Melding verzonden"
         assert client.get(status_page).status_code == 200
-    assert count(app, FaultReport) == before[0] + 1
+    assert row_count(app, FaultReport) == before[0] + 1
     assert len(mails(app)) == before[1] + 2  # one order mail, one confirmation
     # registration, the contractor's form, rating and complaint all answer with a redirect
     manager = client_for("FacilityManager")
@@ -242,7 +236,7 @@ def test_fix8_report_form_marks_required_fields_and_keeps_the_photo(app, client,
     view = page(response)
     assert "lekkage.jpg" in view and "bewaard" in view
     kept = re.search(r'name="kept_photo" value="([^"]+)"', view).group(1)
-    files_before = count(app, StoredFile)
+    files_before = row_count(app, StoredFile)
     response = submit(client, "/report", {**REPORT, "location_id": place["location_id"],
                                           "placement": "Keuken", "kept_photo": kept},
                       follow_redirects=True)
@@ -252,7 +246,7 @@ def test_fix8_report_form_marks_required_fields_and_keeps_the_photo(app, client,
     with app.app_context():
         report = db.session.scalars(select(FaultReport)).one()
         assert report.photo is not None and report.photo.original_name == "lekkage.jpg"
-    assert count(app, StoredFile) == files_before  # the kept photo, not a second copy
+    assert row_count(app, StoredFile) == files_before  # the kept photo, not a second copy
     # a forged kept_photo is ignored
     submit(client, "/report", {**REPORT, "location_id": place["location_id"],
                                "placement": "Hal", "kept_photo": "bogus"})

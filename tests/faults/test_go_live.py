@@ -2,7 +2,7 @@
 KH-A-010816 and KH-OC-001488)."""
 from app.extensions import db
 from app.faults.models import FaultReport, WorkOrder
-from tests.faults.conftest import make_order
+from tests.helpers import make_order
 
 
 def test_number_series_start_from_the_configured_numbers(app, place):

@@ -15,8 +15,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.faults import tokens
 from app.faults.models import Complaint, Contractor, Location
-from tests.conftest import submit
-from tests.faults.conftest import make_order
+from tests.helpers import make_order, submit
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium installed")

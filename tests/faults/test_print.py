@@ -1,5 +1,5 @@
 """A work order prints from the back office as the A4 PDF the contractor receives."""
-from .conftest import make_order
+from tests.helpers import make_order
 
 
 def test_a_work_order_prints_from_the_back_office(app, place, client_for):

@@ -3,8 +3,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.faults.models import Device, FaultReport
-from tests.conftest import submit
-from tests.faults.conftest import make_order, page
+from tests.helpers import make_order, page, submit
 
 REPORT = {"description": "Deur gaat niet open", "first_name": "Douwe", "last_name": "Demo",
           "email": "douwe@example.org"}

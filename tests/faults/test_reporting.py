@@ -8,8 +8,7 @@ from app.extensions import db
 from app.faults.models import FaultReport, StickerCode, WorkOrder
 from app.files.models import StoredFile
 from app.mail.models import OutboxMessage
-from tests.conftest import submit
-from tests.faults.conftest import REPORTER_EMAIL, jpeg, make_order, page
+from tests.helpers import REPORTER_EMAIL, jpeg, make_order, page, submit
 
 REPORT = {"description": "Deur klemt", "first_name": "Douwe", "last_name": "Demo",
           "email": REPORTER_EMAIL, "phone": "088-5550555"}
@@ -152,7 +151,7 @@ def test_public_posts_are_rate_limited(app, client, place):
     statuses = []
     for _ in range(25):
         if token is None:
-            from tests.conftest import csrf_token
+            from tests.helpers import csrf_token
             token = csrf_token(client, f"/q/{code}")
         statuses.append(client.post(f"/q/{code}", data={"csrf_token": token}).status_code)
     assert 429 in statuses
@@ -265,7 +264,7 @@ def test_a_sticker_is_registered_once(app, client_for, place):
     code = place["codes"][1]
     first, second = client_for("FacilityManager"), client_for("Admin")
     data = {"location_id": place["location_id"], "contractor_id": place["contractor_id"]}
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
     token = csrf_token(second, f"/q/{code}")  # the form is open on the second phone
     assert "Apparaat registreren" in page(second.get(f"/q/{code}"))
     response = submit(first, f"/q/{code}", {**data, "placement": "Gang", "device_type": "Deur"},

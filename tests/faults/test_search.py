@@ -4,9 +4,7 @@ import re
 
 from app.extensions import db
 from app.faults.models import FaultReport
-from tests.conftest import submit
-
-from .conftest import make_order
+from tests.helpers import make_order, submit
 
 
 def _found(client, query):

@@ -9,8 +9,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.faults import qr
 from app.faults.models import StickerCode
-from tests.conftest import submit
-from tests.faults.conftest import make_order, page
+from tests.helpers import make_order, page, submit
 
 
 def _decode_sheet(pdf_bytes):

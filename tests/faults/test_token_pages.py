@@ -9,8 +9,7 @@ from app.faults import tokens, workflow
 from app.faults.models import Complaint, FaultReport, Rating, WorkOrder
 from app.mail.models import OutboxMessage
 from app.tokens import LinkToken
-from tests.conftest import submit
-from tests.faults.conftest import complete, make_order, page
+from tests.helpers import complete, make_order, page, submit
 
 
 def _snapshot(app):

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.faults import workflow
 from app.faults.models import FaultReport, WorkOrder
 from app.numbering import NumberSeries, next_value
-from tests.faults.conftest import complete, make_order
+from tests.helpers import complete, make_order
 
 
 @pytest.fixture
@@ -233,7 +233,7 @@ def test_two_rating_posts_at_the_same_moment(app, place):
     """Two POSTs of the rating form at once (double tap, two tabs): one is thanked,
     the other told it was already rated; one rating is stored; nothing fails."""
     from app.faults.models import Rating
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("concurrent transactions: PostgreSQL only")

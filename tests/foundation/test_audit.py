@@ -8,7 +8,7 @@ from app import audit
 from app.audit import Audited, AuditEntry, AuditLogIsAppendOnly
 from app.extensions import db
 from app.mail import queue as queue_mail
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 
 BROWSER = "Mozilla/5.0 (audit test)"
 
@@ -219,7 +219,7 @@ def test_no_screen_route_and_no_rest_api_writes_the_audit_log(app, admin_client,
     the admin, and no REST API is built over AuditEntry."""
     from flask_appbuilder.api import BaseApi
 
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     with app.app_context(), audit.acting_as("system"):
         message = queue_mail("a@example.org", "Hello", "text")

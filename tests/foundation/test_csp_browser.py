@@ -9,7 +9,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import user_id
+from tests.helpers import user_id
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium installed")
@@ -50,7 +50,7 @@ def _open(url):
 
 def test_finding_7_fab_screens_work_under_the_csp(app, admin_server):
     from app.service_requests.models import Product
-    from tests.service_requests.conftest import make_request
+    from tests.helpers import make_request
 
     with app.app_context():
         from app.extensions import db

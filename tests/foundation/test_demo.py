@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 from app.demo.users import DEMO_USERS
 from app.extensions import db
 from app.security.roles import ADMIN, ROLES
-from tests.conftest import _domain_tables
+from tests.helpers import domain_tables
 
 
 def _row_counts():
@@ -47,7 +47,7 @@ def test_demo_load_twice_gives_the_same_rows_in_every_table(app, tmp_path):
         app.instance_path = instance
         with app.app_context():
             with db.engine.begin() as conn:  # rows that point at the demo users first
-                for table in _domain_tables():
+                for table in domain_tables():
                     conn.execute(delete(table))
             sm = app.appbuilder.sm
             for user in sm.get_all_users():

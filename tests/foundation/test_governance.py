@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.audit import AuditEntry
 from app.extensions import db
-from tests.conftest import PASSWORD, csrf_token, submit
+from tests.helpers import PASSWORD, csrf_token, submit
 
 BROWSER = {"REMOTE_ADDR": "198.51.100.7", "HTTP_USER_AGENT": "Firefox-test/1.0"}
 

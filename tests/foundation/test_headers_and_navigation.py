@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.audit import AuditEntry
 from app.extensions import db
 from app.files import save_upload
-from tests.conftest import PASSWORD, csrf_token, log_in
 from tests.foundation.test_files import _image
+from tests.helpers import PASSWORD, csrf_token, log_in
 
 OFF_SITE = ["/\t/evil.example", "/\\evil.example", "//evil.example", "https://evil.example/x",
             "/\n/evil.example", "\\\\evil.example", " //evil.example", "javascript:alert(1)"]

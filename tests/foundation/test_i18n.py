@@ -8,20 +8,16 @@ from babel.messages.pofile import read_po
 
 from app.extensions import db
 from app.mail import queue
+from tests.helpers import visible_text
 
 PO = Path(__file__).resolve().parents[2] / "translations/nl/LC_MESSAGES/messages.po"
 
 
-def _text(page):
-    page = re.sub(r"<script.*?</script>", " ", page, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
-
-
 def test_login_page_is_dutch_and_english_on_request(client):
-    page = _text(client.get("/login/").get_data(as_text=True))
+    page = visible_text(client.get("/login/").get_data(as_text=True))
     assert "Aanmelden" in page and "Gebruikersnaam" in page and "Wachtwoord" in page
     client.get("/lang/en")
-    page = _text(client.get("/login/").get_data(as_text=True))
+    page = visible_text(client.get("/login/").get_data(as_text=True))
     assert "Username" in page and "Password" in page
     assert "Wachtwoord" not in page
     client.get("/lang/nl")
@@ -32,7 +28,7 @@ def test_outbox_list_speaks_dutch(app, admin_client):
     with app.app_context():
         queue("klant@example.org", "Uw aanvraag", "text")
         db.session.commit()
-    page = _text(admin_client.get("/outboxview/list/").get_data(as_text=True))
+    page = visible_text(admin_client.get("/outboxview/list/").get_data(as_text=True))
     for dutch in ("Postvak uit", "Beheer", "Auditlog", "Aangemaakt", "Aan", "Onderwerp",
                   "Pogingen", "Verzonden", "Acties", "Nu opnieuw versturen", "Aantal records",
                   "Filter toevoegen", "Zoek", "Wacht"):
@@ -46,7 +42,7 @@ def test_outbox_list_speaks_dutch(app, admin_client):
 def test_fab_crud_buttons_are_dutch(admin_client):
     """A FAB screen with every button (Security → roles): FAB's own nl lacks these."""
     html = admin_client.get("/roles/list/").get_data(as_text=True)
-    page = _text(html)
+    page = visible_text(html)
     for dutch in ("Toevoegen", "Bekijken", "Wijzigen", "Verwijderen", "Annuleren", "Acties",
                   "Groepen tonen"):
         assert dutch in page, dutch
@@ -55,7 +51,7 @@ def test_fab_crud_buttons_are_dutch(admin_client):
 
 def test_english_shows_english_labels(app, admin_client):
     admin_client.get("/lang/en")
-    page = _text(admin_client.get("/outboxview/list/").get_data(as_text=True))
+    page = visible_text(admin_client.get("/outboxview/list/").get_data(as_text=True))
     assert "Outbox" in page and "Subject" in page and "Record Count" in page
 
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.mail import MailError, queue
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.mail.sender import send_due
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 
 
 def _pdf_bytes():

@@ -6,7 +6,7 @@ import re
 from flask_appbuilder.api import BaseApi
 
 from app.extensions import db
-from tests.conftest import PASSWORD, submit
+from tests.helpers import PASSWORD, submit
 
 # Not screens with data: the start page (also shown to anonymous) and logging in/out.
 OPEN_TO_ALL = {"/", "/back", "/login/", "/logout/", "/lang/1"}

@@ -2,7 +2,7 @@
 import pytest
 
 from app.extensions import db
-from tests.conftest import PASSWORD, csrf_token
+from tests.helpers import PASSWORD, csrf_token
 
 ATTACKER = {"REMOTE_ADDR": "10.9.9.9"}
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from app.extensions import db
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

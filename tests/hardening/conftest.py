@@ -1,3 +1,8 @@
-"""The hardening tests use both domains' set-up fixtures."""
-from tests.faults.conftest import place  # noqa: F401
-from tests.service_requests.conftest import products, reply_address  # noqa: F401
+"""Fixtures of the hardening tests (both domains' set-up is in tests/conftest.py)."""
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _reply_address(reply_address):
+    """Service-request mails here, too, have a reply address."""
+    return reply_address

@@ -30,8 +30,7 @@ from app.files.models import StoredFile
 from app.mail.models import OutboxMessage
 from app.service_requests import workflow as sr_workflow
 from app.service_requests.models import InboundDocument, ServiceRequest
-from tests.faults.conftest import jpeg, make_order
-from tests.service_requests.conftest import make_request
+from tests.helpers import jpeg, make_order, make_request
 from tests.service_requests.test_intake_api import body as intake_body
 from tests.service_requests.test_intake_api import token_for
 

@@ -5,26 +5,20 @@ TEST_DATABASE_URL, on PostgreSQL (where NUL in text is an error of the database)
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.faults import tokens, workflow
 from app.faults.models import Complaint, FaultReport, WorkOrder
 from app.security.input_guard import json_depth_exceeds
 from app.service_requests.models import ServiceRequest
-from tests.conftest import csrf_token
-from tests.faults.conftest import REPORTER_EMAIL, make_order, page
+from tests.helpers import REPORTER_EMAIL, csrf_token, make_order, page, row_count
 from tests.service_requests.test_intake_api import body as intake_body
 from tests.service_requests.test_intake_api import token_for
 
 REPORT = {"description": "Deur klemt", "first_name": "Douwe", "last_name": "Demo",
           "email": REPORTER_EMAIL, "phone": "088-5550555", "placement": "Keuken"}
 NOT_ALLOWED = "niet toegestaan"  # Dutch: "a character that is not allowed"
-
-
-def _count(app, model):
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def _complaint_link(app, order_id):
@@ -42,7 +36,7 @@ def test_finding6_control_characters_in_the_public_report_are_refused(app, clien
                                                  "location_id": place["location_id"]})
         assert response.status_code == 400, field
         assert NOT_ALLOWED in page(response) and field in page(response)
-    assert _count(app, FaultReport) == 0
+    assert row_count(app, FaultReport) == 0
 
 
 def test_finding6_line_breaks_and_tabs_are_still_fine(app, client, place):
@@ -51,7 +45,7 @@ def test_finding6_line_breaks_and_tabs_are_still_fine(app, client, place):
                                             "csrf_token": token,
                                             "location_id": place["location_id"]})
     assert response.status_code in (200, 302)  # filed (then shown by a redirect)
-    assert _count(app, FaultReport) == 1
+    assert row_count(app, FaultReport) == 1
 
 
 def test_finding6_nul_on_the_token_pages_is_refused(app, client, place):
@@ -98,7 +92,7 @@ def test_finding6_location_id_out_of_range_is_a_clear_message(app, client, place
                                                 "csrf_token": token})
         assert response.status_code == 400, bad
         assert "locatie" in page(response).lower()
-    assert _count(app, FaultReport) == 0
+    assert row_count(app, FaultReport) == 0
 
 
 def test_finding6_ids_out_of_range_in_urls_are_404(app, admin_client, products):
@@ -121,7 +115,7 @@ def test_finding6_intake_nul_and_lone_surrogates_are_400(app, client, products, 
                                content_type="application/json")
         assert response.status_code == 400, bad
         assert list(response.get_json()["message"]) == ["applicant.name"]
-    assert _count(app, ServiceRequest) == 0
+    assert row_count(app, ServiceRequest) == 0
 
 
 def test_finding6_deeply_nested_json_is_400(app, client, products, portal):
@@ -130,7 +124,7 @@ def test_finding6_deeply_nested_json_is_400(app, client, products, portal):
                                content_type="application/json")
         assert response.status_code == 400
         assert "diep" in response.get_json()["message"]  # "nested too deeply"
-    assert _count(app, ServiceRequest) == 0
+    assert row_count(app, ServiceRequest) == 0
 
 
 def test_finding6_nan_and_broken_json_are_400(app, client, products, portal):
@@ -153,7 +147,7 @@ def test_finding6_an_api_body_over_the_limit_is_413(app, client, products, porta
         assert response.status_code == 413
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
-    assert _count(app, ServiceRequest) == 0
+    assert row_count(app, ServiceRequest) == 0
 
 
 def test_finding6_depth_counter_skips_brackets_in_strings():

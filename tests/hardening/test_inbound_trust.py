@@ -11,13 +11,9 @@ from app import audit
 from app.extensions import db
 from app.service_requests import workflow
 from app.service_requests.models import InboundDocument, ServiceRequest
-from tests.service_requests.conftest import load, make_request
+from tests.helpers import load, make_request, receive_mail
 
 AUTHSERV = "mx.example.org"
-
-
-def receive(app, raw):
-    return app.test_cli_runner().invoke(args=["mail", "receive"], input=raw)
 
 
 def mail(sr, to="aanvragen@example.org", sender="anna@example.org", message_id="<m1@x>",
@@ -59,7 +55,7 @@ def test_finding5_a_spoofed_from_moves_nothing_and_waits_for_review(app, waiting
         f"Authentication-Results: {AUTHSERV}; dkim=pass header.d=attacker.example\r\n",
     ]
     for i, headers in enumerate(forged):
-        result = receive(app, mail(sr, message_id=f"<f{i}@x>", headers=headers))
+        result = receive_mail(app, mail(sr, message_id=f"<f{i}@x>", headers=headers))
         assert result.exit_code == 0 and "unmatched" in result.output, headers
     assert load(app, sr.id).status == "documents_needed"
     docs = documents(app)
@@ -71,14 +67,14 @@ def test_finding5_only_our_mta_vouching_for_the_sender_lets_the_subject_match(
         app, waiting, our_mta):
     sr, _token = waiting
     headers = f"Authentication-Results: {AUTHSERV}; dmarc=pass header.from=example.org\r\n"
-    result = receive(app, mail(sr, headers=headers))
+    result = receive_mail(app, mail(sr, headers=headers))
     assert result.exit_code == 0 and f"stored on {sr.order_no}" in result.output
     assert load(app, sr.id).status == "documents_received"
 
 
 def test_finding5_the_reply_address_token_is_trusted(app, waiting):
     sr, token = waiting
-    result = receive(app, mail(sr, to=f"aanvragen+{token}@example.org",
+    result = receive_mail(app, mail(sr, to=f"aanvragen+{token}@example.org",
                                sender="iemand-anders@example.net"))
     assert result.exit_code == 0 and f"stored on {sr.order_no}" in result.output
     assert load(app, sr.id).status == "documents_received"
@@ -87,11 +83,11 @@ def test_finding5_the_reply_address_token_is_trusted(app, waiting):
 def test_finding5_a_reused_message_id_with_new_content_is_not_a_duplicate(app, waiting):
     sr, token = waiting
     to = f"aanvragen+{token}@example.org"
-    assert receive(app, mail(sr, to=to, body="Eerste brief.")).exit_code == 0
-    second = receive(app, mail(sr, to=to, body="Tweede brief, andere inhoud."))
+    assert receive_mail(app, mail(sr, to=to, body="Eerste brief.")).exit_code == 0
+    second = receive_mail(app, mail(sr, to=to, body="Tweede brief, andere inhoud."))
     assert second.exit_code == 0 and "duplicate" not in second.output
     # The first one again, as an MTA re-delivers it (one more Received line): a duplicate.
-    again = receive(app, mail(sr, to=to, body="Eerste brief.",
+    again = receive_mail(app, mail(sr, to=to, body="Eerste brief.",
                               headers="Received: from relay2 by mx; Mon, 30 Nov 2026\r\n"))
     assert "duplicate" in again.output
     assert [text for *_, text in documents(app)] == ["Eerste brief.",
@@ -114,7 +110,7 @@ def test_finding6_hostile_mail_is_kept_as_unreadable_never_retried(app, waiting,
         parts = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n'
                          % (i, i) for i in range(3000))
         raw = head + parts + b"Content-Type: text/plain\r\n\r\nbodem\r\n"
-    result = receive(app, raw)
+    result = receive_mail(app, raw)
     assert result.exit_code in (0, 65), result.output
     assert result.exit_code != 75
     if result.exit_code == 0:
@@ -122,5 +118,5 @@ def test_finding6_hostile_mail_is_kept_as_unreadable_never_retried(app, waiting,
         assert len(docs) == 1
         assert all("\x00" not in (text or "") + (subject or "") for _r, subject, text in docs)
     # Either way a second delivery does not pile up or fail differently.
-    assert receive(app, raw).exit_code == result.exit_code
+    assert receive_mail(app, raw).exit_code == result.exit_code
     assert len(documents(app)) <= 1

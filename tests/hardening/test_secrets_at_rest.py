@@ -14,9 +14,7 @@ from app.security import sealed
 from app.security.redact import RedactingFilter, redact
 from app.service_requests.customer_mail import queue_customer_mail
 from app.service_requests.models import ServiceRequest
-from tests.conftest import csrf_token
-from tests.faults.conftest import link, make_order, page
-from tests.service_requests.conftest import make_request
+from tests.helpers import csrf_token, link, make_order, make_request, page
 
 TRACK = re.compile(r"/track/([0-9a-f]{32})")
 

@@ -7,9 +7,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.service_requests import workflow
 from app.service_requests.models import ServiceRequest
-from tests.conftest import csrf_token
-from tests.faults.conftest import page
-from tests.service_requests.conftest import make_request
+from tests.helpers import csrf_token, make_request, page
 
 
 def _link(app, status, closed_days_ago=None):

@@ -8,7 +8,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.notifications import notify
 from app.notifications.models import Notification
-from tests.conftest import user_id
+from tests.helpers import user_id
 
 
 def _page(app, client, url):

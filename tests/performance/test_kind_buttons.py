@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from app.extensions import db
 from app.service_requests.models import Product, RequestedProductLine, ServiceRequest
-from tests.service_requests.conftest import make_request, products  # noqa: F401
+from tests.helpers import make_request
 
 SURVEY_MAPS = "/service-requests/kind/survey_map/list/"
 
@@ -28,7 +28,7 @@ def _listed(client, url):
 
 
 def test_the_flags_follow_the_lines_and_the_button_lists_exactly_those(
-        app, products, admin_client):  # noqa: F811
+        app, products, admin_client):
     mortgage = make_request(app, code="HYP-UIT", name="Anna Ankersmit")
     survey = make_request(app, code="MEETBRIEF", name="Bert Bromet")
     with app.app_context():
@@ -62,7 +62,7 @@ def test_the_flags_follow_the_lines_and_the_button_lists_exactly_those(
     assert _listed(admin_client, SURVEY_MAPS) == {"Anna Ankersmit"}
 
 
-def test_the_survey_map_button_walks_its_own_index(app, products, admin_client):  # noqa: F811
+def test_the_survey_map_button_walks_its_own_index(app, products, admin_client):
     for k in range(3):
         make_request(app, code="MEETBRIEF" if k % 2 else "HYP-UIT", name=f"Aanvrager {k}")
     statements = []

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.faults import feedback
 from app.faults.models import Contractor, WorkOrder
 from bench.data import load
-from tests.conftest import log_in
+from tests.helpers import log_in
 
 SCALE = 0.0001  # 100 requests, 30 work orders
 

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from app.extensions import db
 from bench.data import load
 from bench.pages import our_list_views
-from tests.conftest import log_in
+from tests.helpers import log_in
 
 SCALE = 0.0001  # 100 requests with 1–3 lines, 30 fault reports and orders: full pages
 

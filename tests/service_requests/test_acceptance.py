@@ -11,9 +11,7 @@ from app.audit import AuditEntry
 from app.extensions import db
 from app.service_requests import workflow
 from app.service_requests.models import Correction, ServiceRequest
-from tests.conftest import PASSWORD, _domain_tables, csrf_token, log_in
-from tests.helpers import SRD
-from tests.service_requests.conftest import load, make_request
+from tests.helpers import PASSWORD, SRD, csrf_token, domain_tables, load, log_in, make_request
 from tests.service_requests.test_lists_and_permissions import BUTTONS, ORDER_NO, rows
 
 
@@ -42,7 +40,7 @@ def extra_user(app):
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:  # rows pointing at the users go first
-            for table in _domain_tables():
+            for table in domain_tables():
                 conn.execute(delete(table))
         sm = app.appbuilder.sm
         for username in made_users:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.service_requests.models import Correction, Payment
-from tests.service_requests.conftest import make_request
+from tests.helpers import make_request
 from tests.service_requests.test_manual_walk import add_in_tab, step
 
 SRD = "SRD\N{NO-BREAK SPACE}"

@@ -16,8 +16,7 @@ from app.service_requests.clock import (
     working_seconds,
 )
 from app.service_requests.models import ServiceRequest
-
-from .conftest import make_request
+from tests.helpers import make_request
 
 FRIDAY = datetime(2026, 12, 18, 12, 0, tzinfo=UTC)
 

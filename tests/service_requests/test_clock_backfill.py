@@ -10,8 +10,7 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.service_requests.clock import add_working_days, target_days
 from app.service_requests.models import ServiceRequest
-
-from .conftest import make_request
+from tests.helpers import make_request
 
 
 def _as_before_the_clock(app, *pks):

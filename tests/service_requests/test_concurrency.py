@@ -11,7 +11,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.service_requests import workflow
 from app.service_requests.models import Product, ServiceRequest
-from tests.service_requests.conftest import load, make_request
+from tests.helpers import load, make_request
 
 STALE = "Iemand anders heeft deze aanvraag intussen gewijzigd"
 

@@ -3,8 +3,7 @@
 how to pay in every mail and on the track page, and a message that changes no status."""
 import re
 
-from tests.conftest import submit
-from tests.service_requests.conftest import make_request
+from tests.helpers import make_request, submit
 from tests.service_requests.test_intake_api import body, token_for
 from tests.service_requests.test_manual_walk import add_in_tab, status, step
 

@@ -9,8 +9,7 @@ from app import audit
 from app.database import utcnow
 from app.extensions import db
 from app.service_requests.models import Payment, ServiceRequest
-
-from .conftest import make_request
+from tests.helpers import make_request
 
 
 def _figures(html):

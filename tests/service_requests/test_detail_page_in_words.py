@@ -19,9 +19,7 @@ from app.service_requests.models import (
     InternalCheck,
     ServiceRequest,
 )
-from tests.conftest import submit
-from tests.helpers import SRD
-from tests.service_requests.conftest import load, make_request
+from tests.helpers import SRD, load, make_request, submit
 from tests.service_requests.test_manual_walk import PDF, add_in_tab, show, step
 
 ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")

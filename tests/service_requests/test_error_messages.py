@@ -5,13 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.service_requests.models import CustomerFeedback, Product, ServiceRequest
-from tests.conftest import csrf_token, submit
-from tests.service_requests.conftest import make_request
-
-
-def _count(app, model):
-    with app.app_context():
-        return db.session.scalar(select(func.count(model.id)))
+from tests.helpers import csrf_token, make_request, row_count, submit
 
 
 def test_the_counter_form_says_what_is_missing(app, products, client_for):
@@ -25,7 +19,7 @@ def test_the_counter_form_says_what_is_missing(app, products, client_for):
     })
     assert response.status_code == 200
     assert "Bij een spoedaanvraag hoort “namens”." in response.get_data(as_text=True)
-    assert _count(app, ServiceRequest) == 0
+    assert row_count(app, ServiceRequest) == 0
 
 
 def test_a_tab_form_opened_without_its_request_says_where_to_open_it(app, products,
@@ -38,4 +32,4 @@ def test_a_tab_form_opened_without_its_request_says_where_to_open_it(app, produc
                          follow_redirects=True)
     assert "Open dit formulier vanuit het tabblad van de aanvraag." in response.get_data(
         as_text=True)
-    assert _count(app, CustomerFeedback) == 0
+    assert row_count(app, CustomerFeedback) == 0

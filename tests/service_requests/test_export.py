@@ -10,8 +10,7 @@ import pytest
 from flask import url_for
 
 from app.extensions import db
-
-from .conftest import make_request
+from tests.helpers import make_request
 
 
 def _rows(response):

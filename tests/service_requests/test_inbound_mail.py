@@ -12,8 +12,7 @@ from app.extensions import db
 from app.files import read_bytes
 from app.service_requests import workflow
 from app.service_requests.models import InboundDocument, ServiceRequest
-from tests.conftest import submit
-from tests.service_requests.conftest import load, make_request
+from tests.helpers import load, make_request, receive_mail, submit
 
 MAIL = Path(__file__).parent / "mail"
 
@@ -21,10 +20,6 @@ MAIL = Path(__file__).parent / "mail"
 def eml(name, sr=None, token=""):
     text = (MAIL / name).read_text()
     return text.replace("{TOKEN}", token).replace("{ORDER_NO}", sr.order_no if sr else "").encode()
-
-
-def receive(app, raw):
-    return app.test_cli_runner().invoke(args=["mail", "receive"], input=raw)
 
 
 @pytest.fixture
@@ -47,7 +42,7 @@ def documents(app, **where):
 
 def test_reply_with_attachments_is_filed_and_moves_the_status(app, waiting, admin_client):
     sr, token = waiting
-    result = receive(app, eml("reply_with_attachments.eml", sr, token))
+    result = receive_mail(app, eml("reply_with_attachments.eml", sr, token))
     assert result.exit_code == 0, result.output
     assert f"stored on {sr.order_no}" in result.output
     [(request_id, sender, subject, text, automatic, files)] = documents(app)
@@ -68,8 +63,8 @@ def test_reply_with_attachments_is_filed_and_moves_the_status(app, waiting, admi
 def test_the_same_message_twice_is_stored_once(app, waiting):
     sr, token = waiting
     raw = eml("reply_with_attachments.eml", sr, token)
-    assert receive(app, raw).exit_code == 0
-    second = receive(app, raw)
+    assert receive_mail(app, raw).exit_code == 0
+    second = receive_mail(app, raw)
     assert second.exit_code == 0 and "duplicate" in second.output
     assert len(documents(app)) == 1
 
@@ -77,7 +72,7 @@ def test_the_same_message_twice_is_stored_once(app, waiting):
 @pytest.mark.parametrize("name", ["auto_reply.eml", "bounce.eml"])
 def test_auto_replies_and_bounces_are_recorded_but_move_nothing(app, waiting, name):
     sr, token = waiting
-    result = receive(app, eml(name, sr, token))
+    result = receive_mail(app, eml(name, sr, token))
     assert result.exit_code == 0, result.output
     [(request_id, _sender, _subject, _text, automatic, _files)] = documents(app)
     assert request_id == sr.id and automatic is True
@@ -93,7 +88,7 @@ def test_order_number_in_the_subject_from_the_authenticated_applicant_matches(ap
     sr, _token = waiting
     app.config["MAIL_AUTHSERV_ID"] = AUTHSERV
     try:
-        result = receive(app, AUTHENTICATED + eml("order_no_in_subject.eml", sr))
+        result = receive_mail(app, AUTHENTICATED + eml("order_no_in_subject.eml", sr))
     finally:
         app.config["MAIL_AUTHSERV_ID"] = ""
     assert result.exit_code == 0 and sr.order_no in result.output
@@ -103,14 +98,14 @@ def test_order_number_in_the_subject_from_the_authenticated_applicant_matches(ap
 def test_order_number_from_a_stranger_waits_in_unmatched_mail(app, waiting):
     sr, _token = waiting
     raw = eml("order_no_in_subject.eml", sr).replace(b"anna@example.org", b"someone@example.net")
-    result = receive(app, raw)
+    result = receive_mail(app, raw)
     assert result.exit_code == 0 and "unmatched" in result.output
     assert documents(app)[0][0] is None
 
 
 def test_unmatched_mail_is_kept_and_staff_attach_it(app, waiting, client_for):
     sr, _token = waiting
-    result = receive(app, eml("unmatched.eml"))
+    result = receive_mail(app, eml("unmatched.eml"))
     assert result.exit_code == 0 and "unmatched" in result.output
     writer, viewer = client_for("Writer"), client_for("Viewer")
     page = viewer.get("/unmatched-mail/list/").get_data(as_text=True)
@@ -146,13 +141,13 @@ def test_a_locked_database_asks_the_mta_to_retry(app, waiting):
     locker = sqlite3.connect(path, timeout=0)
     locker.execute("BEGIN EXCLUSIVE")
     try:
-        result = receive(app, eml("reply_with_attachments.eml", sr, token))
+        result = receive_mail(app, eml("reply_with_attachments.eml", sr, token))
     finally:
         locker.rollback()
         locker.close()
     assert result.exit_code == 75, result.output
     assert "try again later" in result.output
-    assert receive(app, eml("reply_with_attachments.eml", sr, token)).exit_code == 0
+    assert receive_mail(app, eml("reply_with_attachments.eml", sr, token)).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count(InboundDocument.id))) == 1
 
@@ -168,13 +163,13 @@ def test_parse_html_only_bulk_mail_without_message_id(app, waiting):
     parsed = parse(raw)
     assert parsed.automatic and parsed.message_id == "" and "Hallo" in parsed.text
     assert "<b>" not in parsed.text
-    assert receive(app, raw).exit_code == 0
-    assert "duplicate" in receive(app, raw).output
+    assert receive_mail(app, raw).exit_code == 0
+    assert "duplicate" in receive_mail(app, raw).output
     assert len(documents(app)) == 1 and load(app, sr.id).status == "documents_needed"
 
 
 def test_empty_input_is_refused(app):
-    result = receive(app, b"")
+    result = receive_mail(app, b"")
     assert result.exit_code == 65
 
 
@@ -189,12 +184,12 @@ def test_a_locked_table_on_postgresql_asks_the_mta_to_retry(app, waiting):
     try:
         with engine.connect() as other:
             other.execute(text("LOCK TABLE sr_inbound_document IN ACCESS EXCLUSIVE MODE"))
-            result = receive(app, eml("reply_with_attachments.eml", sr, token))
+            result = receive_mail(app, eml("reply_with_attachments.eml", sr, token))
             other.rollback()
     finally:
         app.config.pop("MAIL_RECEIVE_LOCK_TIMEOUT_MS")
     assert result.exit_code == 75, result.output
-    assert receive(app, eml("reply_with_attachments.eml", sr, token)).exit_code == 0
+    assert receive_mail(app, eml("reply_with_attachments.eml", sr, token)).exit_code == 0
     assert len(documents(app)) == 1
 
 
@@ -209,7 +204,7 @@ def test_precedence_and_auto_submitted_headers_on_a_real_reply(app, waiting, hea
     raw = eml("reply_with_attachments.eml", sr, token).replace(
         b"Return-Path: <anna@example.org>", b"Return-Path: <anna@example.org>\n" + header.encode(), 1)
     assert header.encode() in raw
-    result = receive(app, raw)
+    result = receive_mail(app, raw)
     assert result.exit_code == 0, result.output
     [(request_id, _sender, _subject, _text, is_automatic, files)] = documents(app)
     assert request_id == sr.id and is_automatic is automatic and len(files) == 2

@@ -9,8 +9,7 @@ from app import audit
 from app.extensions import db
 from app.service_requests import demo
 from app.service_requests.models import ServiceRequest
-from tests.conftest import PASSWORD, csrf_token
-from tests.helpers import SRD
+from tests.helpers import PASSWORD, SRD, csrf_token
 
 
 def test_inkijk_manual(app, client):

@@ -4,11 +4,10 @@ import io
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
 
 from app.extensions import db
 from app.service_requests.models import AdditionalProductLine, RequestedProductLine, ServiceRequest
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, row_count
 
 
 def token_for(client, username):
@@ -27,11 +26,6 @@ def body(**changes):
     }
     data.update(changes)
     return data
-
-
-def count(app, model=ServiceRequest):
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_a_good_submission(app, products, client):
@@ -70,7 +64,7 @@ def test_invalid_input_is_400_with_a_message_per_field(app, products, client, ch
                            json=body(**changes))
     assert response.status_code == 400
     assert field in response.get_json()["message"], response.get_json()
-    assert count(app) == 0 and count(app, RequestedProductLine) == 0
+    assert row_count(app, ServiceRequest) == 0 and row_count(app, RequestedProductLine) == 0
 
 
 def test_several_errors_at_once_and_nothing_half_stored(app, products, client):
@@ -80,14 +74,14 @@ def test_several_errors_at_once_and_nothing_half_stored(app, products, client):
     assert response.status_code == 400
     assert {"applicant.name", "applicant.email", "applicant.id_number",
             "additional[0].code"} <= set(message)
-    assert count(app) == 0 and count(app, AdditionalProductLine) == 0
+    assert row_count(app, ServiceRequest) == 0 and row_count(app, AdditionalProductLine) == 0
 
 
 def test_an_id_card_that_is_not_a_photo_stores_nothing(app, products, client):
     response = client.post("/api/v1/intake/", headers=token_for(client, "portal"),
                            json=body(id_card_image=base64.b64encode(b"hello").decode()))
     assert response.status_code == 400 and "id_card_image" in response.get_json()["message"]
-    assert count(app) == 0
+    assert row_count(app, ServiceRequest) == 0
 
 
 def test_a_duplicate_submission_is_recognised(app, products, client):
@@ -102,14 +96,14 @@ def test_a_duplicate_submission_is_recognised(app, products, client):
     other = client.post("/api/v1/intake/", headers=token_for(client, "portal"),
                         json=body(client_reference="portal-order-882"))
     assert other.status_code == 201 and other.get_json()["order_no"] != first.get_json()["order_no"]
-    assert count(app) == 2
+    assert row_count(app, ServiceRequest) == 2
 
 
 def test_only_the_portal_may_submit(app, products, client):
     assert client.post("/api/v1/intake/", json=body()).status_code == 401
     response = client.post("/api/v1/intake/", headers=token_for(client, "viewer"), json=body())
     assert response.status_code == 403
-    assert count(app) == 0
+    assert row_count(app, ServiceRequest) == 0
 
 
 def test_the_audit_names_the_portal(app, products, client, admin_client):

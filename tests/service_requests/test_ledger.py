@@ -25,7 +25,7 @@ from app.service_requests.models import (
     ServiceRequest,
 )
 from app.service_requests.models import RequestStatus as S
-from tests.service_requests.conftest import make_request
+from tests.helpers import make_request
 from tests.service_requests.test_manual_walk import PDF, add_in_tab, show, status, step
 
 

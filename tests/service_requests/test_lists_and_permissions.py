@@ -4,9 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import csrf_token, submit
-from tests.helpers import SRD
-from tests.service_requests.conftest import load, make_request
+from tests.helpers import SRD, csrf_token, load, make_request, submit
 
 ORDER_NO = re.compile(r"\b\d{4}-\d{6}\b")
 

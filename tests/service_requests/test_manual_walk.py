@@ -7,9 +7,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.service_requests.models import ServiceRequest
-from tests.conftest import csrf_token, submit
-from tests.helpers import SRD
-from tests.service_requests.conftest import load
+from tests.helpers import SRD, csrf_token, load, submit
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"

@@ -4,7 +4,7 @@ import io
 
 from pypdf import PdfReader
 
-from .conftest import make_request
+from tests.helpers import make_request
 
 
 def _text(response):

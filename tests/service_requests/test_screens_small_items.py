@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.service_requests.conftest import load, make_request
+from tests.helpers import load, make_request
 from tests.service_requests.test_manual_walk import show
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

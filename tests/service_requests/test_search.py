@@ -6,8 +6,7 @@ import re
 from app.extensions import db
 from app.search import reindex
 from app.service_requests.models import ServiceRequest
-
-from .conftest import make_request
+from tests.helpers import make_request
 
 
 def _found(client, query):

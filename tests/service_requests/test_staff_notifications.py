@@ -12,8 +12,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.notifications import digest
 from app.notifications.models import Notification
-from tests.conftest import submit
-from tests.service_requests.conftest import make_request
+from tests.helpers import make_request, submit
 from tests.service_requests.test_manual_walk import PDF, add_in_tab
 from tests.service_requests.test_track_page import with_token
 

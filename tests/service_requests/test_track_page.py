@@ -13,8 +13,7 @@ from app.service_requests.models import (
     InboundDocument,
     ServiceRequest,
 )
-from tests.conftest import csrf_token, submit
-from tests.service_requests.conftest import load, make_request
+from tests.helpers import csrf_token, load, make_request, row_count, submit
 from tests.service_requests.test_manual_walk import PDF
 
 
@@ -103,7 +102,7 @@ def test_get_changes_no_row_and_a_wrong_token_post_is_404(app, products, client)
     pk = make_request(app, status="delivered")
     token = with_token(app, pk, feedback="Uw product is klaar.")
     before = load(app, pk)
-    counts = [count(app, m) for m in (ServiceRequest, CustomerFeedback, InboundDocument,
+    counts = [row_count(app, m) for m in (ServiceRequest, CustomerFeedback, InboundDocument,
                                       ApplicantFeedback)]
     for _ in range(3):
         page = client.get(f"/track/{token}").get_data(as_text=True)
@@ -111,7 +110,7 @@ def test_get_changes_no_row_and_a_wrong_token_post_is_404(app, products, client)
     after = load(app, pk)
     assert (after.version_id, after.status, after.updated_at) == \
         (before.version_id, before.status, before.updated_at)
-    assert [count(app, m) for m in (ServiceRequest, CustomerFeedback, InboundDocument,
+    assert [row_count(app, m) for m in (ServiceRequest, CustomerFeedback, InboundDocument,
                                     ApplicantFeedback)] == counts
     csrf = csrf_token(client, f"/track/{token}")
     wrong = "f" * 32
@@ -119,9 +118,4 @@ def test_get_changes_no_row_and_a_wrong_token_post_is_404(app, products, client)
     assert client.post(f"/track/{wrong}/documents", data={
         "csrf_token": csrf, "files": (io.BytesIO(PDF), "a.pdf")},
         content_type="multipart/form-data").status_code == 404
-    assert count(app, ApplicantFeedback) == 0 and count(app, InboundDocument) == 0
-
-
-def count(app, model):
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
+    assert row_count(app, ApplicantFeedback) == 0 and row_count(app, InboundDocument) == 0

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from app.audit import AuditEntry
 from app.extensions import db
 from app.service_requests.models import AdditionalProductLine, ServiceRequest
-from tests.conftest import PASSWORD, csrf_token, log_in
-from tests.service_requests.conftest import make_request
+from tests.helpers import PASSWORD, csrf_token, log_in, make_request
 from tests.service_requests.test_manual_walk import PDF, add_in_tab, png_bytes, show, status, step
 
 
