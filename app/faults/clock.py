@@ -37,6 +37,13 @@ def _set_complete_due(_mapper, connection, order):
         order.complete_due_at = start + timedelta(days=complete_days(_priority(connection, order)))
 
 
+def restart(order, priority):
+    """The order's completion target under `priority` (the facility manager changed it),
+    still counted from when the order was made."""
+    start = order.created_at or utcnow()
+    order.complete_due_at = start + timedelta(days=complete_days(priority))
+
+
 def late_clause(now=None):
     """The Late list's condition: not completed and past the moment it was due."""
     return and_(WorkOrder.status.in_(WorkOrderStatus.RUNNING),

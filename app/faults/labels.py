@@ -74,6 +74,7 @@ ACTIONS = {
     "evidence_added": _("File added"),
     "cost_approval_requested": _("Cost approval asked"),
     "costs_approved": _("Costs approved"),
+    "priority_changed": _("Priority changed"),
 }
 # Columns of the audited models that LABELS names differently (foreign keys, bookkeeping).
 EXTRA_FIELDS = {
@@ -108,7 +109,7 @@ LINKED = {"contractor_id": "Contractor", "default_contractor_id": "Contractor",
 def register():
     """Give the shared audit log this domain's words (called from registration.register)."""
     register_audit_readers()
-    from .workflow import COMPLAINT_LABELS, STATUS_LABELS
+    from .workflow import COMPLAINT_LABELS, PRIORITY_LABELS, STATUS_LABELS
 
     fields = {}
     for name, model in _models().items():
@@ -119,7 +120,8 @@ def register():
     audit.register_labels(
         records=RECORDS, actions=ACTIONS, fields=fields,
         values={("WorkOrder", "status"): STATUS_LABELS,
-                ("Complaint", "status"): COMPLAINT_LABELS})
+                ("Complaint", "status"): COMPLAINT_LABELS,
+                ("FaultReport", "priority"): PRIORITY_LABELS})
 
 
 def _names(model):

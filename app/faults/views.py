@@ -149,6 +149,9 @@ class LateFilter(BaseFilter):
         return query.filter(clock.late_clause())
 
 
+PRIORITY_CHANGED = _("The priority is changed; the reminders follow the new priority.")
+
+
 class FlaggedFilter(BaseFilter):
     """Marked "needs attention" (not solved, a low rating, a complaint)."""
 
@@ -164,7 +167,8 @@ class WorkOrderView(FaultModelView):
     class_permission_name = "FaultWorkOrder"
     method_permission_name = {**NO_ADD, "resend": "write", "renew": "write", "revoke": "write",
                               "reopen": "write", "clear_flag": "write",
-                              "approve_costs": "write", "print_pdf": "read"}
+                              "approve_costs": "write", "print_pdf": "read",
+                              "change_priority": "write"}
     exclude_route_methods = {"add", "delete"}
     list_title = _("Work orders")
     show_title = _("Work order")
@@ -243,6 +247,14 @@ class WorkOrderView(FaultModelView):
         """The invoice above the partner's limit is approved; the partner is told."""
         return self._act(pk, evidence.approve_costs,
                          _("The costs are approved; the maintenance partner is told."))
+
+    @expose("/priority/<int:pk>", methods=["POST"])
+    @has_access
+    def change_priority(self, pk):
+        """Urgent or normal, with a reason: the escalation follows the new priority."""
+        return self._act(pk, lambda order: workflow.change_priority(
+            order.report, request.form.get("priority"), request.form.get("reason")),
+            PRIORITY_CHANGED)
 
     @expose("/clear-flag/<int:pk>", methods=["POST"])
     @has_access
@@ -337,7 +349,7 @@ def show_with_buttons(view, item):
 class FaultReportView(FaultModelView):
     datamodel = FastSQLAInterface(FaultReport)
     class_permission_name = "FaultReport"
-    method_permission_name = {**NO_ADD, "renew_link": "write"}
+    method_permission_name = {**NO_ADD, "renew_link": "write", "change_priority": "write"}
     show_template = "faults/admin/report_show.html"
     exclude_route_methods = {"add", "delete"}
     list_title = _("Fault reports")
@@ -358,7 +370,20 @@ class FaultReportView(FaultModelView):
     formatters_columns = {**FaultModelView.formatters_columns, "order_status": _status}
 
     def show_context(self, report, widgets):
-        return {**show_with_buttons(self, report), "has_link": tokens.has_link(report)}
+        return {**show_with_buttons(self, report), "has_link": tokens.has_link(report),
+                "priority_labels": workflow.PRIORITY_LABELS}
+
+    @expose("/priority/<int:pk>", methods=["POST"])
+    @has_access
+    def change_priority(self, pk):
+        """Urgent or normal, with a reason: the escalation follows the new priority."""
+        report = db.session.get(FaultReport, pk)
+        if report is None:
+            abort(404)
+        with unit_of_work(done=PRIORITY_CHANGED):
+            workflow.change_priority(report, request.form.get("priority"),
+                                     request.form.get("reason"))
+        return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
 
     def pre_update(self, item):
         with unit_of_work(reraise=True, commit=False):  # FAB shows the refusal

@@ -12,6 +12,7 @@ Who acts (user, "contractor", "reporter") is named by the caller for the audit l
 - feedback.py  ratings and complaints
 - loop.py      the feedback loop: flags for the office, reopening a completed order
 - escalation.py the scheduled job: reminders, office alerts, follow-ups
+- priority.py  the facility manager's change of a report's priority
 - rules.py     the input checks they share
 
 A refused step raises the shared DomainError (app/errors.py).
@@ -55,6 +56,7 @@ from .orders import (
                        transition,
                        work_order_pdf,
 )
+from .priority import change_priority
 from .rules import MAX_TEXT, is_admin, photo_data_uri
 
 __all__ = [
@@ -62,7 +64,7 @@ __all__ = [
     "STATUS_LABELS", "TRANSITIONS", "DomainError", "PRIORITY_LABELS",
     "appointment_text", "check_transition", "clear_flag", "flag", "missing_for_completion",
     "priority_for", "reopen", "run_escalation",
-    "allowed_actions", "can_respond", "check_back_office_edit", "check_delete",
+    "allowed_actions", "can_respond", "change_priority", "check_back_office_edit", "check_delete",
     "check_report_edit", "check_sticker_free", "close_complaint", "complain",
     "create_report", "is_admin", "parse_fields", "photo_data_uri", "queue_contractor_mail",
     "rate", "rating_open", "reassign_if_changed", "register_device",
