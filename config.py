@@ -160,6 +160,13 @@ class Config:
         if t.strip())
     # A rating whose average is below this flags the order and tells the office.
     FAULTS_LOW_RATING = float(os.environ.get("FAULTS_LOW_RATING", "3"))
+    # The maintenance partner's portal link (/p/...): valid this many days; its "recently
+    # finished" list goes back this many days.
+    FAULTS_PORTAL_LINK_DAYS = int(os.environ.get("FAULTS_PORTAL_LINK_DAYS", "365"))
+    FAULTS_PORTAL_RECENT_DAYS = int(os.environ.get("FAULTS_PORTAL_RECENT_DAYS", "90"))
+    # A photo kept after a refused report form and never sent is deleted after this many
+    # hours (the form's signed key to it is valid for one hour).
+    FAULTS_KEPT_PHOTO_HOURS = int(os.environ.get("FAULTS_KEPT_PHOTO_HOURS", "24"))
     # Report and order numbers start here when their series is new (go-live).
     FAULTS_REPORT_NUMBER_START = int(os.environ.get("FAULTS_REPORT_NUMBER_START", "1"))
     FAULTS_ORDER_NUMBER_START = int(os.environ.get("FAULTS_ORDER_NUMBER_START", "1"))

@@ -301,8 +301,13 @@ def _fault_rows(rng, size):
          "postcode": "0000", "city": "Willemstad", "contact_name": None, "contact_phone": None,
          "contact_email": None, "default_contractor_id": rng.randint(1, n_con),
          "created_at": START, "updated_at": START} for loc in range(1, n_loc + 1)]
+    yield "fault_sticker_batch", [
+        {"id": b + 1, "code": f"2016-{b:03d}", "name": f"Reeks {b + 1}", "customer": None,
+         "location_id": rng.randint(1, n_loc), "size": 1000, "created_at": START}
+        for b in range(n_dev // 1000 + 1)]
     yield "fault_sticker_code", ({"id": d, "code": f"B{d:07d}", "batch": f"2016-{d // 1000:03d}",
-                                  "created_at": START} for d in range(1, n_dev + 1))
+                                  "batch_id": d // 1000 + 1, "created_at": START}
+                                 for d in range(1, n_dev + 1))
     device_loc = [rng.randint(1, n_loc) for _ in range(n_dev + 1)]
     device_con = [rng.randint(1, n_con) for _ in range(n_dev + 1)]
     yield "fault_device", ({"id": d, "sticker_id": d, "location_id": device_loc[d],

@@ -53,11 +53,14 @@ LABELS = {
     "cost_approval_limit": _("Cost-approval limit excl. VAT"),
     "cost_approved_amount": _("Costs approved up to"),
     "cost_approval_requested_at": _("Cost approval asked"),
+    "customer": _("Customer"), "size": _("Number of stickers"),
+    "sticker_batch": _("Batch"),
 }
 
 RECORDS = {
     "WorkOrder": _("Work order"), "FaultReport": _("Fault report"), "Device": _("Device"),
-    "StickerCode": _("QR sticker"), "Location": _("Location"),
+    "StickerCode": _("QR sticker"), "StickerBatch": _("Sticker batch"),
+    "Location": _("Location"),
     "Contractor": _("Maintenance partner"), "Rating": _("Rating"), "Complaint": _("Complaint"),
 }
 ACTIONS = {
@@ -75,6 +78,8 @@ ACTIONS = {
     "cost_approval_requested": _("Cost approval asked"),
     "costs_approved": _("Costs approved"),
     "priority_changed": _("Priority changed"),
+    "portal_link_sent": _("Portal link sent"),
+    "portal_link_revoked": _("Portal link revoked"),
 }
 # Columns of the audited models that LABELS names differently (foreign keys, bookkeeping).
 EXTRA_FIELDS = {
@@ -82,7 +87,7 @@ EXTRA_FIELDS = {
     "sticker_id": _("QR code"), "location_id": _("Location"), "photo_id": _("Photo"),
     "contractor_id": _("Maintenance partner"), "registered_by_id": _("Registered by"),
     "default_contractor_id": _("Default maintenance partner"), "device_id": _("Device"),
-    "report_id": _("Request"), "work_order_id": _("Work order"),
+    "report_id": _("Request"), "work_order_id": _("Work order"), "batch_id": _("Batch"),
 }
 
 
@@ -94,16 +99,17 @@ def _models():
         FaultReport,
         Location,
         Rating,
+        StickerBatch,
         StickerCode,
         WorkOrder,
     )
-    return {m.__name__: m for m in (WorkOrder, FaultReport, Device, StickerCode, Location,
-                                    Contractor, Rating, Complaint)}
+    return {m.__name__: m for m in (WorkOrder, FaultReport, Device, StickerCode, StickerBatch,
+                                    Location, Contractor, Rating, Complaint)}
 
 
 LINKED = {"contractor_id": "Contractor", "default_contractor_id": "Contractor",
           "location_id": "Location", "report_id": "FaultReport", "work_order_id": "WorkOrder",
-          "device_id": "Device", "sticker_id": "StickerCode"}
+          "device_id": "Device", "sticker_id": "StickerCode", "batch_id": "StickerBatch"}
 
 
 def register():

@@ -110,14 +110,42 @@ class Location(Audited, TimestampMixin, Model):
         return self.name
 
 
+class StickerBatch(Audited, Model):
+    """Stickers generated and printed together: a name, and optionally the customer or
+    location they are for. `code` is the batch's generated code, printed in file names."""
+
+    __tablename__ = "fault_sticker_batch"
+    __table_args__ = (
+        Index("ix_fault_sticker_batch_name", "name", "id"),
+        Index("ix_fault_sticker_batch_customer", "customer", "id"),
+        Index("ix_fault_sticker_batch_location", "location_id", "id"),
+        Index("ix_fault_sticker_batch_created", "created_at", "id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(32), nullable=False, unique=True)
+    name = Column(String(100), nullable=False)
+    customer = Column(String(200))
+    location_id = Column(Integer, ForeignKey("fault_location.id"))
+    location = relationship("Location")
+    size = Column(Integer, nullable=False)
+    created_at = Column(UTCDateTime(), default=utcnow, nullable=False)
+
+    def __repr__(self):
+        return self.name
+
+
 class StickerCode(Audited, Model):
     """A printed QR sticker. Random code; a device claims it when registered."""
 
     __tablename__ = "fault_sticker_code"
+    __table_args__ = (Index("ix_fault_sticker_code_batch_id", "batch_id", "id"),)
 
     id = Column(Integer, primary_key=True)
     code = Column(String(32), nullable=False, unique=True)
-    batch = Column(String(32), nullable=False, index=True)
+    batch = Column(String(32), nullable=False, index=True)  # the batch's code
+    batch_id = Column(Integer, ForeignKey("fault_sticker_batch.id"))
+    sticker_batch = relationship("StickerBatch")
     created_at = Column(UTCDateTime(), default=utcnow, nullable=False)
     device = relationship("Device", back_populates="sticker", uselist=False)
 
@@ -255,6 +283,19 @@ class Evidence(Audited, Model):
         return f"{self.kind}: {self.file.original_name if self.file else ''}"
 
 
+class KeptPhoto(Model):
+    """A photo kept after a refused public form, so the reporter need not choose it again.
+    Removed when the photo is attached to a report; a scheduled job deletes the photos
+    never attached (kept_photos.py)."""
+
+    __tablename__ = "fault_kept_photo"
+
+    id = Column(Integer, primary_key=True)
+    file_id = Column(Integer, ForeignKey("stored_file.id"), nullable=False, unique=True)
+    file = relationship("StoredFile")
+    created_at = Column(UTCDateTime(), default=utcnow, nullable=False, index=True)
+
+
 class ReportFollower(Audited, Model):
     """Someone else with the same fault ("ik heb dit ook"): gets the report's updates."""
 
@@ -289,6 +330,9 @@ class WorkOrder(Audited, TimestampMixin, Model):
         # each status button, the partner's tab and every sortable date (app/listing.py)
         Index("ix_fault_work_order_status", "status", "id"),
         Index("ix_fault_work_order_contractor", "contractor_id", "id"),
+        # the partner's portal: its orders of one status, newest first (app/faults/portal.py)
+        Index("ix_fault_work_order_partner_status", "contractor_id", "status", "created_at",
+              "id"),
         Index("ix_fault_work_order_created", "created_at", "id"),
         Index("ix_fault_work_order_accepted", "accepted_at", "id"),
         Index("ix_fault_work_order_appointment", "appointment_date", "id"),
@@ -483,6 +527,6 @@ def recount_rating_sums(connection):
         **{f"rating_{k}_sum": total(ratings.c[k]) for k in _SUMS}))
 
 
-__all__ = ["Contractor", "Location", "StickerCode", "Device", "FaultReport", "WorkOrder",
+__all__ = ["Contractor", "Location", "StickerBatch", "StickerCode", "Device", "FaultReport", "WorkOrder",
            "Rating", "Complaint", "WorkOrderStatus", "ComplaintStatus", "Priority",
-           "ReportFollower"]
+           "ReportFollower", "KeptPhoto"]

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..money import parse_amount
 from ..numbering import next_value
 from ..pdf import render_pdf
-from . import evidence, rules, tokens
+from . import evidence, kept_photos, rules, tokens
 from .models import (
     ComplaintStatus,
     EvidenceKind,
@@ -114,6 +114,7 @@ def create_report(*, location=None, device=None, placement="", description, firs
         "reporter_phone": text(phone, gettext("Phone"), required=False, limit=50),
     }
     stored_photo = rules.photo(photo)  # last check: a refused photo leaves nothing behind
+    kept_photos.attached(stored_photo)  # kept from a refused attempt: now it is used
     numbers = (next_number(REPORT_SERIES, "FAULTS_REPORT_NUMBER_START"),
                next_number(ORDER_SERIES, "FAULTS_ORDER_NUMBER_START"))
     report = FaultReport(device=device, location=location, photo=stored_photo,

@@ -26,10 +26,9 @@ from ..files.models import StoredFile
 from ..security.input_guard import parse_id
 from ..security.redirects import safe_next
 from ..unit_of_work import unit_of_work
-from . import tokens
+from . import kept_photos, tokens
 from .duplicates import follow, open_report_for
 from .models import Contractor, Location, StickerCode
-from .rules import photo as store_photo
 from .workflow import create_report, priority_for, register_device
 
 bp = Blueprint("faults_public", __name__)
@@ -237,12 +236,13 @@ def _kept_photo(signed):
 
 def _keep_photo(upload):
     """A form refused for another reason keeps its photo: stored now, and carried by the
-    form as a signed key, so the reporter does not have to choose it again."""
+    form as a signed key, so the reporter does not have to choose it again (a scheduled
+    job deletes it when never sent: kept_photos.py)."""
     if upload is None or not getattr(upload, "filename", ""):
         return None
     upload.stream.seek(0)
     with unit_of_work(flash_error=False) as work:
-        stored = store_photo(upload)
+        stored = kept_photos.keep(upload)
     if work.failed or stored is None:
         return None
     return {"signed": _kept_serializer().dumps(stored.key), "name": stored.original_name}

@@ -9,7 +9,8 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..pdf import render_pdf
-from .models import StickerCode
+from .models import StickerBatch, StickerCode
+from .rules import text
 
 # 13 characters of base32 without look-alikes: 65 bits per code, never sequential.
 # Short enough to type from the sticker, too many to guess (and a guess only
@@ -28,11 +29,17 @@ def scan_url(code):
     return f"{current_app.config['PUBLIC_BASE_URL']}/q/{code}"
 
 
-def create_batch(count):
-    """`count` new unused codes sharing one batch name; returns the StickerCodes."""
+def create_batch(count, name=None, customer=None, location=None):
+    """`count` new unused codes in a new batch (its name, and the customer or location
+    they are for, both optional); returns the StickerCodes."""
     if not isinstance(count, int) or not 1 <= count <= MAX_BATCH:
         raise DomainError(gettext("Choose between 1 and %(n)s stickers.", n=MAX_BATCH))
     batch = utcnow().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+    record = StickerBatch(
+        code=batch, size=count, location=location,
+        name=text(name, gettext("Name"), required=False, limit=100) or batch,
+        customer=text(customer, gettext("Customer"), required=False, limit=200) or None)
+    db.session.add(record)
     existing = set()
     codes = []
     while len(codes) < count:
@@ -40,7 +47,7 @@ def create_batch(count):
         if code in existing or db.session.query(StickerCode.id).filter_by(code=code).first():
             continue
         existing.add(code)
-        codes.append(StickerCode(code=code, batch=batch))
+        codes.append(StickerCode(code=code, batch=batch, sticker_batch=record))
     db.session.add_all(codes)
     db.session.flush()
     return codes

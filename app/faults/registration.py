@@ -30,6 +30,7 @@ def _menu(views, feedback, stickers):
          "fa-folder"),
         (views.DeviceView, menu.DEVICES, _("Devices"), "fa-plug"),
         (stickers.StickerCodeView, menu.STICKERS, _("QR stickers"), "fa-qrcode"),
+        (stickers.StickerBatchView, menu.STICKER_BATCHES, _("Sticker batches"), "fa-print"),
         (views.LocationView, menu.LOCATIONS, _("Locations"), "fa-building"),
         (views.ContractorView, menu.CONTRACTORS, _("Maintenance partners"), "fa-truck"),
     ]
@@ -43,7 +44,8 @@ def _register_scopes():
     for record_type, resource in (("FaultReport", "FaultReport"), ("WorkOrder", "FaultWorkOrder"),
                                   ("Device", "FaultDevice"), ("Location", "FaultLocation"),
                                   ("Contractor", "FaultContractor"),
-                                  ("StickerCode", "FaultSticker")):
+                                  ("StickerCode", "FaultSticker"),
+                                  ("StickerBatch", "FaultSticker")):
         scopes.register_record_types(("can_read", resource), [record_type])
     scopes.register_file_owner(FaultReport.photo_id, ("can_read", "FaultReport"))
     scopes.register_file_owner(Device.photo_id, ("can_read", "FaultDevice"))
@@ -56,6 +58,7 @@ def register(app, appbuilder):
         clock,  # noqa: F401  its listener sets each new order's completion target
         dashboard,
         labels,
+        portal_pages,  # noqa: F401  routes on the public blueprint
         search,
         token_pages,  # noqa: F401  routes on the public blueprint
         views,
@@ -75,6 +78,7 @@ def register(app, appbuilder):
     appbuilder.add_view_no_menu(views.WorkOrderTab)
     appbuilder.add_view_no_menu(views.FaultReportTab)
     appbuilder.add_view_no_menu(views.DeviceTab)
+    appbuilder.add_view_no_menu(views_stickers.StickerCodeTab)
     for api in APIS:
         appbuilder.add_api(api)
 
@@ -82,9 +86,12 @@ def register(app, appbuilder):
 
     from .. import jobs
     from .escalation import run_escalation
+    from .kept_photos import run_cleanup
 
     jobs.register(app, "faults.escalation", run_escalation, every=timedelta(minutes=15),
                   description="Reminders, office alerts and follow-ups of late work orders")
+    jobs.register(app, "faults.kept_photo_cleanup", run_cleanup, every=timedelta(hours=1),
+                  description="Delete photos kept after a refused report form and never sent")
 
     appbuilder.sm.limiter.limit(app.config["PUBLIC_FORM_RATE_LIMIT"], methods=["POST"])(bp)
     app.register_blueprint(bp)

@@ -29,7 +29,7 @@ from ..mail.models import OutboxStatus
 from ..money import AmountField, format_amount, format_money
 from ..show_page import ShowPageMixin
 from ..unit_of_work import unit_of_work
-from . import DOMAIN, clock, evidence, qr, tokens, workflow
+from . import DOMAIN, clock, evidence, portal, qr, tokens, workflow
 from . import permissions as menu
 from .labels import LABELS
 from .models import (
@@ -478,6 +478,9 @@ class LocationView(FaultModelView):
 class ContractorView(FaultModelView):
     datamodel = FastSQLAInterface(Contractor)
     class_permission_name = "FaultContractor"
+    method_permission_name = {**READ_WRITE, "send_portal_link": "write",
+                              "revoke_portal_link": "write"}
+    show_template = "faults/admin/contractor_show.html"
     list_title = _("Maintenance partners")
     show_title = _("Maintenance partner")
     add_title = _("Add maintenance partner")
@@ -497,3 +500,29 @@ class ContractorView(FaultModelView):
     validators_columns = {"email": [Email()]}  # work orders are mailed here
     search_columns = ["name", "email", "contact_person"]
     base_order = ("name", "asc")
+
+    def show_context(self, contractor, widgets):
+        return {"can_write": self.may("write"), "portal_link": portal.current_link(contractor)}
+
+    def _portal(self, pk, do, message):
+        contractor = db.session.get(Contractor, pk)
+        if contractor is None:
+            abort(404)
+        with unit_of_work(done=message):
+            do(contractor)
+        return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+
+    @expose("/portal-link/<int:pk>", methods=["POST"])
+    @has_access
+    def send_portal_link(self, pk):
+        """Mail the partner a (new) link to its portal; an earlier link stops working."""
+        return self._portal(pk, portal.send_link,
+                            _("The portal link was mailed to the maintenance partner; an "
+                              "earlier portal link no longer works."))
+
+    @expose("/portal-revoke/<int:pk>", methods=["POST"])
+    @has_access
+    def revoke_portal_link(self, pk):
+        """The partner's portal link stops working."""
+        return self._portal(pk, portal.revoke_link,
+                            _("The maintenance partner's portal link no longer works."))

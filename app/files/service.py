@@ -285,6 +285,40 @@ def _delete_uncommitted_files(session, transaction):
         _delete_written(session, transaction)
 
 
+# ---- Files deleted: the row now, the bytes once the transaction commits ----
+_DELETED = "files_deleted"
+
+
+def delete(stored):
+    """Delete a stored file: its row in the caller's transaction, its bytes (and
+    thumbnail) from the storage once that transaction commits; a rollback keeps both. The
+    caller makes sure no record still points at it."""
+    session = db.session()
+    session.info.setdefault(_DELETED, []).append(
+        ([_key(stored.key), _key(stored.key, True)], storage()))
+    session.delete(stored)
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_files_of_committed_deletes(session):
+    root = session.get_transaction()
+    if root is not None and root.is_active:
+        return  # a SAVEPOINT was released: wait for the outer transaction
+    for keys, files in session.info.pop(_DELETED, ()):
+        for key in keys:
+            try:
+                files.delete(key)
+            except OSError:
+                log.exception("could not delete %s of a deleted file", key)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_files_of_rolled_back_deletes(session):
+    # any rollback (a SAVEPOINT too) keeps the bytes: a file left over is harmless, a
+    # row without its file is not
+    session.info.pop(_DELETED, None)
+
+
 def read_bytes(stored, thumbnail=False):
     return storage().read(_key(stored.key, thumbnail and stored.has_thumbnail))
 

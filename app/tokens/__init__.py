@@ -15,4 +15,4 @@ Two kinds, chosen per call:
   Rotating SECRET_KEY turns every recoverable link off (renew them).
 """
 from .models import LinkToken  # noqa: F401
-from .service import find, is_active, issue, renew, revoke, token_for  # noqa: F401
+from .service import current, find, is_active, issue, renew, revoke, token_for  # noqa: F401

@@ -85,6 +85,12 @@ def token_for(purpose, obj):
     return token if hmac.compare_digest(_hash(token), row.token_hash) else None
 
 
+def current(purpose, obj):
+    """The newest working link row of `obj` (its created_at and expires_at, for "link valid
+    until" on a back-office page), or None. Never the token itself."""
+    return _current(purpose, obj)
+
+
 def is_active(purpose, obj):
     """Whether `obj` has a working link of this purpose (for "no working link" badges)."""
     return _current(purpose, obj) is not None
