@@ -19,13 +19,15 @@ SCALE = 0.0001  # 100 requests with 1–3 lines, 30 fault reports and orders: fu
 # column shows and 1 per relation field in the search form. A page not named here may
 # run at most DEFAULT.
 DEFAULT = 8
+# The sticker list (7) also shows each code's batch, and offers the ten newest batches to
+# print and a new batch for a location (the locations): one statement each.
 # A member of staff's unread notifications (the bell in the menu bar) are counted in the
 # statement that loads the user: no statement of their own.
 LISTS = {
     "ServiceRequestView": 6, "UrgentRequestsView": 6, "MortgageExtractRequestsView": 6,
     "StatusPaidView": 6, "FaultReportView": 8, "WorkOrderView": 8, "WorkOrderCompletedView": 8,
     "WorkOrderTab": 7, "RatingView": 5, "ComplaintView": 5, "LocationView": 6,
-    "ContractorView": 4, "StickerCodeView": 6, "AuditEntryView": 4, "OutboxView": 4,
+    "ContractorView": 4, "StickerCodeView": 7, "AuditEntryView": 4, "OutboxView": 4,
     "CustomerFeedbackView": 4, "DeviceView": 8, "DeviceTab": 6,
 }
 # Detail page (with its tabs) → statements it runs. The request: user, permissions, the
@@ -40,7 +42,8 @@ TABLES = {"ServiceRequestView": "sr_request", "FaultReportView": "fault_report",
           "WorkOrderView": "fault_work_order", "ContractorView": "fault_contractor",
           "LocationView": "fault_location", "DeviceView": "fault_device",
           "RatingView": "fault_rating", "ComplaintView": "fault_complaint",
-          "StickerCodeView": "fault_sticker_code", "AuditEntryView": "audit_entry"}
+          "StickerCodeView": "fault_sticker_code", "AuditEntryView": "audit_entry",
+          "StickerBatchView": "fault_sticker_batch"}
 
 
 @pytest.fixture
@@ -94,3 +97,44 @@ def test_every_list_and_detail_page_runs_a_fixed_number_of_queries(loaded, clien
         if count > DETAILS.get(name, DETAIL_DEFAULT):
             too_many.append((f"{name}.show", count, statements))
     assert not too_many, "\n\n".join(f"{n}: {c}\n" + "\n".join(s) for n, c, s in too_many)
+
+
+# The maintenance partner's portal (no account): the link (1) and the partner (1), one
+# statement for the page of orders (every status's index walk in one UNION), their
+# locations, reports and devices (1 each); the order page in the portal is the order
+# page's own (details, documents, complaints) plus the link and the partner.
+PORTAL_LIST = 6
+PORTAL_ORDER = 12
+
+
+def test_the_partner_portal_runs_a_fixed_number_of_queries_per_page(app, client):
+    from app import audit
+    from app.faults import portal, qr
+    from app.faults.models import Contractor, Location, WorkOrder
+    from tests.faults.conftest import make_order
+
+    with app.app_context():
+        partner = Contractor(name="Partner", email="partner@example.org")
+        location = Location(name="Hal", street="Weg 1", postcode="1000 AA", city="Stad",
+                            default_contractor=partner)
+        db.session.add(location)
+        codes = [s.code for s in qr.create_batch(1)]
+        db.session.commit()
+        place = {"contractor_id": partner.id, "location_id": location.id, "codes": codes}
+
+    def measured(orders):
+        while len(made) < orders:
+            made.append(make_order(app, place, description=f"Storing {len(made)}"))
+        with app.app_context(), audit.acting_as("system", "test"):
+            mail = portal.send_link(db.session.get(Contractor, partner.id))
+            db.session.commit()
+            link = "/p/" + mail.body_text.split("/p/", 1)[1].split()[0]
+            order_id = db.session.scalar(db.select(WorkOrder.id).order_by(WorkOrder.id))
+        return (_count(app, client, link)[0],
+                _count(app, client, f"{link}/wo/{order_id}")[0])
+
+    made = []
+    few = measured(2)
+    many = measured(8)
+    assert few == many, "the portal's statements grow with its orders (an N+1)"
+    assert many[0] <= PORTAL_LIST and many[1] <= PORTAL_ORDER, many
