@@ -39,7 +39,7 @@ def _menu(views, feedback, stickers):
 def _register_scopes():
     """Outbox, Files and Audit log rows of this business are for its readers."""
     from ..security import scopes
-    from .models import Device, Evidence, FaultReport
+    from .models import Device, Evidence, FaultReport, KeptPhoto
 
     for record_type, resource in (("FaultReport", "FaultReport"), ("WorkOrder", "FaultWorkOrder"),
                                   ("Device", "FaultDevice"), ("Location", "FaultLocation"),
@@ -49,6 +49,8 @@ def _register_scopes():
         scopes.register_record_types(("can_read", resource), [record_type])
     scopes.register_file_owner(FaultReport.photo_id, ("can_read", "FaultReport"))
     scopes.register_file_owner(Device.photo_id, ("can_read", "FaultDevice"))
+    # a photo kept from a refused report form (until sent or cleaned up): a report's photo
+    scopes.register_file_owner(KeptPhoto.file_id, ("can_read", "FaultReport"))
     # more report photos, after-photos, work reports and invoices: read with the order
     scopes.register_file_owner(Evidence.file_id, ("can_read", "FaultWorkOrder"))
 
