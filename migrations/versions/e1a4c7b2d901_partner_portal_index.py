@@ -1,14 +1,14 @@
 """the partner portal's index: a partner's orders of one status, newest first
 
 Revision ID: e1a4c7b2d901
-Revises: 530d39f93e6b
+Revises: e5b1c7d9a2f4
 Create Date: 2026-11-30 15:00:00
 
 """
 from alembic import op
 
 revision = 'e1a4c7b2d901'
-down_revision = '530d39f93e6b'
+down_revision = 'e5b1c7d9a2f4'
 branch_labels = None
 depends_on = None
 
