@@ -1,14 +1,14 @@
 """the partner portal's index: a partner's orders of one status, newest first
 
 Revision ID: e1a4c7b2d901
-Revises: e5b1c7d9a2f4
+Revises: f1a4d8c3b6e2
 Create Date: 2026-11-30 15:00:00
 
 """
 from alembic import op
 
 revision = 'e1a4c7b2d901'
-down_revision = 'e5b1c7d9a2f4'
+down_revision = 'f1a4d8c3b6e2'
 branch_labels = None
 depends_on = None
 

@@ -6,8 +6,7 @@ from app import audit
 from app.extensions import db
 from app.faults import portal
 from app.faults.models import Contractor, Location
-
-from .conftest import axe_violations, guide_shot, make_order, no_horizontal_scroll
+from tests.helpers import axe_violations, guide_shot, make_order, no_horizontal_scroll
 
 
 def _portal_link(app, place):

@@ -12,8 +12,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.faults.models import FaultReport, KeptPhoto
 from app.files.models import StoredFile
-from tests.conftest import submit
-from tests.faults.conftest import jpeg, page
+from tests.helpers import jpeg, page, submit
 
 REPORT = {"description": "Lekkage", "first_name": "Douwe", "last_name": "Demo"}
 

@@ -11,8 +11,7 @@ from app.extensions import db
 from app.faults import portal, workflow
 from app.faults.models import Contractor, WorkOrder
 from app.tokens import LinkToken
-from tests.conftest import csrf_token, submit
-from tests.faults.conftest import CONTRACTOR_EMAIL, complete, make_order, page
+from tests.helpers import CONTRACTOR_EMAIL, complete, csrf_token, make_order, page, submit
 
 PORTAL = re.compile(r"http://backoffice\.test(/p/[0-9a-f]{32})")
 

@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.faults.models import StickerBatch, StickerCode
-from tests.conftest import submit
-from tests.faults.conftest import page
+from tests.helpers import page, submit
 
 
 def test_a_named_batch_for_a_location_is_listed_and_printed_again(app, client_for, place):

@@ -111,7 +111,7 @@ def test_the_partner_portal_runs_a_fixed_number_of_queries_per_page(app, client)
     from app import audit
     from app.faults import portal, qr
     from app.faults.models import Contractor, Location, WorkOrder
-    from tests.faults.conftest import make_order
+    from tests.helpers import make_order
 
     with app.app_context():
         partner = Contractor(name="Partner", email="partner@example.org")
