@@ -67,6 +67,8 @@ def finish(model, key, token, values, commit=True, durable=True):
     return done
 
 
-def still_held(lease_until, margin=timedelta(seconds=5), now=None):
-    """Is a lease taken at claim time still safely ours (with `margin` to spare)?"""
+def still_held(lease_until, lease, now=None):
+    """Is a lease (of length `lease`, ending at `lease_until`) still safely ours? A fifth
+    of it, at most 5 seconds, is kept to spare for the work about to start."""
+    margin = min(timedelta(seconds=5), lease / 5)
     return (now or utcnow()) + margin < lease_until

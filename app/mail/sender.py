@@ -156,7 +156,7 @@ def _send_batch(rows, token, lease_end, smtp):
     handed back (no attempt counted) for the next pass or another worker."""
     sent = failed = 0
     for index, row in enumerate(rows):
-        if not claims.still_held(lease_end):
+        if not claims.still_held(lease_end, _lease()):
             _release(rows[index:], token)
             return sent, failed, True
         try:

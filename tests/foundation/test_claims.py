@@ -144,3 +144,15 @@ def test_a_job_still_running_is_not_started_again_until_its_lease_runs_out(app):
     finally:
         app.extensions["jobs"] = saved
     assert len(calls) == 2
+
+
+def test_a_short_lease_still_sends_the_whole_batch(app, smtp_server, deliver):
+    """The margin kept before a lease ends is a share of the lease, so a short lease
+    (as the scale proof sets) does not hand every mail back untried."""
+    app.config["OUTBOX_LEASE_SECONDS"] = 4
+    try:
+        _queue(app, 3)
+        assert deliver() == (3, 0)
+    finally:
+        app.config["OUTBOX_LEASE_SECONDS"] = 600
+    assert _rows(app) == {f"Bericht {n}": ("sent", 1) for n in range(3)}
