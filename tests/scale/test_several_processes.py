@@ -27,8 +27,8 @@ from app.extensions import db
 from app.faults.models import FaultReport, WorkOrder
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.service_requests.models import ServiceRequest
-from tests.conftest import PASSWORD
-from tests.scale.stack import Client, Processes, SmtpSink, free_port, process_env, wait_healthy
+from tests.helpers import PASSWORD, free_port
+from tests.scale.stack import Client, Processes, SmtpSink, process_env, wait_healthy
 
 # The full proof is 500 reports and 200 orders (SCALE_REPORTS=500 SCALE_ORDERS=200): minutes on
 # a 2-core machine, so the suite's default is a fifth of it, in the same ratio.
@@ -129,7 +129,7 @@ def _gap_free(numbers):
 
 
 def test_two_gunicorns_and_three_mail_workers_on_one_database(
-        app, scale_backends, catalog, tmp_path):
+        app, scale_backends, products, place, tmp_path):
     database_url, redis_url = scale_backends
     sink = SmtpSink()
     sink.start()
@@ -175,7 +175,7 @@ def test_two_gunicorns_and_three_mail_workers_on_one_database(
             kind, n = task
             try:
                 if kind == "report":
-                    _report(ports, catalog["location_id"], n, counter)
+                    _report(ports, place["location_id"], n, counter)
                 else:
                     _order(ports, auth, n, counter)
             except Exception as exc:  # collected, asserted below
