@@ -516,7 +516,7 @@ class ContractorView(FaultModelView):
     @has_access
     def send_portal_link(self, pk):
         """Mail the partner a (new) link to its portal; an earlier link stops working."""
-        return self._portal(pk, portal.send_link,
+        return self._portal(pk, workflow.send_portal_link,
                             _("The portal link was mailed to the maintenance partner; an "
                               "earlier portal link no longer works."))
 
@@ -524,5 +524,5 @@ class ContractorView(FaultModelView):
     @has_access
     def revoke_portal_link(self, pk):
         """The partner's portal link stops working."""
-        return self._portal(pk, portal.revoke_link,
+        return self._portal(pk, workflow.revoke_portal_link,
                             _("The maintenance partner's portal link no longer works."))

@@ -13,6 +13,8 @@ Who acts (user, "contractor", "reporter") is named by the caller for the audit l
 - loop.py      the feedback loop: flags for the office, reopening a completed order
 - escalation.py the scheduled job: reminders, office alerts, follow-ups
 - priority.py  the facility manager's change of a report's priority
+- portal.py    the partner's portal link (send, revoke) and its list of orders
+- kept_photos.py photos kept after a refused public form, and their clean-up job
 - rules.py     the input checks they share
 
 A refused step raises the shared DomainError (app/errors.py).
@@ -56,6 +58,8 @@ from .orders import (
                        transition,
                        work_order_pdf,
 )
+from .portal import revoke_link as revoke_portal_link
+from .portal import send_link as send_portal_link
 from .priority import change_priority
 from .rules import MAX_TEXT, is_admin, photo_data_uri
 
@@ -69,5 +73,6 @@ __all__ = [
     "create_report", "is_admin", "parse_fields", "photo_data_uri", "queue_contractor_mail",
     "rate", "rating_open", "reassign_if_changed", "register_device",
     "renew_contractor_link", "renew_reporter_link", "resend_contractor_mail", "respond",
-    "revoke_contractor_link", "save_fields", "transition", "work_order_pdf",
+    "revoke_contractor_link", "revoke_portal_link", "save_fields", "send_portal_link",
+    "transition", "work_order_pdf",
 ]
