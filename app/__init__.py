@@ -44,6 +44,9 @@ def create_app(config_object="config.Config", **overrides):
 
     from . import fab_patches, models  # noqa: F401  every table known before FAB starts
     from .security.input_guard import install_converters, register_input_guard
+    from .security.sessions import register_sessions
+
+    register_sessions(app)
 
     fab_patches.apply()  # before any view is registered: routes are made from FAB's classes
     install_converters(app)

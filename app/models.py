@@ -7,5 +7,6 @@ from .mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from .notifications.models import Notification, NotificationSetting  # noqa: F401
 from .numbering import NumberSeries  # noqa: F401
 from .search.models import SearchDocument  # noqa: F401
+from .security.session_store import WebSession  # noqa: F401
 from .service_requests import models as service_request_models  # noqa: F401
 from .tokens.models import LinkToken  # noqa: F401

@@ -55,6 +55,20 @@ def csrf_token(client, url):
     return match.group(1) or match.group(2)
 
 
+def log_in_with_form(client, username, password=PASSWORD):
+    """Log in through the login form (CSRF token, rate limit, a new session id): the way a
+    browser does. Returns the response (302 on success)."""
+    token = csrf_token(client, "/login/")
+    return client.post("/login/", data={"username": username, "password": password,
+                                        "csrf_token": token})
+
+
+def log_out(client):
+    """Log out as the page does: POST /logout/ with the CSRF token of its form."""
+    token = csrf_token(client, "/logout/")
+    return client.post("/logout/", data={"csrf_token": token})
+
+
 def submit(client, form_url, data=None, post_url=None, **kwargs):
     """Fill the form at `form_url` like a browser: its CSRF token plus `data`."""
     data = dict(data or {})

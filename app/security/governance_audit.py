@@ -7,7 +7,12 @@ the changes here, whichever path made them: the security screens, `flask roles s
 `flask fab` commands or a password reset. Passwords are never written, only that
 one was set. The login counters FAB keeps on the user row are not governance and
 are left out (the login rows say the same, with an address).
+
+A password set, an account deactivated or deleted also ends that user's sessions once the
+change is committed (sessions.py): the old password's browser is signed out everywhere.
 """
+import logging
+
 from flask_appbuilder.security.sqla.models import Group, Role, User
 from flask_babel import lazy_gettext as _
 from sqlalchemy import event, insert, inspect
@@ -18,8 +23,9 @@ from ..audit.labels import register_labels
 from ..audit.models import AuditEntry
 from ..audit.service import entry_row
 from ..extensions import db
-from . import scopes
+from . import scopes, sessions
 
+log = logging.getLogger(__name__)
 PASSWORD_SET = "set"
 # Per model: the record type in the log, its plain columns, its relations.
 TRACKED = {
@@ -117,6 +123,8 @@ def _write_governance_rows(session, flush_context):
             if tracked is None:
                 continue
             record_type, columns, relations = tracked
+            if isinstance(obj, User) and _ends_sessions(obj, action):
+                session.info.setdefault(_END_SESSIONS, set()).add(obj.id)
             if action == "delete":
                 rows.append(_row("delete", obj, record_type, "name", _name(obj), None))
                 continue
@@ -127,6 +135,33 @@ def _write_governance_rows(session, flush_context):
             rows.extend(found)
     if rows:
         session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+_END_SESSIONS = "end_user_sessions"
+
+
+def _ends_sessions(user, action):
+    if action == "delete":
+        return True
+    if action != "update":
+        return False
+    state = inspect(user)
+    return state.attrs["password"].history.has_changes() or (
+        state.attrs["active"].history.has_changes() and not user.active)
+
+
+@event.listens_for(Session, "after_commit")
+def _end_sessions_after_commit(session):
+    for user_id in session.info.pop(_END_SESSIONS, ()):
+        try:
+            sessions.end_user_sessions(user_id)
+        except Exception:  # the change is committed; say loudly that old sessions live on
+            log.exception("could not end the sessions of user %s", user_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_sessions_after_rollback(session):
+    session.info.pop(_END_SESSIONS, None)
 
 
 def record_login(typed_name, user, succeeded):
