@@ -69,6 +69,9 @@ class Config:
     # Prefix of every key this app writes in Redis (several apps may share one server).
     REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "backoffice")
     PORT = int(os.environ.get("PORT", "8080"))
+    # Without Redis the cache lives in each process: another worker sees a change (a
+    # permission taken away) after at most this long.
+    CACHE_LOCAL_TTL_SECONDS = int(os.environ.get("CACHE_LOCAL_TTL_SECONDS", "10"))
     # Used for every absolute link that leaves the app: mails, QR codes, PDFs.
     PUBLIC_BASE_URL = os.environ.get(
         "PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8080')}"

@@ -1,8 +1,9 @@
 """FAB's security manager with permission checks answered from one query per request.
 
 Stock FAB asks the database once per `has_access` call: a list page with a full menu
-and its buttons made ~50 such queries. Here the first check of a request loads every
-(action, resource) pair of the user's roles, and the rest of the request reads that set.
+and its buttons made ~50 such queries. Here the first check of a request takes every
+(action, resource) pair of the user's roles from the cache (one query when it has no
+current answer, permission_cache.py), and the rest of the request reads that set.
 Permissions edited in the security screens count from the next request on.
 
 Logins: the web form and the JWT API (`/api/v1/security/login`) share ONE rate limit
@@ -21,6 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from . import views
 from .governance_audit import record_login
+from .permission_cache import role_pairs
 from .roles import API_ONLY_ROLES
 
 # The endpoints that check a password; POSTs to them count against one limit.
@@ -119,7 +121,7 @@ class SecurityManager(FabSecurityManager):
             return self._pairs_of_roles(role_ids)
         cache = g.setdefault("_permission_pairs", {})
         if role_ids not in cache:
-            cache[role_ids] = self._pairs_of_roles(role_ids)
+            cache[role_ids] = role_pairs(role_ids, lambda: self._pairs_of_roles(role_ids))
         return cache[role_ids]
 
     def has_access(self, permission_name, view_name):
