@@ -69,6 +69,9 @@ class Config:
     # Prefix of every key this app writes in Redis (several apps may share one server).
     REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "backoffice")
     PORT = int(os.environ.get("PORT", "8080"))
+    # Log lines on stderr: "json" (one object a line, for a collector) or "plain".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
     # Without Redis the cache lives in each process: another worker sees a change (a
     # permission taken away) after at most this long.
     CACHE_LOCAL_TTL_SECONDS = int(os.environ.get("CACHE_LOCAL_TTL_SECONDS", "10"))

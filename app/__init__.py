@@ -23,6 +23,9 @@ def create_app(config_object="config.Config", **overrides):
     app = Flask(__name__, instance_path=instance, instance_relative_config=False)
     app.config.from_object(config_object)
     app.config.update(overrides)
+    from .logs import configure_logging
+
+    configure_logging(app)
     if app.config.get("PROXY_COUNT"):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -74,6 +77,9 @@ def create_app(config_object="config.Config", **overrides):
     register_error_handlers(app)
     register_security_headers(app)
     register_health(app)
+    from .request_log import register_request_log
+
+    register_request_log(app)  # last: its before_request runs first
     _register_cli(app)
     return app
 

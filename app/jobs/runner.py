@@ -125,11 +125,14 @@ def run_due(now=None, only=None, force=False):
             db.session.commit()
         except Exception as exc:  # one failing job must not stop the others or the worker
             db.session.rollback()
-            log.exception("job %s failed", job.name)
+            log.exception("job %s failed", job.name, extra={"fields": {
+                "job": job.name, "run": sequence, "result": JobRunStatus.FAILED}})
             _finish(job.name, token, run_id, JobRunStatus.FAILED,
                     error=f"{type(exc).__name__}: {exc}")
             done.append((job.name, JobRunStatus.FAILED, None))
             continue
         _finish(job.name, token, run_id, JobRunStatus.OK, result=result)
+        log.info("job %s ran: %s", job.name, result, extra={"fields": {
+            "job": job.name, "run": sequence, "result": JobRunStatus.OK}})
         done.append((job.name, JobRunStatus.OK, result))
     return done

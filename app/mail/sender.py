@@ -178,7 +178,9 @@ def _send_batch(rows, token, lease_end, smtp):
             continue
         if _record_sent(row, token):
             sent += 1
-            log.info("mail %s sent (%s)", row.id, row.message_id)
+            # Which row and how often; never the body, the address or a link.
+            log.info("mail %s sent (attempt %s)", row.id, row.attempts, extra={"fields": {
+                "outbox_id": row.id, "attempt": row.attempts, "result": "sent"}})
         else:
             log.error("mail %s was sent but its claim had been taken over (lease ran out)",
                       row.id)
@@ -201,7 +203,10 @@ def _record_failure(row, token, exc):
         values = {"status": OutboxStatus.PENDING, "last_error": error,
                   "next_attempt_at": utcnow() + _backoff(row.attempts)}
     claims.finish(OutboxMessage, row.id, token, values)
-    log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, redact(str(exc)))
+    log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, redact(str(exc)),
+                extra={"fields": {"outbox_id": row.id, "attempt": row.attempts,
+                                  "result": "failed" if values["status"] == OutboxStatus.FAILED
+                                  else "retry", "error": type(exc).__name__}})
 
 
 def _release(rows, token, wait=timedelta(0)):
