@@ -196,9 +196,10 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # valid for the session; a clerk's form may stay open for hours
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-    # Counted in Redis when REDIS_URL is set, so a limit holds across processes and hosts.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
-    RATELIMIT_KEY_PREFIX = f"{REDIS_KEY_PREFIX}:limits"
+    # Empty: counted in Redis when REDIS_URL is set (a limit holds across processes and
+    # hosts), else in memory (per process). create_app decides, so an app built with
+    # another REDIS_URL counts there too.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
     AUTH_RATE_LIMITED = True
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute")
     PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "20 per minute")

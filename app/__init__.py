@@ -23,6 +23,7 @@ def create_app(config_object="config.Config", **overrides):
     app = Flask(__name__, instance_path=instance, instance_relative_config=False)
     app.config.from_object(config_object)
     app.config.update(overrides)
+    _shared_store_settings(app.config)
     from .logs import configure_logging
 
     configure_logging(app)
@@ -82,6 +83,13 @@ def create_app(config_object="config.Config", **overrides):
     register_request_log(app)  # last: its before_request runs first
     _register_cli(app)
     return app
+
+
+def _shared_store_settings(config):
+    """The limiter counts where the other processes count: Redis when there is one."""
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    config.setdefault("RATELIMIT_KEY_PREFIX", f"{config['REDIS_KEY_PREFIX']}:limits")
 
 
 def _index_view():
