@@ -33,6 +33,12 @@ class DatabaseStore:
 
     table = WebSession.__table__
 
+    def before_write(self):
+        """The request is over when its session is saved, and what it left uncommitted is
+        rolled back at teardown anyway (a refused form may have flushed): roll it back
+        now, or on SQLite our write would wait for the request's own write lock."""
+        db.session.rollback()
+
     def load(self, key):
         """(data, expires_at) or None; one SELECT by primary key."""
         with db.engine.connect() as conn:
@@ -71,6 +77,9 @@ class RedisStore:
     def __init__(self, client, prefix):
         self.client = client
         self.prefix = prefix
+
+    def before_write(self):
+        pass
 
     def _key(self, key):
         return f"{self.prefix}:session:{key}"

@@ -79,6 +79,8 @@ class ServerSessionInterface(SessionInterface):
     def save_session(self, app, session, response):
         name = self.get_cookie_name(app)
         domain, path = self.get_cookie_domain(app), self.get_cookie_path(app)
+        if session.ended_key or session.modified or session.refresh:
+            self.store.before_write()
         if session.sid or session.ended_key:
             response.vary.add("Cookie")  # the page depends on who asks
         if session.ended_key:
