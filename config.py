@@ -224,6 +224,9 @@ class TestConfig(Config):
     """Used by tests/conftest.py, which also points the DB and uploads at temp paths."""
 
     TESTING = True
+    # The suite's app runs on the one-host defaults (sessions in the table, cache in the
+    # process) whatever the shell has; tests of Redis build apps with TEST_REDIS_URL.
+    REDIS_URL = ""
     MAIL_SUPPRESS_SEND = False  # tests deliver to a real SMTP server (aiosmtpd)
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_SERVER = ""
