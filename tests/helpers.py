@@ -290,3 +290,92 @@ def axe_violations(page):
 
 def no_horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+class HttpBrowser:
+    """A browser for a real server (gunicorn) over HTTP: keeps its cookies, does not
+    follow redirects (a test reads the 302 and its Location).
+
+        browser = HttpBrowser(base_url)
+        browser.log_in("admin")                      # the login form, CSRF token and all
+        copy = browser.copy()                        # another browser with the same cookie
+        browser.log_out()                            # POST /logout/ with the form's token
+        status, location, _ = copy.get("/outboxview/list/")   # 302 to /login/
+    """
+
+    def __init__(self, base_url, cookie=None):
+        import http.cookiejar
+        import urllib.request
+
+        class _NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.base_url = base_url.rstrip("/")
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            _NoRedirect, urllib.request.HTTPCookieProcessor(self.jar))
+        if cookie:
+            self.set_session_cookie(cookie)
+
+    def request(self, path, data=None, headers=None):
+        """(status, Location or None, body text)."""
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        body = None if data is None else urllib.parse.urlencode(data).encode()
+        req = urllib.request.Request(self.base_url + path, data=body, headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=15) as response:
+                return response.status, response.headers.get("Location"), \
+                    response.read().decode(errors="replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Location"), \
+                error.read().decode(errors="replace")
+
+    def get(self, path, **headers):
+        return self.request(path, headers=headers)
+
+    def post(self, path, data, **headers):
+        return self.request(path, data=data, headers=headers)
+
+    def csrf_token(self, path):
+        import re
+
+        status, _, page = self.get(path)
+        assert status == 200, f"GET {path} → {status}"
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"'
+                          r'|value="([^"]+)"[^>]*name="csrf_token"', page)
+        assert match, f"no csrf_token on {path}"
+        return match.group(1) or match.group(2)
+
+    def log_in(self, username, password=None):
+        token = self.csrf_token("/login/")
+        status, location, _ = self.post("/login/", {
+            "username": username, "password": password or PASSWORD, "csrf_token": token})
+        assert status == 302 and "/login" not in (location or ""), f"login as {username}"
+        return self
+
+    def log_out(self):
+        token = self.csrf_token("/logout/")
+        status, _, _ = self.post("/logout/", {"csrf_token": token})
+        assert status == 302
+        return self
+
+    @property
+    def session_cookie(self):
+        return next((c.value for c in self.jar if c.name == "session"), None)
+
+    def set_session_cookie(self, value):
+        import http.cookiejar
+        from urllib.parse import urlsplit
+
+        host = urlsplit(self.base_url).hostname
+        self.jar.set_cookie(http.cookiejar.Cookie(
+            0, "session", value, None, False, host, False, False, "/", True, False, None,
+            False, None, None, {}))
+
+    def copy(self, base_url=None):
+        """Another browser (on this server or another: base_url) with this session cookie."""
+        return HttpBrowser(base_url or self.base_url, cookie=self.session_cookie)

@@ -17,6 +17,7 @@ import pytest
 from app.jobs import run_due
 from app.mail import queue
 from tests.conftest import free_port, log_in_with_form
+from tests.helpers import HttpBrowser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,9 +84,10 @@ def _get(url, **headers):
         return error.code
 
 
-@pytest.fixture
-def gunicorn(app, tmp_path):
+@pytest.fixture(scope="module")
+def gunicorn(app, tmp_path_factory):
     """gunicorn (1 worker) serving the test database, JSON logs, an access log file."""
+    tmp_path = tmp_path_factory.mktemp("gunicorn")
     port = free_port()
     logs = {name: tmp_path / f"{name}.log" for name in ("access", "error", "stderr")}
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -127,8 +129,7 @@ def test_gunicorn_logs_hold_no_link_token(gunicorn):
     tokens = [secrets.token_urlsafe(32), secrets.token_urlsafe(32)]
     assert _get(f"{base}/track/{tokens[0]}", **{"X-Request-ID": "proof-1"}) < 500
     assert _get(f"{base}/wo/{tokens[1]}") < 500
-    process.send_signal(signal.SIGTERM)  # flush and close every log
-    process.wait(timeout=10)
+    time.sleep(0.2)  # each line is flushed as it is written
 
     access = logs["access"].read_text()
     assert "/track/…" in access and "/wo/…" in access  # the lines are there, masked
@@ -141,3 +142,13 @@ def test_gunicorn_logs_hold_no_link_token(gunicorn):
     everything = "".join(path.read_text() for path in logs.values())
     for token in tokens:
         assert token not in everything
+
+
+def test_gunicorn_refuses_a_cookie_copied_before_logout(gunicorn):
+    base, _process, _logs = gunicorn
+    browser = HttpBrowser(base).log_in("admin")
+    copy = browser.copy()
+    assert copy.get("/outboxview/list/")[0] == 200
+    browser.log_out()
+    status, location, _ = copy.get("/outboxview/list/")
+    assert status == 302 and "/login" in location
