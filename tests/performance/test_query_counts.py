@@ -51,7 +51,23 @@ TABLES = {"ServiceRequestView": "sr_request", "FaultReportView": "fault_report",
 
 
 @pytest.fixture
-def loaded(app):
+def steady_cache(app):
+    """The permission set as most requests find it: in the cache. Without Redis a process
+    recomputes it every CACHE_LOCAL_TTL_SECONDS (10), one statement that a slow test run
+    would otherwise meet at random; here it lives as long as the test."""
+    from app.cache import cache
+
+    local = cache(app)
+    saved = getattr(local, "max_ttl", None)
+    if saved is not None:
+        local.max_ttl = 3600
+    yield
+    if saved is not None:
+        local.max_ttl = saved
+
+
+@pytest.fixture
+def loaded(app, steady_cache):
     with app.app_context():
         sm = app.appbuilder.sm
         writer = sm.find_user(username="writer").id
