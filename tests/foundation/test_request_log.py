@@ -16,8 +16,7 @@ import pytest
 
 from app.jobs import run_due
 from app.mail import queue
-from tests.conftest import free_port, log_in_with_form
-from tests.helpers import HttpBrowser
+from tests.helpers import HttpBrowser, free_port, log_in_with_form
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
 from app.security.session_store import WebSession
-from tests.conftest import PASSWORD, csrf_token, log_in_with_form, log_out
+from tests.helpers import PASSWORD, csrf_token, log_in_with_form, log_out
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 
