@@ -3,6 +3,7 @@ PostgreSQL database and Redis, a real SMTP sink that can be stopped and started,
 small HTTP client (a phone, the portal) for the load driver."""
 import asyncio
 import http.client
+import json
 import os
 import re
 import signal
@@ -16,7 +17,7 @@ from urllib.parse import urlencode
 
 from aiosmtpd.controller import Controller
 
-from tests.helpers import free_port
+from tests.helpers import ARTIFACTS, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -95,6 +96,13 @@ def process_env(app, database_url, redis_url, smtp_port, tmp_path, **extra):
         env["DATA_ENCRYPTION_KEY"] = app.config["DATA_ENCRYPTION_KEY"]
     env.update({k: str(v) for k, v in extra.items()})
     return env
+
+
+def write_figures(name, figures):
+    """Print a run's figures and keep them in tests/artifacts/<name>.json."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"{name}.json").write_text(json.dumps(figures, indent=2))
+    print(f"\n{name}:", json.dumps(figures))
 
 
 class Processes:
@@ -192,8 +200,6 @@ class Client:
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
 
     def post_json(self, path, data, headers=None, port=None):
-        import json
-
         return self.request("POST", path, body=json.dumps(data), port=port,
                             headers={"Content-Type": "application/json", **(headers or {})})
 

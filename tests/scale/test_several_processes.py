@@ -28,14 +28,13 @@ from app.faults.models import FaultReport, WorkOrder
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.service_requests.models import ServiceRequest
 from tests.helpers import PASSWORD, free_port
-from tests.scale.stack import Client, Processes, SmtpSink, process_env, wait_healthy
+from tests.scale.stack import Client, Processes, SmtpSink, process_env, wait_healthy, write_figures
 
 # The full proof is 500 reports and 200 orders (SCALE_REPORTS=500 SCALE_ORDERS=200): minutes on
 # a 2-core machine, so the suite's default is a fifth of it, in the same ratio.
 REPORTS = int(os.environ.get("SCALE_REPORTS", "100"))
 ORDERS = int(os.environ.get("SCALE_ORDERS", "40"))
 THREADS = int(os.environ.get("SCALE_THREADS", "12"))
-ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "artifacts")
 
 pytestmark = pytest.mark.scale
 
@@ -212,8 +211,7 @@ def test_two_gunicorns_and_three_mail_workers_on_one_database(
             "mail_drain_seconds_after_load": round(drain_seconds, 1),
             "smtp_outages_at_tasks_done": outages,
         })
-        _write(figures)
-        print("\nscale proof:", json.dumps(figures))
+        write_figures("scale-proof", figures)
 
         assert len(reports) == len(set(reports)) == REPORTS and _gap_free(reports)
         assert len(orders) == len(set(orders)) == REPORTS and _gap_free(orders)
@@ -226,8 +224,3 @@ def test_two_gunicorns_and_three_mail_workers_on_one_database(
         processes.stop_all()
         sink.stop()
 
-
-def _write(figures):
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    with open(os.path.join(ARTIFACTS, "scale-proof.json"), "w") as out:
-        json.dump(figures, out, indent=2)

@@ -6,7 +6,6 @@ between the server's 250 and the worker's mark. (A kill in exactly that window, 
 one database round trip, would send that one mail again with the same Message-ID: SMTP
 cannot do better than at-least-once there; docs/operations.md says so.)
 """
-import json
 import time
 
 import pytest
@@ -16,7 +15,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.mail import queue
 from app.mail.models import OutboxMessage, OutboxStatus
-from tests.scale.stack import Processes, SmtpSink, process_env
+from tests.scale.stack import Processes, SmtpSink, process_env, write_figures
 
 MAILS = 40
 LEASE = 4
@@ -68,7 +67,7 @@ def test_a_worker_killed_mid_batch_loses_no_mail_and_sends_none_twice(
                    "orphaned_by_kill": len(orphaned), "received": len(received),
                    "duplicates": len(received) - len(set(received)),
                    "lost": len({m.message_id for m in rows} - set(received))}
-        print("\nworker killed:", json.dumps(figures))
+        write_figures("scale-worker-killed", figures)
 
         assert {m.status for m in rows} == {OutboxStatus.SENT}, processes.log("rescuer")
         assert figures["duplicates"] == 0 and figures["lost"] == 0
