@@ -11,7 +11,6 @@ SCALE_REPORTS / SCALE_ORDERS set the counts (the suite's default is a fifth of t
 500 / 200); the figures are printed (pytest -s) and written to
 tests/artifacts/scale-proof.json.
 """
-import importlib.util
 import json
 import os
 import random
@@ -91,8 +90,6 @@ def _login_limit_holds_across_processes(app, ports):
 
 def _session_ends_on_every_process(ports):
     """Log in on one gunicorn, log out there: the same cookie is refused on the other."""
-    if importlib.util.find_spec("app.security.sessions") is None:
-        return {"sessions": "client-side cookies (server-side sessions not on main yet)"}
     clerk = Client(ports[0], address="203.0.113.30")
     token = clerk.csrf("/login/")
     status, _h, _b = clerk.post_form("/login/", {"username": "admin", "password": PASSWORD,
