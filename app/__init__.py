@@ -130,6 +130,7 @@ def _register(app, appbuilder):
 
 
 def _register_cli(app):
+    from .dashboard.cli import dashboard_cli
     from .demo.cli import demo_cli
     from .jobs.cli import jobs_cli
     from .mail.cli import mail_cli
@@ -137,5 +138,6 @@ def _register_cli(app):
     from .security.cli import roles_cli
     from .service_requests.cli import requests_cli
 
-    for group in (roles_cli, mail_cli, demo_cli, jobs_cli, search_cli, requests_cli):
+    for group in (roles_cli, mail_cli, demo_cli, jobs_cli, search_cli, requests_cli,
+                  dashboard_cli):
         app.cli.add_command(group)

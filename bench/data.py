@@ -342,12 +342,13 @@ def _fault_rows(rng, size):
             "accepted_at": at + timedelta(hours=5) if status != "new" else None,
             "parts_ordered_at": None, "completed_at": at + timedelta(days=3) if done else None,
             "token_hash": None, "token_salt": None, "version": 2, "created_at": at,
-            "updated_at": at})
+            "complete_due_at": at + timedelta(days=14), "updated_at": at})
     yield "fault_report", reports
     yield "fault_work_order", orders
     completed = [o for o in orders if o["status"] == "completed"]
     yield "fault_rating", ({
-        "id": k, "work_order_id": o["id"], "speed": rng.randint(1, 5),
+        "id": k, "work_order_id": o["id"], "contractor_id": o["contractor_id"],
+        "speed": rng.randint(1, 5),
         "communication": rng.randint(1, 5), "quality": rng.randint(1, 5),
         "solved": rng.random() < 0.9, "comment": None, "created_at": o["completed_at"]}
         for k, o in enumerate((o for o in completed if rng.random() < 0.4), 1))

@@ -423,12 +423,17 @@ class Rating(Audited, Model):
 
     __tablename__ = "fault_rating"
     __table_args__ = tuple(Index(f"ix_fault_rating_{col}", col, "id") for col in (
-        "created_at", "speed", "communication", "quality", "solved"))
+        "created_at", "speed", "communication", "quality", "solved")) + (
+        Index("ix_fault_rating_contractor", "contractor_id", "created_at", "id"),)
 
     id = Column(Integer, primary_key=True)
     work_order_id = Column(Integer, ForeignKey("fault_work_order.id"), nullable=False,
                            unique=True)
     work_order = relationship("WorkOrder", backref="ratings")
+    # The partner that did the work (the order's, when rated): the Ratings list filters on
+    # it and the dashboard's trend per partner counts by it without joining the orders.
+    contractor_id = Column(Integer, ForeignKey("fault_contractor.id"))
+    contractor = relationship("Contractor")
     speed = Column(Integer, nullable=False)
     communication = Column(Integer, nullable=False)
     quality = Column(Integer, nullable=False)
@@ -491,6 +496,13 @@ def _change_rating_sums(connection, rating, sign):
         rating_count=table.c.rating_count + sign,
         **{f"rating_{k}_sum": table.c[f"rating_{k}_sum"] + sign * getattr(rating, k)
            for k in _SUMS}))
+
+
+@event.listens_for(Rating, "before_insert")
+def _rating_partner(mapper, connection, rating):
+    if rating.contractor_id is None:
+        rating.contractor_id = connection.execute(select(WorkOrder.contractor_id).where(
+            WorkOrder.id == rating.work_order_id)).scalar()
 
 
 @event.listens_for(Rating, "after_insert")

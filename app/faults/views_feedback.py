@@ -31,8 +31,9 @@ class RatingView(FaultModelView):
     list_columns = ["work_order", "created_at", "speed", "communication", "quality", "average",
                     "solved"]
     show_columns = list_columns + ["comment"]
-    # not "work_order": a select of every work order (hundreds of thousands) on every page
-    search_columns = ["created_at", "solved", "speed", "quality"]
+    # not "work_order": a select of every work order (hundreds of thousands) on every page;
+    # the partner (a few dozen) is the dashboard's link from its trend
+    search_columns = ["contractor", "created_at", "solved", "speed", "quality"]
     base_order = ("id", "desc")
 
 

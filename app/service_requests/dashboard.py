@@ -1,8 +1,10 @@
 """The registry office's dashboard: where requests wait, how fast they go, what came in.
 
-Every figure is one aggregate query over an indexed column (status, received_at,
-handed_over_at, paid_at) or a bounded window (the last weeks), so it stays fast at a
-million requests.
+Open work (per status, kind, writer) is one aggregate over the open requests (the
+status index). Figures over weeks and months read the per-day counts (app/dashboard/
+daily.py: received, delivered, paid, turnaround per kind and urgency), written each
+night for the closed days; only today is asked of the requests themselves. So the page
+stays fast at a million requests.
 """
 from datetime import timedelta
 
@@ -10,9 +12,19 @@ from flask import url_for
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
-from ..dashboard import Dashboard, Figure, percentile, register
+from ..dashboard import (
+    Dashboard,
+    Figure,
+    Measure,
+    counts,
+    per_day,
+    percentile_counted,
+    register,
+    register_measure,
+    totals,
+)
 from ..database import utcnow
 from ..extensions import db
 from ..formatting import local_time
@@ -59,24 +71,48 @@ def open_per_kind():
                   links=[_list_url(v) for _k, v in kinds])
 
 
-def _per_day(column, since, value=None):
-    day = func.date(column)
-    rows = db.session.execute(select(day, value if value is not None else func.count())
-                              .where(column >= since).group_by(day)).all()
-    return {str(d): n for d, n in rows}
+def _between(column, since, until):
+    return select(column).where(column >= since, column < until)
+
+
+def _turnaround_rows(since, until):
+    return (select(ServiceRequest.handed_over_at, ServiceRequest.id, Product.kind,
+                   ServiceRequest.urgency, ServiceRequest.received_at)
+            .join(RequestedProductLine, RequestedProductLine.request_id == ServiceRequest.id)
+            .join(Product, Product.id == RequestedProductLine.product_id)
+            .where(ServiceRequest.handed_over_at >= since, ServiceRequest.handed_over_at < until)
+            .distinct())
+
+
+def _turnaround_bucket(row):
+    """kind|urgency|days (to a tenth, as the figure shows them)."""
+    days = round((row.handed_over_at - row.received_at).total_seconds() / 86400, 1)
+    return [(f"{row.kind}|{row.urgency}|{days}", 0)]
+
+
+MEASURES = [
+    Measure(DOMAIN, "received", lambda since, until: _between(
+        ServiceRequest.received_at, since, until)),
+    Measure(DOMAIN, "delivered", lambda since, until: _between(
+        ServiceRequest.handed_over_at, since, until)),
+    Measure(DOMAIN, "paid", lambda since, until: select(Payment.paid_at, literal(""),
+                                                        Payment.amount)
+            .where(Payment.paid_at >= since, Payment.paid_at < until)),
+    Measure(DOMAIN, "turnaround", _turnaround_rows, dimension="kind_urgency_days",
+            bucket=_turnaround_bucket),
+]
 
 
 def received_and_delivered():
-    today = local_time(utcnow()).date()
+    today = local_time(utcnow(), DOMAIN).date()
     start = today - timedelta(days=today.weekday(), weeks=WEEKS - 1)
-    since = utcnow() - timedelta(weeks=WEEKS, days=7)
-    received = _per_day(ServiceRequest.received_at, since)
-    delivered = _per_day(ServiceRequest.handed_over_at, since)
+    received = per_day(counts(DOMAIN, "received", start, today))
+    delivered = per_day(counts(DOMAIN, "delivered", start, today))
     weeks = [start + timedelta(weeks=n) for n in range(WEEKS)]
 
     def weekly(days):
-        return [sum(n for d, n in days.items() if monday.isoformat() <= d
-                    < (monday + timedelta(days=7)).isoformat()) for monday in weeks]
+        return [sum(n for d, (n, _t) in days.items() if monday <= d < monday + timedelta(days=7))
+                for monday in weeks]
 
     return Figure(gettext("Received and delivered per week"), "line",
                   labels=[gettext("wk %(n)s", n=m.isocalendar()[1]) for m in weeks],
@@ -86,49 +122,49 @@ def received_and_delivered():
 
 def turnaround():
     """Median and p90 days from received to handed over, per product kind and urgency,
-    over what was delivered in the last 90 days (a bounded window)."""
-    rows = db.session.execute(
-        select(Product.kind, ServiceRequest.urgency, ServiceRequest.received_at,
-               ServiceRequest.handed_over_at)
-        .join(RequestedProductLine, RequestedProductLine.request_id == ServiceRequest.id)
-        .join(Product, Product.id == RequestedProductLine.product_id)
-        .where(ServiceRequest.handed_over_at >= utcnow() - timedelta(days=TURNAROUND_DAYS))
-        .distinct()).all()
+    over what was delivered in the last 90 days."""
+    today = local_time(utcnow(), DOMAIN).date()
+    cells = totals(DOMAIN, "turnaround", today - timedelta(days=TURNAROUND_DAYS - 1), today,
+                   dimension="kind_urgency_days")
     groups = {}
-    for kind, urgency, received, delivered in rows:
-        days = (delivered - received).total_seconds() / 86400
-        groups.setdefault((kind, urgency), []).append(days)
+    for key, (count, _total) in cells.items():
+        kind, urgency, days = key.rsplit("|", 2)
+        groups.setdefault((kind, urgency), {})[float(days)] = count
     keys = sorted(groups)
     labels = [f"{ProductKind.LABELS.get(k, k)} · {Urgency.LABELS.get(u, u)}" for k, u in keys]
-    medians = [round(percentile(sorted(groups[k]), 0.5), 1) for k in keys]
-    p90 = [round(percentile(sorted(groups[k]), 0.9), 1) for k in keys]
+    medians = [percentile_counted(groups[k], 0.5) for k in keys]
+    p90 = [percentile_counted(groups[k], 0.9) for k in keys]
     return Figure(gettext("Turnaround in days (delivered in the last %(n)s days)",
                           n=TURNAROUND_DAYS), "bar", labels=labels,
                   series=[(gettext("Median"), medians), (gettext("90th percentile"), p90)])
 
 
 def workload_per_writer():
-    rows = db.session.execute(
-        select(User.first_name, User.last_name, func.count())
-        .join(ServiceRequest, ServiceRequest.assigned_to_id == User.id)
-        .where(ServiceRequest.status.in_(RequestStatus.OPEN))
-        .group_by(User.id, User.first_name, User.last_name)
+    """Open requests per writer: counted on the (status, assigned_to_id) index alone, then
+    the names of the 20 busiest."""
+    busiest = db.session.execute(
+        select(ServiceRequest.assigned_to_id, func.count())
+        .where(ServiceRequest.status.in_(RequestStatus.OPEN),
+               ServiceRequest.assigned_to_id.is_not(None))
+        .group_by(ServiceRequest.assigned_to_id)
         .order_by(func.count().desc()).limit(20)).all()
+    names = {uid: f"{first} {last}".strip() for uid, first, last in db.session.execute(
+        select(User.id, User.first_name, User.last_name).where(
+            User.id.in_([uid for uid, _n in busiest])))}
     return Figure(gettext("Open requests per writer"), "bar",
-                  labels=[f"{first} {last}".strip() for first, last, _n in rows],
-                  series=[(gettext("Requests"), [n for *_name, n in rows])])
+                  labels=[names.get(uid, "") for uid, _n in busiest],
+                  series=[(gettext("Requests"), [n for _uid, n in busiest])])
 
 
 def money_per_day():
-    since = utcnow() - timedelta(days=MONEY_DAYS)
-    days = _per_day(Payment.paid_at, since, func.sum(Payment.amount))
-    today = local_time(utcnow()).date()
+    today = local_time(utcnow(), DOMAIN).date()
     dates = [today - timedelta(days=n) for n in range(MONEY_DAYS - 1, -1, -1)]
-    total = sum((days.get(d.isoformat()) or 0) for d in dates)
+    days = per_day(counts(DOMAIN, "paid", dates[0], today))
+    amounts = [days[d][1] if d in days else 0 for d in dates]
     return Figure(gettext("Money collected per day (last %(n)s days)", n=MONEY_DAYS), "bar",
                   labels=[d.strftime("%d-%m") for d in dates],
-                  series=[(gettext("Amount"), [days.get(d.isoformat()) or 0 for d in dates])],
-                  note=gettext("Total: %(total)s", total=format_money(total, DOMAIN)))
+                  series=[(gettext("Amount"), amounts)],
+                  note=gettext("Total: %(total)s", total=format_money(sum(amounts), DOMAIN)))
 
 
 def build():
@@ -137,5 +173,7 @@ def build():
 
 
 def register_dashboard():
+    for measure in MEASURES:
+        register_measure(measure)
     register(Dashboard("service-requests", _("Service requests"),
                        ("can_read", "ServiceRequest"), build))

@@ -8,6 +8,11 @@
     var source = document.getElementById(canvas.getAttribute("data-figure"));
     if (!source) { return; }
     var figure = JSON.parse(source.textContent);
+    /* a point's own list (cellLinks[series][label]) or the label's */
+    function linkOf(element) {
+      var own = figure.cellLinks && figure.cellLinks[element.datasetIndex];
+      return own ? own[element.index] : figure.links[element.index];
+    }
     var chart = new Chart(canvas, {
       type: figure.kind,
       data: {
@@ -22,11 +27,11 @@
         plugins: {legend: {display: figure.series.length > 1}},
         scales: {y: {beginAtZero: true}},
         onHover: function (event, elements) {
-          canvas.style.cursor = elements.length && figure.links[elements[0].index] ? "pointer" : "default";
+          canvas.style.cursor = elements.length && linkOf(elements[0]) ? "pointer" : "default";
         },
         onClick: function (event, elements) {
           if (!elements.length) { return; }
-          var link = figure.links[elements[0].index];
+          var link = linkOf(elements[0]);
           if (link) { window.location.href = link; }
         }
       }
