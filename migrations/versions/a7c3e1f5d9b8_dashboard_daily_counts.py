@@ -7,13 +7,13 @@ the oldest record). Each rating gets the partner of its work order (filled in he
 the Ratings list filters on it and the per-partner trend counts by it.
 
 Revision ID: a7c3e1f5d9b8
-Revises: f1a4d8c3b6e2
+Revises: 0e78abf2253b
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "a7c3e1f5d9b8"
-down_revision = "f1a4d8c3b6e2"
+down_revision = "0e78abf2253b"
 branch_labels = None
 depends_on = None
 
