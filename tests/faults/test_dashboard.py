@@ -46,8 +46,7 @@ def test_a_role_without_faults_sees_no_faults_dashboard(app, client_for):
 def _rated(app, place, contractor_id, scores, months_ago=0, description="Lamp kapot"):
     from app.faults import feedback, workflow
     from app.faults.models import Rating
-
-    from .conftest import complete
+    from tests.helpers import complete
 
     ids = make_order(app, place, photo=False, description=description)
     with app.app_context(), audit.acting_as("system", "test"):
