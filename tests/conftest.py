@@ -120,11 +120,14 @@ def smtp_server(app):
 
 @pytest.fixture
 def deliver(app):
-    """deliver() runs one pass of the outbox sender, as `flask mail send` does."""
+    """deliver() runs one pass of the outbox sender, as `flask mail send` does (pictures
+    waiting in quarantine first)."""
+    from app.files import process_pending
     from app.mail.sender import send_due
 
     def run():
         with app.app_context():
+            process_pending(limit=1000)
             return send_due(limit=1000)
     return run
 

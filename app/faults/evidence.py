@@ -27,22 +27,23 @@ ACCEPT = {
 }
 
 
-def _store(upload, kind):
+def _store(upload, kind, defer=False):
     try:
-        return files.save_upload(upload, accept=ACCEPT[kind])
+        return files.save_upload(upload, accept=ACCEPT[kind], defer=defer)
     except files.UploadError as exc:
         raise DomainError(gettext("The file was not accepted: %(reason)s",
                                   reason=str(exc))) from exc
 
 
-def add_report_photos(report, uploads):
-    """The reporter's photos after the first (which is the report's own photo)."""
+def add_report_photos(report, uploads, defer=False):
+    """The reporter's photos after the first (which is the report's own photo); defer:
+    re-encoded by the worker (files.save_upload)."""
     uploads = [u for u in uploads if u is not None and getattr(u, "filename", True)]
     if len(uploads) + (1 if report.photo else 0) > MAX_REPORT_PHOTOS:
         raise DomainError(gettext("At most %(n)s photos per report.", n=MAX_REPORT_PHOTOS))
     for upload in uploads:
         db.session.add(Evidence(report=report, kind=EvidenceKind.REPORT_PHOTO,
-                                file=_store(upload, EvidenceKind.REPORT_PHOTO)))
+                                file=_store(upload, EvidenceKind.REPORT_PHOTO, defer)))
 
 
 def upload(order, kind, upload_file):

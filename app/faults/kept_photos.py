@@ -19,10 +19,11 @@ from .rules import photo as store_photo
 BATCH = 500  # per run; the rest is deleted at the next run
 
 
-def keep(upload):
+def keep(upload, defer=False):
     """Store the photo of a refused form and mark it kept; returns the StoredFile (the
-    caller commits), or None when there is no photo. DomainError: not a photo."""
-    stored = store_photo(upload)
+    caller commits), or None when there is no photo. DomainError: not a photo. defer:
+    kept in quarantine for the worker (files.save_upload)."""
+    stored = store_photo(upload, defer=defer)
     if stored is not None:
         db.session.add(KeptPhoto(file=stored))
     return stored

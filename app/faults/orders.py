@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
-from .. import audit
+from .. import audit, files, mail
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -83,9 +83,12 @@ def next_number(series, start_key):
 
 
 def create_report(*, location=None, device=None, placement="", description, first_name,
-                  last_name, email, phone="", photo=None, priority=None, more_photos=()):
+                  last_name, email, phone="", photo=None, priority=None, more_photos=(),
+                  defer_photos=False):
     """A new fault report and its work order; mails the contractor (with the
     order as PDF and the link to its page) and the reporter (confirmation).
+    defer_photos: the photos are checked and kept in quarantine, re-encoded by the worker
+    (the public form answers at once; the PDF is built by the worker too).
 
     With a device the report goes to the device's contractor; without one
     (reported via /report) to the location's default contractor.
@@ -113,7 +116,8 @@ def create_report(*, location=None, device=None, placement="", description, firs
         "reporter_email": rules.email(email),
         "reporter_phone": text(phone, gettext("Phone"), required=False, limit=50),
     }
-    stored_photo = rules.photo(photo)  # last check: a refused photo leaves nothing behind
+    # last check: a refused photo leaves nothing behind
+    stored_photo = rules.photo(photo, defer=defer_photos)
     kept_photos.attached(stored_photo)  # kept from a refused attempt: now it is used
     numbers = (next_number(REPORT_SERIES, "FAULTS_REPORT_NUMBER_START"),
                next_number(ORDER_SERIES, "FAULTS_ORDER_NUMBER_START"))
@@ -125,7 +129,7 @@ def create_report(*, location=None, device=None, placement="", description, firs
     tokens.issue(order)
     db.session.add_all([report, order])
     if more_photos:
-        evidence.add_report_photos(report, more_photos)
+        evidence.add_report_photos(report, more_photos, defer=defer_photos)
     db.session.flush()
     queue_contractor_mail(order)
     mail_reporter(report, "report_received", f"Uw melding {report.number} is ontvangen",
@@ -133,17 +137,46 @@ def create_report(*, location=None, device=None, placement="", description, firs
     return report
 
 
-def work_order_pdf(order):
-    """The order as PDF: Dutch labels, photos downsized and labelled."""
+def _pdf_photos(order):
+    """(label, file) of every photo the order's PDF shows."""
     report = order.report
-    photos = [{"label": label, "src": photo_data_uri(f)} for label, f in (
+    found = [(label, f) for label, f in (
         ("Foto bij de melding", report.photo),
         ("Foto van het apparaat", report.device.photo if report.device else None)) if f]
-    photos += [{"label": f"Foto bij de melding ({n})", "src": photo_data_uri(e.file)}
-               for n, e in enumerate(report.evidence, start=2)
-               if e.kind == EvidenceKind.REPORT_PHOTO]
+    found += [(f"Foto bij de melding ({n})", e.file)
+              for n, e in enumerate(report.evidence, start=2)
+              if e.kind == EvidenceKind.REPORT_PHOTO]
+    return found
+
+
+def work_order_pdf(order):
+    """The order as PDF: Dutch labels, photos at print size and labelled (a photo still
+    in quarantine, or refused, is left out)."""
+    photos = [{"label": label, "src": photo_data_uri(f)}
+              for label, f in _pdf_photos(order) if f.is_ready]
     return render_pdf("faults/work_order_pdf.html", order=order, report=order.report,
                       photos=photos, status_labels=STATUS_LABELS, pdf_text=rules.pdf_text)
+
+
+# The contractor's mail carries the order as PDF, built by the worker when it sends the
+# mail (outbox `later`): rendering it, with photos, took seconds on the request path.
+WORK_ORDER_PDF = "faults.work_order_pdf"
+
+
+def built_work_order_pdf(order_id):
+    """The attachment builder (the worker): the photos of the order still in quarantine are
+    re-encoded first, so the PDF shows them."""
+    from flask_babel import force_locale
+
+    order = db.session.get(WorkOrder, int(order_id))
+    if order is None:
+        raise LookupError(f"work order {order_id} no longer exists")
+    pending = [f.id for _label, f in _pdf_photos(order) if f.is_pending]
+    if pending:
+        files.process_pending(ids=pending)
+        order = db.session.get(WorkOrder, int(order_id))
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")):
+        return work_order_pdf(order)
 
 
 def queue_contractor_mail(order):
@@ -156,7 +189,8 @@ def queue_contractor_mail(order):
         # a line break in a location name (possible via the API) must not break the header
         f"Nieuwe opdracht {order.number} — {' '.join(order.report.location.name.split())}",
         context={"order": order, "report": order.report, "link": link},
-        attachments=[(f"{order.number}.pdf", "application/pdf", work_order_pdf(order))],
+        attachments=[(f"{order.number}.pdf", "application/pdf",
+                      mail.later(WORK_ORDER_PDF, order.id))],
         subject_record=("WorkOrder", order.id))
 
 

@@ -242,7 +242,7 @@ def _keep_photo(upload):
         return None
     upload.stream.seek(0)
     with unit_of_work(flash_error=False) as work:
-        stored = kept_photos.keep(upload)
+        stored = kept_photos.keep(upload, defer=True)
     if work.failed or stored is None:
         return None
     return {"signed": _kept_serializer().dumps(stored.key), "name": stored.original_name}
@@ -264,7 +264,7 @@ def _send_report(render_error, device=None, location=None):
             description=form.get("description"), first_name=form.get("first_name"),
             last_name=form.get("last_name"), email=form.get("email"),
             phone=form.get("phone"), photo=photo, priority=form.get("priority"),
-            more_photos=uploads[1:])
+            more_photos=uploads[1:], defer_photos=True)
     if work.failed:
         keep = _keep_photo(upload) if photo is upload else (
             {"signed": form.get("kept_photo"), "name": kept.original_name} if kept else None)

@@ -95,5 +95,10 @@ def register(app, appbuilder):
     jobs.register(app, "faults.kept_photo_cleanup", run_cleanup, every=timedelta(hours=1),
                   description="Delete photos kept after a refused report form and never sent")
 
+    from .. import mail
+    from .orders import WORK_ORDER_PDF, built_work_order_pdf
+
+    mail.register_builder(app, WORK_ORDER_PDF, built_work_order_pdf)
+
     appbuilder.sm.limiter.limit(app.config["PUBLIC_FORM_RATE_LIMIT"], methods=["POST"])(bp)
     app.register_blueprint(bp)

@@ -44,28 +44,36 @@ def email(value):
         raise DomainError(gettext("Please enter a valid e-mail address.")) from exc
 
 
-def photo(upload):
-    """Store a photo if one was sent; UploadError becomes DomainError."""
+def photo(upload, defer=False):
+    """Store a photo if one was sent; UploadError becomes DomainError. defer: checked and
+    kept in quarantine now, re-encoded by the worker (files.save_upload)."""
     if upload is None or (hasattr(upload, "filename") and not upload.filename):
         return None
     if isinstance(upload, StoredFile):  # kept from an earlier attempt of the same form
         return upload
     try:
-        return files.save_upload(upload, accept=("image",))
+        return files.save_upload(upload, accept=("image",), defer=defer)
     except files.UploadError as exc:
         raise DomainError(gettext("The photo was not accepted: %(reason)s",
                                     reason=str(exc))) from exc
 
 
-def photo_data_uri(stored, max_side=1000):
+# Print size: a photo is printed 120 mm wide, 800 pixels are ~170 dpi there.
+PRINT_SIDE = 800
+PRINT_QUALITY = 75
+
+
+def photo_data_uri(stored, max_side=PRINT_SIDE):
     """A stored photo as a small JPEG data: URI (the PDF renderer loads nothing else).
-    Downsized: a 9 MB phone photo must not make a 9 MB PDF in every mail."""
+    Downsized to print size: a 12-MP phone photo must not make a megabyte in every mail.
+    A JPEG is decoded at a fraction of its size (draft mode): a 12-MP photo in ~50 ms."""
     data = files.read_bytes(stored)
     try:
         with Image.open(io.BytesIO(data)) as image:
+            image.draft("RGB", (max_side, max_side))
             image.thumbnail((max_side, max_side))
             out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=75, optimize=True)
+            image.convert("RGB").save(out, "JPEG", quality=PRINT_QUALITY, optimize=True)
             data, content_type = out.getvalue(), "image/jpeg"
     except (OSError, ValueError):  # not an image Pillow reads: embed it as stored
         content_type = stored.content_type

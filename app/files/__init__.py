@@ -1,4 +1,11 @@
 """Uploaded files: checked by content, stored outside static/ under random names."""
-from .models import StoredFile  # noqa: F401
-from .service import UploadError, delete, read_bytes, save_upload, send_stored_file  # noqa: F401
+from .models import FileStatus, StoredFile  # noqa: F401
+from .service import (  # noqa: F401
+    UploadError,
+    delete,
+    process_pending,
+    read_bytes,
+    save_upload,
+    send_stored_file,
+)
 from .storage import LocalFolderStorage, Storage, storage  # noqa: F401

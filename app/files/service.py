@@ -5,7 +5,8 @@ Kinds a caller may accept:
   orientation applied) with a thumbnail;
 - "pdf": a PDF that parses, without JavaScript, actions or embedded files;
 - "any": anything else a customer e-mails us; kept as is, always served as a download.
-Only re-encoded pictures are served inline; every file gets a sandboxing CSP.
+Only re-encoded pictures are served inline; every file gets a sandboxing CSP. A picture
+saved with defer=True waits unserved in quarantine until the worker re-encodes it.
 """
 import hashlib
 import io
@@ -20,11 +21,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from .models import StoredFile
+from .models import FileStatus, StoredFile
 from .storage import storage
 
 register_heif_opener()
@@ -40,6 +41,11 @@ class UploadError(ValueError):
 
 def _key(key, thumbnail=False):
     return key + (".thumb.jpg" if thumbnail else "")
+
+
+def _quarantine_key(key):
+    """Where a picture waits as uploaded: a key of its own, which nothing serves."""
+    return key + ".quarantine"
 
 
 def _read(upload):
@@ -63,31 +69,46 @@ def _too_many_pixels(size):
     return width * height > current_app.config["MAX_IMAGE_PIXELS"]
 
 
-def _reencode_image(data):
-    """Decode and re-encode, so nothing but pixels survives (EXIF, GPS, scripts, trailers).
+def _not_a_photo():
+    return UploadError(_("This is not a photo (JPEG, PNG, WebP or HEIC)."))
 
-    The pixel count is checked before decoding: a small file with huge dimensions
-    (a decompression bomb) is refused without allocating it.
-    """
-    not_a_photo = UploadError(_("This is not a photo (JPEG, PNG, WebP or HEIC)."))
+
+def _too_large_photo():
+    return UploadError(_("The photo has too many pixels (at most %(mp)s megapixels).",
+                         mp=round(current_app.config["MAX_IMAGE_PIXELS"] / 1e6, 1)))
+
+
+def _check_image(data):
+    """The checks that need no decoding (milliseconds, even for a 12-MP photo): a format
+    we take, a pixel count within the limit (a decompression bomb is refused without
+    allocating it), a structure that verifies. Returns the format."""
     try:
         with Image.open(io.BytesIO(data)) as probe:
             source_format = probe.format
             if source_format not in IMAGE_FORMATS:
-                raise not_a_photo
+                raise _not_a_photo()
             if _too_many_pixels(probe.size):
-                raise UploadError(_("The photo has too many pixels (at most %(mp)s megapixels).",
-                                    mp=round(current_app.config["MAX_IMAGE_PIXELS"] / 1e6, 1)))
+                raise _too_large_photo()
             probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
     except UploadError:
         raise
     except Image.DecompressionBombError as exc:
-        raise UploadError(_("The photo has too many pixels (at most %(mp)s megapixels).",
-                            mp=round(current_app.config["MAX_IMAGE_PIXELS"] / 1e6, 1))) from exc
+        raise _too_large_photo() from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise not_a_photo from exc
+        raise _not_a_photo() from exc
+    return source_format
+
+
+def _reencode_image(data):
+    """Decode and re-encode, so nothing but pixels survives (EXIF, GPS, scripts, trailers)."""
+    source_format = _check_image(data)
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Image.DecompressionBombError as exc:
+        raise _too_large_photo() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise _not_a_photo() from exc
     image = ImageOps.exif_transpose(image)  # a copy: .format is gone, source_format is kept
     # Pillow writes a JPEG comment (COM: may carry HTML) and an ICC profile back out of
     # `info`: keep only the pixels.
@@ -181,11 +202,15 @@ def _sniff(data):
     return "any"
 
 
-def save_upload(upload, accept=("image",)):
+def save_upload(upload, accept=("image",), defer=False):
     """Check and store one upload; returns the StoredFile (added to the session, not committed).
 
     upload: a werkzeug FileStorage or a (bytes, filename) tuple.
     accept: the kinds allowed, from "image", "pdf", "any".
+    defer: a picture is only checked (format, pixel count, structure) and kept as
+    uploaded in quarantine, status "pending"; `process_pending` (the worker) re-encodes
+    it. Nothing is served before that. For a request that must answer fast (a phone's
+    12-MP photo takes seconds to re-encode).
     Raises UploadError with a message for the user.
     """
     data, name = _read(upload)
@@ -194,6 +219,8 @@ def save_upload(upload, accept=("image",)):
         if accept == ("image",):
             raise UploadError(_("This is not a photo (JPEG, PNG, WebP or HEIC)."))
         raise UploadError(_("This file type is not accepted."))
+    if defer and kind == "image":
+        return _quarantine(data, name)
     thumbnail = None
     if kind == "image":
         data, content_type, ext, thumbnail = _reencode_image(data)
@@ -221,6 +248,64 @@ def save_upload(upload, accept=("image",)):
                         sha256=hashlib.sha256(data).hexdigest(), has_thumbnail=bool(thumbnail))
     db.session.add(stored)
     return stored
+
+
+def _quarantine(data, name):
+    _check_image(data)
+    key = secrets.token_hex(16)
+    written = [_quarantine_key(key)]
+    _remember_written(db.session(), written)
+    storage().save(written[0], data)
+    stored = StoredFile(key=key, original_name=name, content_type="application/octet-stream",
+                        size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                        has_thumbnail=False, status=FileStatus.PENDING)
+    db.session.add(stored)
+    return stored
+
+
+def process_pending(limit=20, ids=None):
+    """The worker's step: re-encode the pictures waiting in quarantine, oldest first, each
+    in its own commit (`ids`: only these). One that cannot be read as a picture is refused
+    (never served). Safe with several workers: the row changes only from "pending", and
+    the files a second worker writes for the same key are the same. Returns (ready,
+    refused)."""
+    query = select(StoredFile.id).where(StoredFile.status == FileStatus.PENDING)
+    if ids is not None:
+        query = query.where(StoredFile.id.in_(ids))
+    ids = db.session.scalars(query.order_by(StoredFile.id).limit(limit)).all()
+    files = storage()
+    ready = refused = 0
+    for file_id in ids:
+        stored = db.session.get(StoredFile, file_id)
+        source = _quarantine_key(stored.key)
+        try:
+            data, content_type, ext, thumbnail = _reencode_image(files.read(source))
+        except FileNotFoundError:  # another worker finished it
+            db.session.rollback()
+            continue
+        except Exception as exc:  # whatever the picture does, it is refused
+            log.warning("quarantined upload %s refused: %s", stored.key, exc)
+            values = {"status": FileStatus.REFUSED}
+        else:
+            # Not removed on a rollback: a second worker's identical files may be these.
+            files.save(_key(stored.key), data)
+            files.save(_key(stored.key, thumbnail=True), thumbnail)
+            values = {"status": FileStatus.READY, "content_type": content_type,
+                      "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                      "has_thumbnail": True,
+                      "original_name": os.path.splitext(stored.original_name)[0] + ext}
+        changed = db.session.execute(update(StoredFile).where(
+            StoredFile.id == file_id, StoredFile.status == FileStatus.PENDING).values(**values))
+        if changed.rowcount != 1:
+            db.session.rollback()  # another worker was first: its files are the same
+            continue
+        db.session.commit()
+        files.delete(source)
+        if values["status"] == FileStatus.READY:
+            ready += 1
+        else:
+            refused += 1
+    return ready, refused
 
 
 # ---- Files of a transaction that did not commit are deleted ----
@@ -295,7 +380,7 @@ def delete(stored):
     caller makes sure no record still points at it."""
     session = db.session()
     session.info.setdefault(_DELETED, []).append(
-        ([_key(stored.key), _key(stored.key, True)], storage()))
+        ([_key(stored.key), _key(stored.key, True), _quarantine_key(stored.key)], storage()))
     session.delete(stored)
 
 
@@ -320,11 +405,15 @@ def _keep_files_of_rolled_back_deletes(session):
 
 
 def read_bytes(stored, thumbnail=False):
+    if not stored.is_ready:  # quarantine is read by process_pending only
+        raise FileNotFoundError(f"stored file {stored.key} is {stored.status}")
     return storage().read(_key(stored.key, thumbnail and stored.has_thumbnail))
 
 
 def send_stored_file(stored, thumbnail=False, download=False):
     """A response serving the file. Callers check permission first."""
+    if not stored.is_ready:  # in quarantine (or refused): served to no one
+        abort(404)
     thumbnail = thumbnail and stored.has_thumbnail
     files, key = storage(), _key(stored.key, thumbnail)
     if not files.exists(key):  # a row restored without its file: say so, don't crash

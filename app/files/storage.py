@@ -15,7 +15,8 @@ from pathlib import Path
 from flask import current_app
 
 EXTENSION_KEY = "file_storage"
-_KEY = re.compile(r"[0-9a-f]{32,64}(\.thumb\.jpg)?")
+# A stored file, its thumbnail, or a picture in quarantine (service.py: never served).
+_KEY = re.compile(r"[0-9a-f]{32,64}(\.thumb\.jpg|\.quarantine)?")
 
 
 class Storage:

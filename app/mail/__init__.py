@@ -3,5 +3,12 @@
 Code never talks to SMTP directly: `queue()` stores the message beside the
 change that caused it, so a rollback drops both and an SMTP outage only delays.
 """
-from .outbox import MailError, queue, queue_template, sent_about  # noqa: F401
+from .outbox import (  # noqa: F401
+    MailError,
+    later,
+    queue,
+    queue_template,
+    register_builder,
+    sent_about,
+)
 

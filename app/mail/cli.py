@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..audit import acting_as
 from ..extensions import db
+from ..files import process_pending
 from .sender import PASS_SIZE, send_due, sending_enabled
 
 mail_cli = AppGroup("mail", help="Mail outbox and inbound mail.")
@@ -18,6 +19,7 @@ def send_once():
         click.echo("MAIL_SERVER is not set: messages stay in the Outbox screen.")
         return
     with acting_as("system", "mail sender"):
+        process_pending(limit=1000)
         sent, failed = send_due(limit=1000)
     click.echo(f"sent {sent}, failed {failed}")
 
@@ -26,7 +28,8 @@ def send_once():
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
 @click.option("--passes", default=0, help="Stop after this many passes (0: run forever).")
 def worker(interval, passes):
-    """Keep sending due messages, and run the scheduled jobs that are due, until stopped."""
+    """Keep sending due messages, re-encoding the pictures waiting in quarantine and running
+    the scheduled jobs that are due, until stopped."""
     from ..jobs import run_due
 
     if not sending_enabled():
@@ -38,11 +41,13 @@ def worker(interval, passes):
             for name, status, result in run_due():
                 click.echo(f"job {name}: {status}" + (f" ({result})" if result is not None else ""))
             with acting_as("system", "mail worker"):
+                # Pictures uploaded in quarantine first: a mail may show them.
+                processed = sum(process_pending())
                 sent, failed = send_due()
         except SQLAlchemyError as exc:  # database restarting: wait and go on
             db.session.rollback()
             click.echo(f"database error, retrying: {exc}", err=True)
-            sent = failed = 0
+            sent = failed = processed = 0
         else:
             if sent or failed:
                 click.echo(f"sent {sent}, failed {failed}")
@@ -51,7 +56,7 @@ def worker(interval, passes):
         done += 1
         if passes and done >= passes:
             return
-        if sent + failed < PASS_SIZE:  # a full pass means a backlog: go on at once
+        if sent + failed < PASS_SIZE and not processed:  # a backlog: go on at once
             time.sleep(interval)
 
 

@@ -78,3 +78,6 @@ class OutboxAttachment(Model):
     filename = Column(String(255), nullable=False)
     content_type = Column(String(100), nullable=False)
     data = Column(SealedBinary(), nullable=False)
+    # "name:argument" of a registered builder (outbox.later): the worker builds the data
+    # when it sends the mail, then clears this.
+    builder = Column(String(200))

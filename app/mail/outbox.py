@@ -4,8 +4,9 @@ from email.utils import make_msgid
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from .models import OutboxAttachment, OutboxMessage
@@ -16,6 +17,44 @@ _CONTENT_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*")
 
 class MailError(ValueError):
     """A message that must not be queued: bad address, header injection."""
+
+
+class Later:
+    """An attachment the worker builds when it sends the mail, off the request path (a
+    PDF with photos takes seconds): `later("faults.work_order_pdf", order.id)`."""
+
+    def __init__(self, builder, arg):
+        if ":" in builder:
+            raise MailError(f"bad builder name {builder!r}")
+        self.spec = f"{builder}:{arg}"
+
+
+def later(builder, arg):
+    return Later(builder, arg)
+
+
+def register_builder(app, name, func):
+    """`func(arg)` returns the bytes of an attachment queued as `later(name, arg)`; it runs
+    in the worker (an app context, no request), when the mail is sent."""
+    app.extensions.setdefault("mail_builders", {})[name] = func
+
+
+def build_later(attachment):
+    """Fill a `later` attachment with its bytes (the sender, just before sending) and store
+    them, so a retry sends the same file."""
+    name, _sep, arg = attachment.builder.partition(":")
+    func = current_app.extensions.get("mail_builders", {}).get(name)
+    if func is None:
+        raise MailError(f"no attachment builder {name!r} registered")
+    data = func(arg)
+    if not isinstance(data, (bytes, bytearray)):
+        raise MailError(f"attachment builder {name!r} returned no bytes")
+    db.session.execute(update(OutboxAttachment).where(OutboxAttachment.id == attachment.id)
+                       .values(data=bytes(data), builder=None))
+    db.session.commit()
+    # the sender's rows are detached (claimed): the copy in hand gets the bytes too
+    set_committed_value(attachment, "data", bytes(data))
+    set_committed_value(attachment, "builder", None)
 
 
 def _address(value):
@@ -52,7 +91,7 @@ def queue(to, subject, text, html=None, reply_to=None, cc=None, attachments=(),
           subject_record=None, session=None):
     """Store a message in the outbox, in the caller's transaction.
 
-    attachments: iterable of (filename, content_type, bytes).
+    attachments: iterable of (filename, content_type, bytes or `later(builder, arg)`).
     subject_record: (type, id) of the record it is about, for "mails sent" tabs.
     """
     recipients = _addresses(to)
@@ -75,12 +114,14 @@ def queue(to, subject, text, html=None, reply_to=None, cc=None, attachments=(),
         content_type = _header_text(content_type, "attachment type")
         if not _CONTENT_TYPE.fullmatch(content_type):
             raise MailError(f"bad attachment type {content_type!r}")
-        if not isinstance(data, (bytes, bytearray)):
+        built_later = isinstance(data, Later)
+        if not built_later and not isinstance(data, (bytes, bytearray)):
             raise MailError(f"attachment {filename!r} is not bytes")
         message.attachments.append(OutboxAttachment(
             filename=_header_text(filename, "attachment name")[:255] or "attachment",
             content_type=content_type,
-            data=bytes(data),
+            data=b"" if built_later else bytes(data),
+            builder=data.spec if built_later else None,
         ))
     (session or db.session).add(message)
     return message

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..security.redact import redact
 from ..security.sealed import UNREADABLE, UnreadableSeal
 from .models import OutboxMessage, OutboxStatus
+from .outbox import build_later
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ def _as_flask_mail(row):
     )
     message.msgId = row.message_id
     for attachment in row.attachments:
+        if attachment.builder:  # queued as later(...): built now, kept for a retry
+            build_later(attachment)
         message.attach(attachment.filename, attachment.content_type, attachment.data)
     return message
 
