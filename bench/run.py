@@ -92,6 +92,8 @@ def measure(app, bench_scale, runs=8, load_seconds=8, log=print, only=None, extr
         public = app.test_client()
         extra["report_post_12mp"] = special.report_post(public, counter, min(runs, 5))
         log(f"  public report POST, 12-MP photo: {extra['report_post_12mp']}")
+        extra["photo_reencode_worker"] = special.reencode_pending(app)
+        log(f"  worker: photos re-encoded off the request path: {extra['photo_reencode_worker']}")
         order_id = special.newest_order(app)
         extra["contractor_page"] = special.contractor_page(app, public, counter, runs, order_id)
         log(f"  contractor page: {extra['contractor_page']}")
