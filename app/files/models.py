@@ -31,7 +31,7 @@ class StoredFile(Model):
 
     @property
     def is_ready(self):
-        return self.status == FileStatus.READY
+        return self.status in (FileStatus.READY, None)  # None: not flushed yet, the default
 
     @property
     def is_pending(self):

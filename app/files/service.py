@@ -245,7 +245,8 @@ def save_upload(upload, accept=("image",), defer=False):
         written.append(_key(key, thumbnail=True))
         files.save(written[-1], thumbnail)
     stored = StoredFile(key=key, original_name=name, content_type=content_type, size=len(data),
-                        sha256=hashlib.sha256(data).hexdigest(), has_thumbnail=bool(thumbnail))
+                        sha256=hashlib.sha256(data).hexdigest(), has_thumbnail=bool(thumbnail),
+                        status=FileStatus.READY)
     db.session.add(stored)
     return stored
 
@@ -255,7 +256,8 @@ def _quarantine(data, name):
     key = secrets.token_hex(16)
     written = [_quarantine_key(key)]
     _remember_written(db.session(), written)
-    storage().save(written[0], data)
+    files = storage()
+    files.save(written[0], data)
     stored = StoredFile(key=key, original_name=name, content_type="application/octet-stream",
                         size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                         has_thumbnail=False, status=FileStatus.PENDING)
