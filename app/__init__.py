@@ -69,12 +69,14 @@ def create_app(config_object="config.Config", **overrides):
     register_token_routes(app)
     install_log_redaction(app)
 
+    from . import menu_cache
     from .errors import register_error_handlers
     from .formatting import register_template_filters
     from .health import register_health
     from .security.headers import register_security_headers
 
     register_template_filters(app)
+    menu_cache.register(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_health(app)

@@ -18,6 +18,7 @@ from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_babel import lazy_gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from . import views
@@ -135,6 +136,28 @@ class SecurityManager(FabSecurityManager):
         if key not in answers:
             answers[key] = super().has_access(permission_name, view_name)
         return answers[key]
+
+    def access_fingerprint(self):
+        """Everything that decides this request's has_access answers, as a hashable key
+        (the menu bar is cached by it, app/menu_cache.py): the logged-in user's roles and
+        their permission set, or the public role's. None where FAB decides another way
+        (an API key or a JWT): no cache then."""
+        if not has_request_context() or g.get("_api_key_user") \
+                or request.headers.get("Authorization") or g.get("user") is None:
+            return None
+        if current_user.is_authenticated:
+            user = self._get_safe_user(g.user)
+            if user is None or not user.is_active:
+                return ("inactive",)
+            roles = self.get_user_roles(user)
+            if _outside_the_api(roles):
+                return ("outside the API",)
+            builtin = tuple(sorted(r.name for r in roles if r.name in self.builtin_roles))
+            role_ids = tuple(sorted(r.id for r in roles if r.name not in self.builtin_roles))
+            return ("user", builtin, role_ids,
+                    self._cached_pairs(role_ids) if role_ids else frozenset())
+        role = self._cached_public_role()
+        return ("public", self._cached_pairs((role.id,)) if role is not None else frozenset())
 
     def _has_view_access(self, user, permission_name, view_name):
         roles = self.get_user_roles(user)
