@@ -23,6 +23,7 @@ from tests.helpers import (
     SmtpServer,
     domain_tables,
     log_in,
+    tables_with_rows,
 )
 
 
@@ -70,8 +71,11 @@ def _clean(app):
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
-            for table in domain_tables():
-                conn.execute(delete(table))
+            tables = domain_tables()
+            filled = tables_with_rows(conn, tables)
+            for table in tables:  # children before parents
+                if table.name in filled:
+                    conn.execute(delete(table))
         app.appbuilder.sm.limiter.reset()
 
 
