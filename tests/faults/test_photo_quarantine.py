@@ -14,8 +14,7 @@ from app.files import process_pending, storage
 from app.files.models import FileStatus, StoredFile
 from app.files.service import _key, _quarantine_key
 from app.mail.models import OutboxAttachment, OutboxMessage
-from tests.conftest import submit
-from tests.faults.conftest import CONTRACTOR_EMAIL, page
+from tests.helpers import CONTRACTOR_EMAIL, page, submit
 
 
 def phone_photo(size=(3000, 2250), seed=0):
