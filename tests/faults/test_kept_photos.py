@@ -11,6 +11,7 @@ from app import jobs
 from app.database import utcnow
 from app.extensions import db
 from app.faults.models import FaultReport, KeptPhoto
+from app.files import process_pending
 from app.files.models import StoredFile
 from tests.helpers import jpeg, page, submit
 
@@ -28,8 +29,10 @@ def _refused_with_photo(client, place, name):
 
 
 def _file(app, name):
-    """The stored row's key and its path on disk."""
+    """The stored row's key and its path on disk, once the worker has re-encoded what the
+    public form kept in quarantine."""
     with app.app_context():
+        process_pending()
         stored = db.session.scalars(select(StoredFile).where(
             StoredFile.original_name == name)).one()
         key = stored.key
