@@ -48,7 +48,7 @@ def test_a_permission_taken_away_leaves_the_menu_on_the_next_page(app, client_fo
     with app.app_context():
         sm = app.appbuilder.sm
         role = sm.find_role("Viewer")
-        pv = sm.find_permission_view_menu("menu_access", "Urgent")
+        pv = sm.find_permission_view_menu("menu_access", "Urgent requests")
         assert pv in role.permissions
         role.permissions.remove(pv)
         db.session.commit()
@@ -57,7 +57,7 @@ def test_a_permission_taken_away_leaves_the_menu_on_the_next_page(app, client_fo
     finally:
         with app.app_context():
             sm = app.appbuilder.sm
-            sm.find_role("Viewer").permissions.append(
-                sm.find_permission_view_menu("menu_access", "Urgent"))
+            role = sm.find_role("Viewer")
+            role.permissions.append(sm.find_permission_view_menu("menu_access", "Urgent requests"))
             db.session.commit()
     assert "/service-requests/urgent/list/" in _menu(viewer)
