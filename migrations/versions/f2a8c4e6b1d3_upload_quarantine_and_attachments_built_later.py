@@ -6,7 +6,7 @@ it ("refused"); every existing file is ready. outbox_attachment.builder: an atta
 the worker builds when it sends the mail (the work-order PDF).
 
 Revision ID: f2a8c4e6b1d3
-Revises: a7c9e1f4b523
+Revises: a7c3e1f5d9b8
 Create Date: 2026-11-30 15:05:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'f2a8c4e6b1d3'
-down_revision = 'a7c9e1f4b523'
+down_revision = 'a7c3e1f5d9b8'
 branch_labels = None
 depends_on = None
 
