@@ -1,5 +1,7 @@
-"""The one Audit tab renderer reads ids as names with one query per kind of record, not
-one per entry, for both domains' readers."""
+"""The one Audit tab renderer (also behind the shared audit log screen) reads ids as names
+with one query per kind of record, not one per entry, for both domains' readers."""
+import re
+
 from sqlalchemy import event
 
 from app import audit
@@ -7,6 +9,7 @@ from app.audit.models import AuditEntry
 from app.audit.tab import tab_rows
 from app.extensions import db
 from app.faults.models import Contractor
+from tests.helpers import load, make_request, visible_text
 
 
 def _entries(count, ids):
@@ -41,3 +44,41 @@ def test_names_come_in_one_query_whatever_the_number_of_entries(app):
     assert few_queries == many_queries == 1
     assert many[0]["field"] and many[0]["old"] == "Partner 0" and many[0]["new"] == "Partner 1"
     assert {r["new"] for r in many} == {f"Partner {n}" for n in range(4)}
+
+
+
+def _log_page(app, client, url):
+    """The page's visible text and the number of statements it ran."""
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    client.get(url)  # warm: the first request of a client may load more
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return visible_text(response.get_data(as_text=True)), len(statements)
+
+
+LOG = "/auditentryview/list/?psize_AuditEntryView=100"
+
+
+def test_the_audit_log_screen_shows_names_not_ids_in_one_query_per_kind(app, products,
+                                                                       admin_client):
+    first = make_request(app, code="MEETBRIEF", name="Eerste Klant")
+    text, few = _log_page(app, admin_client, LOG)
+    for _more in range(4):
+        make_request(app, code="KAD-UIT", name="Nog Een")
+    text, many = _log_page(app, admin_client, LOG)
+    order_no = load(app, first).order_no
+    # "Belongs to" names the request, a product line names its product
+    assert order_no in text
+    assert "Product: — → Meetbrief" in text and "Product: — → Kadastraal uittreksel" in text
+    assert not re.search(r"Product: — → \d", text) and not re.search(r"Aanvraag #\d", text)
+    assert many == few, "one query per kind of record, whatever the number of entries"

@@ -4,14 +4,40 @@ from ..export import ExportMixin
 from ..formatting import format_datetime
 from ..listing import FastModelView, FastSQLAInterface
 from ..security.scopes import FilterReadableRecords
+from . import tab
 from .labels import action_label, actor_label, record_label
 from .models import AuditEntry
+
+
+class AuditInterface(FastSQLAInterface):
+    """The audit log's rows with names where entries store ids ("Hoort bij: 2026-000013",
+    "Product: — → Meetbrief"), read as on a record's Audit tab (app/audit/tab.py): the
+    names of a whole page with one query per kind of record."""
+
+    def get_values(self, lst, list_columns):
+        entries = list(lst)
+        names = tab.page_names(entries)
+        for entry, values in zip(entries, super().get_values(entries, list_columns), strict=True):
+            yield self._named(entry, values, list_columns, names)
+
+    def get_values_item(self, item, show_columns):
+        values = dict(zip(show_columns, super().get_values_item(item, show_columns), strict=True))
+        values = self._named(item, values, show_columns, tab.page_names([item]))
+        return [values[column] for column in show_columns]
+
+    @staticmethod
+    def _named(entry, values, columns, names):
+        if "change" in columns:
+            values["change"] = tab.describe(entry, names)
+        if "subject_id" in columns:
+            values["subject_id"] = tab.subject_name(entry, names)
+        return values
 
 
 class AuditEntryView(ExportMixin, FastModelView):
     """The whole audit log, read-only: no screen can change or delete a row."""
 
-    datamodel = FastSQLAInterface(AuditEntry)
+    datamodel = AuditInterface(AuditEntry)
     class_permission_name = "AuditLog"
     base_permissions = ["can_list", "can_show"]
     list_title = _("Audit log")

@@ -6,15 +6,10 @@ order's Audit tab show "Werkorder", "Status: Nieuw → Geaccepteerd" instead of 
 names, column names and codes; `register_audit_readers()` names linked records and
 shows amounts in the Audit tab (app/audit/tab.py).
 """
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _
-from sqlalchemy import select
 
 from .. import audit
 from ..audit import tab
-from ..extensions import db
-from ..money import format_money
 from . import DOMAIN
 
 LABELS = {
@@ -130,18 +125,14 @@ def register():
                 ("FaultReport", "priority"): PRIORITY_LABELS})
 
 
-def _names(model):
-    """A name loader for the Audit tab: {id: name} for many ids in one query."""
-    def load(ids):
-        return {row.id: str(row) for row in db.session.scalars(
-            select(model).where(model.id.in_(ids)))}
-    return load
-
-
 def register_audit_readers():
-    """How the Audit tab reads this domain's ids and amounts (app/audit/tab.py)."""
+    """How the Audit tab and the audit log read this domain's ids and amounts
+    (app/audit/tab.py): one loader per kind of record, for its fields and for the
+    records entries belong to."""
     models = _models()
+    loaders = {name: tab.names_loader(model) for name, model in models.items()}
     for field, model_name in LINKED.items():
-        tab.register_names({field}, _names(models[model_name]))
-    tab.register_format({"invoice_total", "cost_approved_amount", "cost_approval_limit"},
-                        lambda value: format_money(Decimal(value), DOMAIN))
+        tab.register_names({field}, loaders[model_name])
+    for model_name, load in loaders.items():
+        tab.register_names((), load, record=model_name)
+    tab.register_money({"invoice_total", "cost_approved_amount", "cost_approval_limit"}, DOMAIN)

@@ -1,13 +1,11 @@
 """How values of this domain look on screen: labels, badges, small tables, file links."""
-from decimal import Decimal
 
 from flask import current_app, render_template, url_for
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..audit import tab
-from ..extensions import db
 from ..files.models import StoredFile
 from ..formatting import format_datetime
 from ..money import format_money
@@ -223,26 +221,22 @@ def audit_fields(models):
     return fields
 
 
-def _load(model, name_of):
-    """A name loader for the Audit tab: {id: name} for many ids in one query."""
-    def load(ids):
-        return {row.id: name_of(row)
-                for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
-    return load
-
-
 def register_audit_readers():
-    """How the Audit tab reads this domain's ids and amounts (app/audit/tab.py)."""
+    """How the Audit tab and the audit log read this domain's ids and amounts
+    (app/audit/tab.py)."""
     user_model = current_app.appbuilder.sm.user_model
-    tab.register_names(USER_FIELDS, _load(
+    tab.register_names(USER_FIELDS, tab.names_loader(
         user_model, lambda u: f"{u.first_name} {u.last_name}".strip() or u.username))
-    tab.register_names(FILE_FIELDS, _load(StoredFile, lambda f: f.original_name))
-    tab.register_names({"product_id"}, _load(Product, lambda p: p.name))
-    tab.register_names({"request_id"}, _load(ServiceRequest, lambda sr: sr.order_no))
-    tab.register_names({"line_id"}, _load(RequestedProductLine, lambda line: line.product.name))
-    tab.register_names({"additional_line_id"},
-                       _load(AdditionalProductLine, lambda line: line.product.name))
-    tab.register_format(MONEY_FIELDS, lambda value: format_money(Decimal(value), DOMAIN))
+    tab.register_names(FILE_FIELDS, tab.names_loader(StoredFile, lambda f: f.original_name))
+    tab.register_names({"product_id"}, tab.names_loader(Product, lambda p: p.name),
+                       record="Product")
+    tab.register_names({"request_id"}, tab.names_loader(ServiceRequest, lambda sr: sr.order_no),
+                       record="ServiceRequest")
+    for field, model in (("line_id", RequestedProductLine),
+                         ("additional_line_id", AdditionalProductLine)):
+        tab.register_names({field}, tab.names_loader(
+            model, lambda line: line.product.name, options=[selectinload(model.product)]))
+    tab.register_money(MONEY_FIELDS, DOMAIN)
 
 
 def money(value):
