@@ -121,6 +121,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "backoffice@example.org")
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    # The language of every mail (subjects and bodies); empty: BABEL_DEFAULT_LOCALE (Dutch).
+    MAIL_LOCALE = os.environ.get("MAIL_LOCALE", "")
     # Inbound: replies go to <local>+<token>@<domain> so they find their request.
     MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS", "")
     # The authserv-id our MTA writes in Authentication-Results (e.g. "mx.example.org").

@@ -2,6 +2,7 @@
 the scan page says so, and "ik heb dit ook" adds the colleague to that report (they get
 its updates) instead of making a second order."""
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
 from .. import audit
@@ -39,7 +40,7 @@ def follow(report, *, first_name, last_name, email, phone=""):
     db.session.flush()
     audit.record(report, "follower_added", note=f"{follower.first_name} {follower.last_name}")
     order = report.work_order
-    queue_mail("follower_added", address, f"U volgt melding {report.number}",
+    queue_mail("follower_added", address, _("You are following report %(number)s", number=report.number),
                context={"report": report, "order": order, "follower": follower},
                subject_record=("WorkOrder", order.id) if order else None)
     return follower

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
 from .. import audit
@@ -34,7 +35,7 @@ def _remind(order, hours, now):
     order.reminder_sent_at = now
     audit.record(order, "reminder_sent", note=order.contractor.email)
     queue_mail("reminder", order.contractor.email,
-               f"Herinnering: opdracht {order.number} is nog niet geaccepteerd",
+               _("Reminder: work order %(number)s has not been accepted yet", number=order.number),
                context={"order": order, "report": order.report, "hours": hours,
                         "link": public_url("/wo/", order)},
                subject_record=("WorkOrder", order.id))
@@ -43,7 +44,8 @@ def _remind(order, hours, now):
 def _alert(order, hours, now):
     order.manager_alerted_at = now
     audit.record(order, "manager_alerted")
-    mail_office(order, f"Escalatie: opdracht {order.number} na {hours} uur niet geaccepteerd",
+    mail_office(order, _("Escalation: work order %(number)s not accepted after %(hours)s hours",
+                  number=order.number, hours=hours),
                 [gettext("%(partner)s has not accepted this work order within %(hours)s hours.",
                          partner=order.contractor.name, hours=hours),
                  gettext("A reminder was sent. Call the partner or give the order to another "
@@ -55,7 +57,8 @@ def _follow_up(order, days, now):
     status = str(STATUS_LABELS[order.status])
     audit.record(order, "followup_sent", note=status)
     queue_mail("followup", order.contractor.email,
-               f"Opvolging: opdracht {order.number} staat al {days} dagen op \"{status}\"",
+               _("Follow-up: work order %(number)s has been \"%(status)s\" for %(days)s days",
+                 number=order.number, status=status, days=days),
                context={"order": order, "report": order.report, "days": days,
                         "status": status, "link": public_url("/wo/", order)},
                cc=current_app.config.get("FAULTS_OFFICE_EMAIL") or None,

@@ -93,8 +93,8 @@ def ask_cost_approval(order):
         return
     order.cost_approval_requested_at = utcnow()
     audit.record(order, "cost_approval_requested", note=str(order.invoice_total))
-    mail_office(order, f"Kostengoedkeuring nodig: opdracht {order.number} "
-                       f"({format_money(order.invoice_total, DOMAIN)})",
+    mail_office(order, _("Cost approval needed: work order %(number)s (%(amount)s)",
+                  number=order.number, amount=format_money(order.invoice_total, DOMAIN)),
                 [gettext("The invoice (%(amount)s excl. VAT) is above the approval limit of "
                          "%(partner)s (%(limit)s). Approve the costs on the order's page.",
                          amount=format_money(order.invoice_total, DOMAIN),
@@ -109,7 +109,7 @@ def approve_costs(order):
     order.cost_approved_amount = order.invoice_total
     audit.record(order, "costs_approved", note=str(order.invoice_total))
     queue_mail("costs_approved", order.contractor.email,
-               f"Kosten goedgekeurd voor opdracht {order.number}",
+               _("Costs approved for work order %(number)s", number=order.number),
                context={"order": order, "report": order.report,
                         "amount": format_money(order.invoice_total, DOMAIN),
                         "link": public_url("/wo/", order)},

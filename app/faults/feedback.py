@@ -7,15 +7,19 @@ from flask_babel import lazy_gettext as _
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..transitions import Transition
 from . import tokens
 from .loop import flag
 from .models import Complaint, ComplaintStatus, Rating, WorkOrderStatus
 from .rules import mail_reporter, public_url, queue_mail, text
 
-COMPLAINT_LABELS = {
-    ComplaintStatus.OPEN: _("Open"),
-    ComplaintStatus.ANSWERED: _("Answered"),
-    ComplaintStatus.CLOSED: _("Closed"),
+C = ComplaintStatus
+COMPLAINT_LABELS = C.LABELS
+# A complaint's steps (app/transitions.py): the partner answers through the complaint's
+# link (again, to add something) until the facility manager closes it in the back office.
+COMPLAINT_TRANSITIONS = {
+    "respond": Transition((C.OPEN, C.ANSWERED), C.ANSWERED),
+    "close": Transition((C.OPEN, C.ANSWERED), C.CLOSED, "can_write"),
 }
 
 
@@ -37,7 +41,7 @@ def rating_open(order):
 
 def can_respond(complaint):
     """Whether the contractor may (still) answer a complaint: until it is closed."""
-    return complaint.status != ComplaintStatus.CLOSED
+    return COMPLAINT_TRANSITIONS["respond"].allows(complaint.status)
 
 
 def rate(order, *, speed, communication, quality, solved, comment=""):
@@ -85,7 +89,7 @@ def mail_complaint(complaint):
     order = complaint.work_order
     return queue_mail(
         "complaint", order.contractor.email,
-        f"Klacht over opdracht {order.number}",
+        _("Complaint about work order %(number)s", number=order.number),
         context={"order": order, "report": order.report, "complaint": complaint,
                  "link": public_url("/c/", complaint)},
         subject_record=("WorkOrder", order.id))
@@ -98,18 +102,19 @@ def respond(complaint, response):
     complaint.response = text(response, gettext("Response"))
     complaint.responder_name = complaint.work_order.contractor.name
     complaint.responded_at = utcnow()
-    complaint.status = ComplaintStatus.ANSWERED
+    complaint.status = COMPLAINT_TRANSITIONS["respond"].target
     report = complaint.work_order.report
     mail_reporter(report, "complaint_answered",
-                  f"Reactie op uw klacht over melding {report.number}",
+                  _("Reply to your complaint about report %(number)s", number=report.number),
                   complaint.work_order_id, complaint=complaint)
     return complaint
 
 
 def close_complaint(complaint):
     """The facility manager closes a complaint (answered or not)."""
-    if complaint.status == ComplaintStatus.CLOSED:
+    step = COMPLAINT_TRANSITIONS["close"]
+    if not step.allows(complaint.status):
         raise DomainError(gettext("This complaint is already closed."))
-    complaint.status = ComplaintStatus.CLOSED
+    complaint.status = step.target
     complaint.closed_at = utcnow()
     return complaint

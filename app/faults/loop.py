@@ -2,6 +2,7 @@
 (not solved, a low rating, a complaint), and the facility manager can reopen a
 completed order as a new order linked to the old one."""
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 
 from .. import audit
 from ..database import utcnow
@@ -24,8 +25,10 @@ def flag(order, reason, rating=None, complaint=None):
                      f"{rating.quality}" + (f" — {rating.comment}" if rating.comment else ""))
     if complaint is not None:
         lines.append(f"{gettext('Complaint')}: {complaint.text}")
-    subject = (f"Nieuwe klacht over opdracht {order.number}" if complaint is not None
-               else f"Aandacht nodig: melding {report.number} ({order.number})")
+    subject = (_("New complaint about work order %(number)s", number=order.number)
+               if complaint is not None else
+               _("Needs attention: report %(report)s (%(order)s)", report=report.number,
+                 order=order.number))
     mail_office(order, subject, lines)
     return order
 
@@ -69,6 +72,6 @@ def reopen(order, reason):
     audit.record(new, "reopened", note=f"{order.number}: {reason}"[:500])
     queue_contractor_mail(new)
     report = order.report
-    mail_reporter(report, "reopened", f"Uw melding {report.number} is heropend",
+    mail_reporter(report, "reopened", _("Your report %(number)s has been reopened", number=report.number),
                   new.id, followers=True, order=new, previous=order, reason=reason)
     return new

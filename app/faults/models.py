@@ -44,6 +44,8 @@ class WorkOrderStatus:
     ALL = (NEW, ACCEPTED, PARTS_ON_ORDER, COMPLETED, DECLINED)
     # Not completed: the completion clock runs (a declined order waits for another partner).
     RUNNING = (NEW, ACCEPTED, PARTS_ON_ORDER, DECLINED)
+    LABELS = {NEW: _("New"), ACCEPTED: _("Accepted"), PARTS_ON_ORDER: _("Parts on order"),
+              COMPLETED: _("Completed"), DECLINED: _("Declined by the maintenance partner")}
 
 
 class Priority:

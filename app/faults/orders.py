@@ -13,6 +13,7 @@ from ..extensions import db
 from ..money import parse_amount
 from ..numbering import next_value
 from ..pdf import render_pdf
+from ..transitions import Transition
 from . import evidence, kept_photos, rules, tokens
 from .models import (
     ComplaintStatus,
@@ -33,23 +34,18 @@ from .rules import (
 )
 
 S = WorkOrderStatus
-STATUS_LABELS = {
-    S.NEW: _("New"),
-    S.ACCEPTED: _("Accepted"),
-    S.PARTS_ON_ORDER: _("Parts on order"),
-    S.COMPLETED: _("Completed"),
-    S.DECLINED: _("Declined by the maintenance partner"),
-}
+STATUS_LABELS = S.LABELS
 PRIORITY_LABELS = {Priority.URGENT: _("Urgent"), Priority.NORMAL: _("Normal")}
-# The contractor's buttons: from which states each may be pressed.
+# The contractor's buttons (app/transitions.py): from which states each may be pressed.
+# No permission: the contractor's link token decides.
 TRANSITIONS = {
-    "accept": ({S.NEW, S.PARTS_ON_ORDER}, S.ACCEPTED),
-    "parts_on_order": ({S.ACCEPTED}, S.PARTS_ON_ORDER),
+    "accept": Transition((S.NEW, S.PARTS_ON_ORDER), S.ACCEPTED),
+    "parts_on_order": Transition((S.ACCEPTED,), S.PARTS_ON_ORDER),
     # Completing straight from "parts on order" is allowed: the parts arrived
     # and the job was done in one visit; forcing "accept" first helps no one.
-    "complete": ({S.ACCEPTED, S.PARTS_ON_ORDER}, S.COMPLETED),
+    "complete": Transition((S.ACCEPTED, S.PARTS_ON_ORDER), S.COMPLETED),
     # "niet voor ons": back to the facility manager, who gives it to another partner
-    "decline": ({S.NEW, S.ACCEPTED}, S.DECLINED),
+    "decline": Transition((S.NEW, S.ACCEPTED), S.DECLINED),
 }
 CONTRACTOR_FIELDS = ("appointment_date", "appointment_time", "contractor_remarks",
                      "invoice_total", "warranty", "contractor_reference")
@@ -132,7 +128,7 @@ def create_report(*, location=None, device=None, placement="", description, firs
         evidence.add_report_photos(report, more_photos, defer=defer_photos)
     db.session.flush()
     queue_contractor_mail(order)
-    mail_reporter(report, "report_received", f"Uw melding {report.number} is ontvangen",
+    mail_reporter(report, "report_received", _("Your report %(number)s has been received", number=report.number),
                   order.id, order=order)
     return report
 
@@ -187,7 +183,8 @@ def queue_contractor_mail(order):
     return queue_mail(
         "new_order", order.contractor.email,
         # a line break in a location name (possible via the API) must not break the header
-        f"Nieuwe opdracht {order.number} — {' '.join(order.report.location.name.split())}",
+        _("New work order %(number)s — %(location)s", number=order.number,
+          location=" ".join(order.report.location.name.split())),
         context={"order": order, "report": order.report, "link": link},
         attachments=[(f"{order.number}.pdf", "application/pdf",
                       mail.later(WORK_ORDER_PDF, order.id))],
@@ -207,8 +204,7 @@ def allowed_actions(order):
     """The contractor's buttons that may be pressed now (none once completed)."""
     if order.is_locked or order.status == S.DECLINED:
         return set()
-    return {action for action, (allowed, _target) in TRANSITIONS.items()
-            if order.status in allowed}
+    return {action for action, step in TRANSITIONS.items() if step.allows(order.status)}
 
 
 def missing_for_completion(order):
@@ -239,7 +235,7 @@ def check_transition(order, action):
 def transition(order, action, reason=None):
     """Press one of the contractor's buttons: accept, parts_on_order, complete, decline
     (with a reason)."""
-    target = TRANSITIONS[action][1]
+    target = TRANSITIONS[action].target
     check_transition(order, action)
     if action == "decline":
         return _decline(order, reason)
@@ -256,11 +252,11 @@ def transition(order, action, reason=None):
         order.completed_at = now
     audit.record(order, "transition", field="status", old=old, new=target)
     if action == "accept" and old == S.NEW:
-        mail_reporter(report, "order_accepted", f"Uw melding {report.number} is opgepakt",
+        mail_reporter(report, "order_accepted", _("Your report %(number)s is being handled", number=report.number),
                       order.id, followers=True, order=order)
     elif target == S.COMPLETED:
         mail_reporter(report, "order_completed",
-                      f"Uw melding {report.number} is afgerond — hoe was het?",
+                      _("Your report %(number)s is completed — how did it go?", number=report.number),
                       order.id, followers=True, order=order)
     return order
 
@@ -271,7 +267,8 @@ def _decline(order, reason):
     old, order.status, order.declined_at = order.status, S.DECLINED, utcnow()
     audit.record(order, "transition", field="status", old=old, new=S.DECLINED)
     audit.record(order, "declined", note=order.decline_reason[:500])
-    mail_office(order, f"Opdracht {order.number} geweigerd door {order.contractor.name}",
+    mail_office(order, _("Work order %(number)s declined by %(partner)s", number=order.number,
+                  partner=order.contractor.name),
                 lines=[gettext("The maintenance partner declined this work order."),
                        f"{gettext('Reason')}: {order.decline_reason}",
                        gettext("Give it to another maintenance partner on its page.")])
@@ -334,7 +331,8 @@ def save_fields(order, values):
     if order.appointment_date and (order.appointment_date, order.appointment_time) != before:
         report = order.report
         mail_reporter(report, "appointment",
-                      f"Afspraak voor uw melding {report.number}: {appointment_text(order)}",
+                      _("Appointment for your report %(number)s: %(when)s", number=report.number,
+                        when=appointment_text(order)),
                       order.id, followers=True, order=order, when=appointment_text(order))
     return order
 
@@ -423,5 +421,5 @@ def renew_reporter_link(report):
     """A new link for the reporter's page (the old one stops working), mailed at once."""
     tokens.issue(report)
     audit.record(report, "link_renewed", note=report.reporter_email)
-    return mail_reporter(report, "reporter_link", f"Nieuwe link voor uw melding {report.number}",
+    return mail_reporter(report, "reporter_link", _("New link for your report %(number)s", number=report.number),
                          report.work_order.id if report.work_order else None)

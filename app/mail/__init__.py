@@ -6,6 +6,7 @@ change that caused it, so a rollback drops both and an SMTP outage only delays.
 from .outbox import (  # noqa: F401
     MailError,
     later,
+    mail_locale,
     queue,
     queue_template,
     register_builder,

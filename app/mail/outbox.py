@@ -4,6 +4,7 @@ from email.utils import make_msgid
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -127,16 +128,28 @@ def queue(to, subject, text, html=None, reply_to=None, cc=None, attachments=(),
     return message
 
 
+def mail_locale():
+    """The language of every mail (MAIL_LOCALE, by default the office's language, Dutch),
+    whatever the language of the screen or job that sends it:
+    `with mail_locale(): subject = gettext(...)`."""
+    config = current_app.config
+    return force_locale(config.get("MAIL_LOCALE") or config.get("BABEL_DEFAULT_LOCALE") or "nl")
+
+
 def queue_template(template, to, subject, context=None, **kwargs):
-    """Render `<template>.txt` (and `<template>.html` if present) and queue them."""
+    """Render `<template>.txt` (and `<template>.html` if present) and queue them, in the
+    mail's language: `subject` may be a lazy_gettext string with its values, translated
+    here (and so may any lazy string in `context`)."""
     context = context or {}
-    text = render_template(f"{template}.txt", **context)
-    try:
-        html = render_template(f"{template}.html", **context)
-    except Exception as exc:  # jinja2.TemplateNotFound: text-only mail
-        if type(exc).__name__ != "TemplateNotFound":
-            raise
-        html = None
+    with mail_locale():
+        subject = str(subject)
+        text = render_template(f"{template}.txt", **context)
+        try:
+            html = render_template(f"{template}.html", **context)
+        except Exception as exc:  # jinja2.TemplateNotFound: text-only mail
+            if type(exc).__name__ != "TemplateNotFound":
+                raise
+            html = None
     return queue(to, subject, text, html=html, **kwargs)
 
 

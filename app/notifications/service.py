@@ -1,11 +1,11 @@
 """Writing, counting and mailing notifications; the words come from the domains."""
 from flask import current_app, g, has_request_context
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 
 from ..database import utcnow
 from ..extensions import db
-from ..mail import MailError, queue
+from ..mail import MailError, mail_locale, queue
 from .models import Notification, NotificationSetting
 
 KINDS = {}  # kind → lazy text with %(ref)s, registered by the domains
@@ -78,7 +78,7 @@ def digest(now):
         if not rows or user is None or not user.active:
             continue
         base = current_app.config["PUBLIC_BASE_URL"]
-        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")):
+        with mail_locale():
             lines = [f"- {text_of(n)}: {base}{n.url}" for n in rows]
             subject = gettext("Your notifications (%(n)s)", n=len(rows))
             text = "\n".join([gettext("Unread notifications:"), "", *lines, ""])

@@ -5,11 +5,10 @@ hash stored; earlier links keep working). The same token is in the Reply-To
 (aanvragen+<token>@domain), so the customer's answer finds its request.
 """
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _
 
 from .. import tokens
-from ..mail import MailError, queue_template
+from ..mail import MailError, mail_locale, queue_template
 from .display import money
 from .models import ServiceRequest
 
@@ -58,7 +57,7 @@ def office():
 
 
 def queue_customer_mail(sr, kind, **extra):
-    """Queue a Dutch mail (templates/mail/<kind>.txt) to the applicant, with a fresh
+    """Queue a mail (templates/mail/<kind>.txt, in the mail language) to the applicant, with a fresh
     track link and reply address, the status in the customer's words, the amount due and
     how to pay, and the office (templates/mail/_footer.txt). Raises MailError when the
     address cannot be used."""
@@ -66,7 +65,7 @@ def queue_customer_mail(sr, kind, **extra):
     template = f"service_requests/mail/{kind}"
     context = dict(sr=sr, track_url=track_url(token), office=office(), money=money, **extra)
     reply_to = reply_address(token)
-    with force_locale("nl"):
+    with mail_locale():
         subject_text = str(SUBJECTS[kind]) % {"order_no": sr.order_no}
         try:
             queue_template(template, sr.applicant_email, subject_text, context=context,
