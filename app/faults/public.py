@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -18,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from .. import audit
@@ -132,7 +132,8 @@ def same_fault(code):
     form = request.form
     audit.set_actor("reporter", f"{form.get('first_name', '')} {form.get('last_name', '')}"
                     .strip()[:200] or "reporter")
-    with unit_of_work(flash_error=False) as work:
+    thanks = _("Thank you. You will get the updates of report %(number)s.", number=report.number)
+    with unit_of_work(done=thanks, flash_error=False) as work:
         follow(report, first_name=form.get("first_name"), last_name=form.get("last_name"),
                email=form.get("email"), phone=form.get("phone"))
     if work.failed:
@@ -140,8 +141,6 @@ def same_fault(code):
                                values=_report_values(form), open_report=report,
                                same_error=work.message,
                                action=url_for(".scan_post", code=sticker.code)), 400
-    flash(gettext("Thank you. You will get the updates of report %(number)s.",
-                  number=report.number), "success")
     return _remember(redirect(url_for(".scan", code=sticker.code, followed=report.number)), form)
 
 
@@ -265,12 +264,13 @@ def _send_report(render_error, device=None, location=None):
             last_name=form.get("last_name"), email=form.get("email"),
             phone=form.get("phone"), photo=photo, priority=form.get("priority"),
             more_photos=uploads[1:], defer_photos=True)
+        # the number is known once the report is made
+        work.done = _("Report sent. Your report number is %(number)s. We also sent you an "
+                      "e-mail with the link to this page.", number=report.number)
     if work.failed:
         keep = _keep_photo(upload) if photo is upload else (
             {"signed": form.get("kept_photo"), "name": kept.original_name} if kept else None)
         return render_error(work.message, keep), 400
-    flash(gettext("Report sent. Your report number is %(number)s. We also sent you an e-mail "
-                  "with the link to this page.", number=report.number), "success")
     session["faults_report_again"] = (url_for(".scan", code=device.code) if device
                                       else url_for(".report"))
     response = redirect(url_for(".reporter", token=tokens.token_for(report)))

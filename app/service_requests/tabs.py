@@ -78,10 +78,9 @@ class _Tab(FastModelView):
     def add(self):
         """The form only while the workflow allows the step; a refused form (sent anyway,
         or refused by the step itself) comes back with the reason and everything typed."""
-        try:
+        with workflow.transaction(commit=False) as found:  # flashes why there is none
             sr = _parent()
-        except DomainError as exc:
-            flash(str(exc), "danger")
+        if found.failed:
             return redirect(url_for("ServiceRequestView.list"))
         if request.method == "GET" and not workflow.may(sr, self.step):
             flash(gettext("This step is not possible for this request now."), "warning")
