@@ -72,6 +72,11 @@ def _money(value):
     return format_money(value, DOMAIN)
 
 
+def _when(value):
+    """A moment as this business reads it: in the faults' time zone (FAULTS_TIMEZONE)."""
+    return format_datetime(value, DOMAIN)
+
+
 def _date(value):
     return value.strftime("%d-%m-%Y") if value else ""
 
@@ -102,17 +107,17 @@ class FaultModelView(ShowPageMixin, FilterBarMixin, ExportMixin, FastModelView):
     label_columns = LABELS
     page_size = 25
     formatters_columns = {
-        "created_at": format_datetime, "registered_at": format_datetime,
-        "accepted_at": format_datetime, "parts_ordered_at": format_datetime,
-        "completed_at": format_datetime, "responded_at": format_datetime,
-        "closed_at": format_datetime, "status": _status, "warranty": _yes_no,
+        "created_at": _when, "registered_at": _when,
+        "accepted_at": _when, "parts_ordered_at": _when,
+        "completed_at": _when, "responded_at": _when,
+        "closed_at": _when, "status": _status, "warranty": _yes_no,
         "solved": _yes_no, "invoice_total": _money, "photo": _photo_link,
         "in_use": _yes_no, "appointment_date": _date, "average": _one_decimal,
         "priority": lambda value: workflow.PRIORITY_LABELS.get(value, value),
         "complete_state": _complete_badge,
         "appointment_time": lambda value: value.strftime("%H:%M") if value else "",
         **dict.fromkeys(("assigned_at", "declined_at", "flagged_at", "reminder_sent_at",
-                         "manager_alerted_at", "followup_sent_at"), format_datetime),
+                         "manager_alerted_at", "followup_sent_at"), _when),
         **dict.fromkeys((
             "reopened_from", "flag_reason", "decline_reason", "location",
             "device", "registered_by", "default_contractor", "work_order", "sticker",
@@ -213,7 +218,7 @@ class WorkOrderView(FaultModelView):
         return {"order": order, "mails": sent_about("WorkOrder", order.id),
                 "mail_status": OutboxStatus.label,
                 "audit_rows": tab_rows(db.session.scalars(
-                    audit.entries_for("WorkOrder", order.id).limit(500))),
+                    audit.entries_for("WorkOrder", order.id).limit(500)), DOMAIN),
                 "status_labels": STATUS_LABELS, "has_link": tokens.has_link(order),
                 "can_write": self.may("write"), "complaint_labels": COMPLAINT_LABELS,
                 "priority_labels": workflow.PRIORITY_LABELS,
