@@ -87,7 +87,7 @@ def cash_report_csv(report):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_("Cash report"), report.day.strftime("%d-%m-%Y")])
-    writer.writerow([_("Payment method"), _("Number"), _("Amount")])
+    writer.writerow([_("Payment method"), _("Count"), _("Amount")])
     for row in report.methods:
         writer.writerow([row.label, row.count, format_amount(row.amount)])
     writer.writerow([_("Total received"), len(report.payments), format_amount(report.total)])

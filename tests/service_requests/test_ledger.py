@@ -281,3 +281,14 @@ def test_the_balance_is_always_what_the_ledger_says(app, products, steps):
 def _additional_products():
     from app.service_requests.models import Product
     return db.session.scalars(select(Product).where(Product.is_additional.is_(True))).all()
+
+
+def test_the_cash_report_counts_payments_under_aantal(app, products, client_for):
+    pk = make_request(app, name="Klant A", email="a@example.org", status="delivered", writer="writer")
+    finance = client_for("Finance")
+    step(finance, pk, "pay", {"amount": "25,00", "method": "cash"})
+    page = finance.get("/service-requests/cash-report/").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Betaalwijze Aantal Bedrag" in text and "Nummer" not in text
+    csv_text = finance.get("/service-requests/cash-report/?format=csv").get_data(as_text=True)
+    assert "Betaalwijze;Aantal;Bedrag" in csv_text
