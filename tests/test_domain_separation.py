@@ -11,7 +11,7 @@ from app.files import save_upload
 from app.mail import queue
 from app.service_requests import workflow
 from app.service_requests.models import ServiceRequest
-from tests.helpers import PASSWORD, jpeg, make_request
+from tests.helpers import PASSWORD, jpeg, make_request, visible_text
 from tests.helpers import page as text_of
 
 SR_ROLES = ("Viewer", "Writer", "PickupDesk", "Counter", "Finance")
@@ -141,3 +141,12 @@ def test_every_file_column_says_which_business_reads_it(app):
                     for key in column.foreign_keys if key.target_fullname == "stored_file.id"}
     assert len(file_columns) >= 5
     assert file_columns - registered == set()
+
+
+def test_finding_4_correctie_total_only_for_roles_that_may_correct(app, both, client_for):
+    for role, sees in (("Viewer", False), ("Counter", False), ("Writer", False),
+                       ("Finance", True), ("Admin", True)):
+        page = visible_text(text_of(client_for(role).get(f"/service-requests/show/{both['sr']}")))
+        assert "Anna Jansen" in page, role
+        assert ("Correcties SRD -7,50" in page) is sees, role
+        assert ("Correcties" in page) is sees, role

@@ -102,6 +102,11 @@ LABELS = {
 }
 
 
+# Detail-page fields shown only to roles holding the action: the Correctie total to those
+# who may correct (the Audit tab shows Correctie rows to them only, too).
+SHOWN_TO = {"correction_total": "correct"}
+
+
 class ServiceRequestView(ShowPageMixin, FilterBarMixin, ExportMixin, FastModelView):
     """Service Request: every request. The blue buttons subclass it with a base filter."""
 
@@ -196,6 +201,13 @@ class ServiceRequestView(ShowPageMixin, FilterBarMixin, ExportMixin, FastModelVi
 
     def post_edit_redirect(self):
         return redirect(url_for("ServiceRequestView.show", pk=request.view_args["pk"]))
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        """The detail page without the fields a role may not see (SHOWN_TO)."""
+        hidden = {field for field, action in SHOWN_TO.items() if not self.may(action)}
+        fieldsets = [(title, {**spec, "fields": [f for f in spec["fields"] if f not in hidden]})
+                     for title, spec in show_fieldsets or self.show_fieldsets]
+        return super()._get_show_widget(pk, item, widgets, actions, fieldsets)
 
     def show_context(self, sr, widgets):
         sm = self.appbuilder.sm
