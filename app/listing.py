@@ -22,11 +22,13 @@ from babel.numbers import format_decimal
 from flask import current_app, g
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.widgets import SearchWidget as FabSearchWidget
 from flask_babel import get_locale, gettext
 from markupsafe import Markup
 from sqlalchemy import asc, desc, exists, func, select
 from sqlalchemy.orm import selectinload
 
+from .search.filters import FilterContainsIndexed
 from .security.input_guard import parse_id
 
 DEFAULT_COUNT_LIMIT = 10_000
@@ -135,6 +137,19 @@ class FastSQLAInterface(SQLAInterface):
         return super().get(id, filters, select_columns, outer_default_load)
 
 
+class SearchWidget(FabSearchWidget):
+    """FAB's search form, where a text column whose "Contains" the search index serves
+    starts on that filter ("Bevat": a surname finds "Anna Jansen"); FAB starts every
+    column on its first filter, "Begint met"."""
+
+    def __call__(self, **kwargs):
+        filters = self.filters.get_search_filters()
+        kwargs["default_filters"] = {
+            col: i for col in self.template_args["include_cols"]
+            for i, flt in enumerate(filters.get(col, [])) if isinstance(flt, FilterContainsIndexed)}
+        return super().__call__(**kwargs)
+
+
 class FastModelView(ModelView):
     """The ModelView every list of the app uses: a FastSQLAInterface datamodel
     (`datamodel = FastSQLAInterface(Model)`), bounded pages, relations loaded per page.
@@ -144,6 +159,7 @@ class FastModelView(ModelView):
     """
 
     list_eager = ()
+    search_widget = SearchWidget
 
     def _init_properties(self):
         """Only real columns are sortable: FAB also offers properties (a device's code,

@@ -27,6 +27,7 @@ from ..listing import FastModelView, FastSQLAInterface
 from ..mail import sent_about
 from ..mail.models import OutboxStatus
 from ..money import AmountField, format_amount, format_money
+from ..search.filters import contains_through_index
 from ..show_page import ShowPageMixin
 from ..unit_of_work import unit_of_work
 from . import DOMAIN, clock, evidence, portal, qr, tokens, workflow
@@ -352,7 +353,9 @@ def show_with_buttons(view, item):
 
 
 class FaultReportView(FaultModelView):
-    datamodel = FastSQLAInterface(FaultReport)
+    # "Contains" on the number and the reporter through the search index
+    datamodel = contains_through_index(FastSQLAInterface(FaultReport), "faultreport",
+                                       ["number", "reporter_last_name", "reporter_email"])
     class_permission_name = "FaultReport"
     method_permission_name = {**NO_ADD, "renew_link": "write", "change_priority": "write"}
     show_template = "faults/admin/report_show.html"

@@ -1,7 +1,10 @@
 """Looking up: the newest records of one kind whose text contains every word."""
-from sqlalchemy import text
+from sqlalchemy import Integer, column, literal_column, select, table, text
 
+from .models import SearchDocument
 from .normalise import MIN_TERM
+
+_FTS = table("search_fts", column("rowid", Integer))
 
 
 def find(session, kind, words, limit=10):
@@ -27,6 +30,22 @@ def find(session, kind, words, limit=10):
             f"SELECT record_id FROM search_document WHERE kind = :kind AND {likes} "
             "ORDER BY id DESC LIMIT :limit"), {"kind": kind, "limit": limit, **_like_params(words)})
     return [row[0] for row in rows]
+
+
+def matching_ids(dialect, kind, words):
+    """A subquery of the ids of records of `kind` whose text contains every word of three
+    or more characters, for a list's filter (`Model.id.in_(...)`): the trigram index
+    answers it (FTS5 MATCH on SQLite, LIKE on the pg_trgm GIN index on PostgreSQL)."""
+    long = [w for w in words if len(w) >= MIN_TERM]
+    query = select(SearchDocument.record_id)
+    if dialect == "sqlite":
+        match = " AND ".join([f'kind : "{kind}"']
+                             + ['body : "{}"'.format(w.replace('"', '""')) for w in long])
+        return (query.join(_FTS, _FTS.c.rowid == SearchDocument.id)
+                .where(literal_column("search_fts").op("MATCH")(match)))
+    return query.where(SearchDocument.kind == kind,
+                       *(SearchDocument.body.like("%" + _escape_like(w) + "%", escape="\\")
+                         for w in long))
 
 
 def _like_params(words):

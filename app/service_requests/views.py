@@ -23,6 +23,7 @@ from ..mail import sent_about
 from ..mail.models import OutboxStatus
 from ..money import AmountField
 from ..pdf import pdf_response, render_pdf
+from ..search.filters import contains_through_index
 from ..show_page import ShowPageMixin
 from . import DOMAIN, display, permissions, receipts, workflow
 from .clock import duration_text, overdue_clause
@@ -110,7 +111,10 @@ SHOWN_TO = {"correction_total": "correct"}
 class ServiceRequestView(ShowPageMixin, FilterBarMixin, ExportMixin, FastModelView):
     """Service Request: every request. The blue buttons subclass it with a base filter."""
 
-    datamodel = FastSQLAInterface(ServiceRequest)
+    # "Contains" on the applicant and number columns through the search index
+    datamodel = contains_through_index(FastSQLAInterface(ServiceRequest), "servicerequest",
+                                       ["order_no", "applicant_name", "applicant_email",
+                                        "id_number"])
     route_base = "/service-requests"
     class_permission_name = RESOURCE
     base_permissions = permissions.ACTIONS

@@ -91,3 +91,21 @@ def test_dashboard_chart_click_opens_the_list_behind_the_bar(page, app, products
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     page.wait_for_url("**/service-requests/status/assigned/**")
     assert "Twee Toegewezen" in page.content() and "Een Ingekomen" not in page.content()
+
+
+def test_a_surname_in_the_list_search_finds_the_request_contains_by_default(page, app, products):
+    make_request(app, name="Anna Jansen")
+    make_request(app, name="Piet Pieters")
+    browser_log_in(page, "viewer")
+    page.goto("/service-requests/list/")
+    page.locator("a.accordion-toggle", has_text="Zoek").click()
+    page.get_by_role("button", name="Filter toevoegen").click()
+    page.locator("#filter_form a.filter[name=applicant_name]").click()
+    row = page.locator("#filter_form table.filters tr").last
+    assert row.locator("select.filter-op option:checked").inner_text() == "Bevat"
+    row.locator("input.filter_val").fill("Jansen")
+    page.locator("#filter_form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "_flt_2_applicant_name=Jansen" in page.url
+    assert page.get_by_text("Anna Jansen").count() >= 1
+    assert page.get_by_text("Piet Pieters").count() == 0

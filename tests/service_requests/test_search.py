@@ -3,6 +3,8 @@ accents ignored), e-mail, ID number and the information the customer sent; only 
 those who may read requests."""
 import re
 
+from sqlalchemy import event
+
 from app.extensions import db
 from app.search import reindex
 from app.service_requests.models import ServiceRequest
@@ -70,3 +72,38 @@ def test_a_role_that_can_find_nothing_gets_no_box_and_no_page(app, client_for):
     role_manager = client_for("RoleManager")
     assert 'role="search"' not in role_manager.get("/").get_data(as_text=True)
     assert role_manager.get("/search/?q=anna").status_code == 403
+
+
+def _statements(app, client, url):
+    seen = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True), seen
+
+
+def test_contains_on_the_applicant_finds_a_surname_through_the_search_index(
+        app, products, viewer_client):
+    make_request(app, name="Anna Jansen")
+    make_request(app, name="Piet Pieters", email="piet@example.org")
+    page, statements = _statements(app, viewer_client,
+                                   "/service-requests/list/?_flt_2_applicant_name=jansen")
+    assert "Anna Jansen" in page and "Piet Pieters" not in page
+    # the index finds the candidates: no scan of every request's name
+    with app.app_context():
+        index = "search_fts" if db.engine.dialect.name == "sqlite" else "search_document"
+    assert any(index in s and "sr_request" in s for s in statements)
+    # a term too short for the trigram index still filters (on the column)
+    page, _ = _statements(app, viewer_client, "/service-requests/list/?_flt_2_applicant_name=et")
+    assert "Piet Pieters" in page and "Anna Jansen" not in page
+    # the search form starts these columns on "contains" (FAB: "starts with")
+    assert '"applicant_name": 2' in page and '"id_number": 2' in page
