@@ -50,6 +50,14 @@ def register_labels(records=None, actions=None, fields=None, values=None):
     VALUE_LABELS.update(values or {})
 
 
+def column_labels(models, labels):
+    """{(record type, column): label} for every column of `models` that `labels`
+    ({column: label}) names: how a domain gives its column words to register_labels."""
+    return {(model.__name__, column.key): labels[column.key]
+            for model in models for column in model.__table__.columns
+            if column.key in labels}
+
+
 def record_label(value):
     return str(RECORD_LABELS.get(value, value or ""))
 

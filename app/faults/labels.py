@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _
 
 from .. import audit
 from ..audit import tab
+from ..audit.labels import column_labels
 from . import DOMAIN
 
 LABELS = {
@@ -112,12 +113,7 @@ def register():
     register_audit_readers()
     from .workflow import COMPLAINT_LABELS, PRIORITY_LABELS, STATUS_LABELS
 
-    fields = {}
-    for name, model in _models().items():
-        for column in model.__table__.columns:
-            label = LABELS.get(column.key) or EXTRA_FIELDS.get(column.key)
-            if label is not None:
-                fields[(name, column.key)] = label
+    fields = column_labels(_models().values(), {**EXTRA_FIELDS, **LABELS})
     audit.register_labels(
         records=RECORDS, actions=ACTIONS, fields=fields,
         values={("WorkOrder", "status"): STATUS_LABELS,

@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 
 from ..audit import tab
+from ..audit.labels import column_labels
 from ..files.models import StoredFile
 from ..formatting import format_datetime
 from ..money import format_money
@@ -213,12 +214,7 @@ def audit_values():
 def audit_fields(models):
     """(record type, column) → label for the columns of these models; also for excluded
     ones that explicit entries name (the status of a transition)."""
-    fields = dict(EXTRA_FIELDS)
-    for model in models:
-        for column in model.__table__.columns:
-            if column.key in AUDIT_COLUMN_LABELS:
-                fields[(model.__name__, column.key)] = AUDIT_COLUMN_LABELS[column.key]
-    return fields
+    return {**EXTRA_FIELDS, **column_labels(models, AUDIT_COLUMN_LABELS)}
 
 
 def register_audit_readers():
