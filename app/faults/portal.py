@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from sqlalchemy import select, tuple_, union_all
 from sqlalchemy.orm import selectinload
 
@@ -40,7 +41,7 @@ def send_link(contractor):
     token = tokens.renew(PURPOSE, contractor, expires_in=timedelta(days=link_days()))
     audit.record(contractor, "portal_link_sent", note=contractor.email)
     return queue_mail(
-        "portal_link", contractor.email, "Uw opdrachtenoverzicht bij KlusHeeren",
+        "portal_link", contractor.email, _("Your work orders at KlusHeeren"),
         context={"contractor": contractor, "days": link_days(),
                  "link": f"{current_app.config['PUBLIC_BASE_URL']}/p/{token}"},
         subject_record=("Contractor", contractor.id))

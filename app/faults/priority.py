@@ -7,6 +7,7 @@ The order's completion target (clock.py) is set anew from the new priority. Step
 already taken stay taken. An open order's partner is told by mail.
 """
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 
 from .. import audit
 from ..errors import DomainError
@@ -15,7 +16,12 @@ from .models import Priority, WorkOrderStatus
 from .orders import PRIORITY_LABELS
 from .rules import public_url, queue_mail, text
 
-DUTCH = {Priority.URGENT: "spoed", Priority.NORMAL: "normaal"}  # the partner's mails are Dutch
+
+def _subject(order):
+    """The partner's mail subject, translated when queued (in the mail language)."""
+    if order.report.priority == Priority.URGENT:
+        return _("Priority changed: work order %(number)s is now urgent", number=order.number)
+    return _("Priority changed: work order %(number)s is now normal", number=order.number)
 
 
 def change_priority(report, priority, reason):
@@ -41,9 +47,8 @@ def change_priority(report, priority, reason):
 
 
 def _tell_partner(order, reason):
-    label = DUTCH[order.report.priority]
     queue_mail("priority_changed", order.contractor.email,
-               f"Prioriteit gewijzigd: opdracht {order.number} is nu {label}",
+               _subject(order),
                context={"order": order, "report": order.report, "reason": reason,
                         "link": public_url("/wo/", order)},
                subject_record=("WorkOrder", order.id))

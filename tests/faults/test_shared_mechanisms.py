@@ -55,6 +55,25 @@ def test_fault_mail_subjects_follow_the_configured_mail_language(app, place, mai
     assert to_partner.startswith("New work order ") and "Demo locatie 1" in to_partner
 
 
+def _literal_subjects(path):
+    """Mail subjects written as plain text (f-strings or literals) in one module: the
+    third argument of queue_mail / queue_template, the second of mail_office /
+    mail_reporter's third."""
+    found = []
+    positions = {"queue_mail": 2, "queue_template": 2, "mail_office": 1, "mail_reporter": 2}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        name = getattr(getattr(node, "func", None), "id", None)
+        if isinstance(node, ast.Call) and name in positions and len(node.args) > positions[name]:
+            subject = node.args[positions[name]]
+            if isinstance(subject, ast.JoinedStr | ast.Constant):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_fault_mail_subject_is_written_in_dutch_in_the_code():
+    assert not [hit for path in (APP / "faults").glob("*.py") for hit in _literal_subjects(path)]
+
+
 def test_fault_steps_use_the_shared_transition_table():
     for table in (workflow.TRANSITIONS, feedback.COMPLAINT_TRANSITIONS):
         assert table and all(isinstance(step, Transition) for step in table.values())
