@@ -27,11 +27,13 @@ DEFAULT = 8
 # print and a new batch for a location (the locations): one statement each.
 # A member of staff's unread notifications (the bell in the menu bar) are counted in the
 # statement that loads the user: no statement of their own.
+# The audit log (4 + 1) names the records its entries belong to and the ids they changed:
+# one statement per kind of record on the page (here the work orders), never one per row.
 LISTS = {
     "ServiceRequestView": 6, "UrgentRequestsView": 6, "MortgageExtractRequestsView": 6,
     "StatusPaidView": 6, "FaultReportView": 8, "WorkOrderView": 8, "WorkOrderCompletedView": 8,
     "WorkOrderTab": 7, "RatingView": 5, "ComplaintView": 5, "LocationView": 6,
-    "ContractorView": 4, "StickerCodeView": 7, "AuditEntryView": 4, "OutboxView": 4,
+    "ContractorView": 4, "StickerCodeView": 7, "AuditEntryView": 5, "OutboxView": 4,
     "CustomerFeedbackView": 4, "DeviceView": 8, "DeviceTab": 6,
 }
 # Detail page (with its tabs) → statements it runs. The request: session, user, the
