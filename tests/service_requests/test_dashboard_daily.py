@@ -12,8 +12,8 @@ from app.database import utcnow
 from app.extensions import db
 from app.jobs import run_due
 from app.service_requests.models import Payment, ServiceRequest
+from tests.helpers import make_request
 
-from .conftest import make_request
 from .test_dashboard import _figures
 
 
