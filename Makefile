@@ -42,8 +42,11 @@ run: migrate
 	@trap 'kill $$(cat instance/mail-worker.pid) 2>/dev/null' EXIT INT TERM HUP; \
 	  PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
+# Two pytest workers (pytest-xdist), each with its own database: the suite is CPU-bound and
+# the machines have two cores. TEST_WORKERS=0 runs it in one process (for pdb).
+TEST_WORKERS ?= 2
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Every page at ten years of data beside stock FAB (docs/performance.md). The data is
 # built once in bench/data/ and reused; BENCH_SCALE=0.01 for a quick run,

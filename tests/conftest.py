@@ -27,6 +27,38 @@ from tests.helpers import (
 )
 
 
+def _one_backend_per_worker():
+    """Under pytest-xdist (`make test` runs two workers) each worker gets a PostgreSQL
+    database and a Redis database of its own, so their per-test clean-ups never meet."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    index = int(worker.removeprefix("gw"))
+    if os.environ.get("TEST_DATABASE_URL"):
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        server = make_url(database_url(os.environ["TEST_DATABASE_URL"]))
+        name = f"{server.database}_{worker}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        os.environ["TEST_DATABASE_URL"] = server.set(database=name).render_as_string(
+            hide_password=False)
+    if os.environ.get("TEST_REDIS_URL"):
+        from redis.connection import parse_url
+
+        base = os.environ["TEST_REDIS_URL"].rsplit("/", 1)[0]
+        number = int(parse_url(os.environ["TEST_REDIS_URL"]).get("db", 0))
+        os.environ["TEST_REDIS_URL"] = f"{base}/{(number - index) % 16}"
+
+
+_one_backend_per_worker()
+
+
 def _database_uri(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
