@@ -46,7 +46,7 @@ class DatabaseStore:
                                .where(self.table.c.id == key)).first()
         return None if row is None else (row.data, row.expires_at)
 
-    def save(self, key, data, user_id, lifetime):
+    def put(self, key, data, user_id, lifetime):
         expires_at = utcnow() + lifetime
         values = {"data": data, "user_id": user_id, "expires_at": expires_at}
         with db.engine.begin() as conn:
@@ -94,7 +94,7 @@ class RedisStore:
             return None
         return data.decode(), utcnow() + timedelta(milliseconds=ttl_ms)
 
-    def save(self, key, data, user_id, lifetime):
+    def put(self, key, data, user_id, lifetime):
         seconds = int(lifetime.total_seconds())
         pipe = self.client.pipeline()
         pipe.hset(self._key(key), mapping={"data": data, "user": user_id or ""})

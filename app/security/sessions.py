@@ -103,7 +103,7 @@ class ServerSessionInterface(SessionInterface):
         if new:
             session.sid = secrets.token_urlsafe(32)
         user_id = session.get("_user_id")
-        self.store.save(_key(session.sid), data,
+        self.store.put(_key(session.sid), data,
                         int(user_id) if str(user_id or "").isdigit() else None,
                         app.permanent_session_lifetime)
         response.set_cookie(name, session.sid, expires=self.get_expiration_time(app, session),

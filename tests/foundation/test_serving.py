@@ -53,8 +53,9 @@ def test_gunicorn_serves_the_app_with_its_config(tmp_path):
                                "gunicorn.conf.py"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline, answer = time.monotonic() + 30, None
-        while time.monotonic() < deadline and answer is None:
+        # A wait, not a timing: a busy CI machine may take a while to import the app.
+        deadline, answer = time.monotonic() + 120, None
+        while time.monotonic() < deadline and answer is None and server.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                     answer = r.status, r.read()
