@@ -10,12 +10,16 @@ from flask_babel import lazy_gettext as _
 from .money import format_amount, format_money, timezone
 
 
+def display_zone(domain=None):
+    """The zone people read times in: the domain's (`<DOMAIN>_TIMEZONE`), else DISPLAY_TIMEZONE."""
+    return timezone(domain) if domain else ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
 def local_time(value, domain=None):
     """A stored UTC time in the domain's zone (`<DOMAIN>_TIMEZONE`), else DISPLAY_TIMEZONE."""
     if value is None:
         return None
-    zone = timezone(domain) if domain else ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
-    return value.astimezone(zone)
+    return value.astimezone(display_zone(domain))
 
 
 def format_datetime(value, domain=None):

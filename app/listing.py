@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 
 from .search.filters import FilterContainsIndexed
 from .security.input_guard import parse_id
+from .time_filters import MomentFilterConverter, is_utc_datetime
 
 DEFAULT_COUNT_LIMIT = 10_000
 MAX_PAGE_SIZE = 100
@@ -59,7 +60,14 @@ class BoundedCount(int):
 
 
 class FastSQLAInterface(SQLAInterface):
-    """FAB's SQLAlchemy datamodel with a bounded count and eager loading per page."""
+    """FAB's SQLAlchemy datamodel with a bounded count and eager loading per page;
+    a date typed in the search of a UTC time column is read in the display zone
+    (app/time_filters.py)."""
+
+    filter_converter_class = MomentFilterConverter
+
+    def is_utc_datetime(self, col_name):
+        return is_utc_datetime(self, col_name)
 
     def bounded_count(self, query, filters):
         """How many rows match, counting no further than the limit (+1 to know it

@@ -1,0 +1,93 @@
+"""The list search's date filters on stored UTC times (UTCDateTime columns).
+
+FAB reads a typed date with dateutil into a naive datetime and compares it with the
+column; a UTCDateTime refuses a naive value (a server error). Here a typed date or
+time is read as people see the list's times: in the zone of the model's domain
+(`<DOMAIN>_TIMEZONE`, else DISPLAY_TIMEZONE, as app/formatting.py shows them), day
+first as we write dates (30-11-2026) unless it starts with the year (2026-11-30, FAB's
+date picker), and compared in UTC. A value that is no date is FAB's "no value": greater
+and smaller filter nothing out, equal finds the rows without a time.
+"""
+import re
+from datetime import UTC, datetime
+
+from dateutil import parser
+from flask import current_app
+from flask_appbuilder.models.sqla.filters import (
+    FilterEqual,
+    FilterGreater,
+    FilterNotEqual,
+    FilterSmaller,
+    SQLAFilterConverter,
+)
+
+from .database import UTCDateTime
+from .formatting import display_zone
+
+_YEAR_FIRST = re.compile(r"\s*\d{4}")
+
+
+def model_domain(model):
+    """The domain a model belongs to: the first package of its module with a
+    `<NAME>_TIMEZONE` setting (app.service_requests.models -> service_requests), or None."""
+    for part in model.__module__.split(".")[1:]:
+        if f"{part.upper()}_TIMEZONE" in current_app.config:
+            return part
+    return None
+
+
+def read_moment(text, zone):
+    """A typed date or date and time as an aware UTC datetime, or None when it is none."""
+    if isinstance(text, datetime):
+        moment = text
+    else:
+        try:
+            moment = parser.parse(str(text), dayfirst=not _YEAR_FIRST.match(str(text)))
+        except (ValueError, OverflowError):
+            return None
+    try:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # year 1 or 9999 moved out of range
+        return None
+
+
+class _MomentFilter:
+    # Own arg_names: FAB keeps one global arg_name -> class map for its REST filters,
+    # and "eq" must stay FAB's plain FilterEqual there.
+    def apply(self, query, value):
+        zone = display_zone(model_domain(self.datamodel.obj))
+        return super().apply(query, read_moment(value, zone))
+
+
+class MomentEqual(_MomentFilter, FilterEqual):
+    arg_name = "moment_eq"
+
+
+class MomentNotEqual(_MomentFilter, FilterNotEqual):
+    arg_name = "moment_neq"
+
+
+class MomentGreater(_MomentFilter, FilterGreater):
+    arg_name = "moment_gt"
+
+
+class MomentSmaller(_MomentFilter, FilterSmaller):
+    arg_name = "moment_lt"
+
+
+class MomentFilterConverter(SQLAFilterConverter):
+    """FAB's filters, with the ones above for UTCDateTime columns (same names and
+    arguments, so links and the search widget stay as they are)."""
+
+    conversion_table = (
+        ("is_utc_datetime", [MomentEqual, MomentGreater, MomentSmaller, MomentNotEqual]),
+        *SQLAFilterConverter.conversion_table,
+    )
+
+
+def is_utc_datetime(datamodel, column):
+    """Whether `column` of the datamodel's model is stored as UTCDateTime."""
+    column = datamodel.list_columns.get(column)
+    return column is not None and isinstance(getattr(column, "type", None), UTCDateTime)
