@@ -1,0 +1,81 @@
+"""A date typed into a list's search is read in the zone the list shows its times in and
+compared with the stored UTC times: every date filter of every list answers, none is a
+server error (a naive datetime against a UTC column was one)."""
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import url_for
+from flask_appbuilder import ModelView
+
+from app.extensions import db
+from app.service_requests.models import ServiceRequest
+from app.time_filters import read_moment
+from tests.helpers import load, make_request
+
+TYPED = ["2026-11-30", "2026-11-30 10:00:00", "gisteren"]  # FAB's date picker; no date
+
+
+def _date_filters(app):
+    """(list url, column, filter index, filter name) for each date filter of each list."""
+    found = []
+    with app.test_request_context():
+        for view in app.appbuilder.baseviews:
+            if not isinstance(view, ModelView) or getattr(view, "datamodel", None) is None:
+                continue
+            model = view.datamodel
+            for column in view.search_columns:
+                if not (model.is_datetime(column) or model.is_date(column)):
+                    continue
+                for index, flt in enumerate(view._filters._search_filters[column]):
+                    found.append((url_for(f"{view.endpoint}.list"), column, index, str(flt.name)))
+    return found
+
+
+def test_every_date_filter_of_every_list_answers(app, admin_client, products):
+    make_request(app)  # a row to compare with
+    filters = _date_filters(app)
+    assert len({url for url, *_ in filters}) >= 8  # requests, orders, reports, ratings, audit…
+    failed = []
+    for url, column, index, name in filters:
+        for value in TYPED:
+            response = admin_client.get(url, query_string={f"_flt_{index}_{column}": value})
+            if response.status_code != 200:
+                failed.append((url, column, name, value, response.status_code))
+    assert failed == []
+
+
+def _listed(client, order_no, index, typed):
+    with client.application.test_request_context():
+        url = url_for("ServiceRequestView.list")
+    page = client.get(url,
+                      query_string={f"_flt_{index}_received_at": typed})
+    assert page.status_code == 200
+    return order_no in page.get_data(as_text=True)
+
+
+def test_a_typed_time_is_read_in_the_lists_zone(app, admin_client, products):
+    """The request list shows times in the office's zone (Paramaribo, UTC-3): a request
+    received at 12:00 UTC is 09:00 there, after 08:30 and before 10:00 as typed."""
+    pk = make_request(app)
+    with app.app_context():
+        db.session.get(ServiceRequest, pk).received_at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+        db.session.commit()
+    order_no = load(app, pk).order_no
+    greater, smaller = 1, 2  # FAB's date filters: equal, greater, smaller, not equal
+    assert _listed(admin_client, order_no, greater, "30-11-2026 08:30")
+    assert not _listed(admin_client, order_no, smaller, "2026-11-30 08:30:00")
+    assert _listed(admin_client, order_no, smaller, "2026-11-30 10:00:00")
+    assert not _listed(admin_client, order_no, greater, "2026-11-30 10:00:00")
+    assert _listed(admin_client, order_no, greater, "29-11-2026")
+
+
+@pytest.mark.parametrize("typed", ["2026-11-03", "03-11-2026", "3-11-2026 00:00"])
+def test_year_first_and_day_first_dates_are_the_same_day(typed):
+    assert read_moment(typed, ZoneInfo("America/Paramaribo")) == datetime(
+        2026, 11, 3, 3, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("typed", ["gisteren", "0001-01-01", "31-02-2026", ""])
+def test_no_date_is_no_value(typed):
+    assert read_moment(typed, ZoneInfo("Europe/Amsterdam")) is None
