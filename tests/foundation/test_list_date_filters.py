@@ -36,12 +36,15 @@ def test_every_date_filter_of_every_list_answers(app, admin_client, products):
     make_request(app)  # a row to compare with
     filters = _date_filters(app)
     assert len({url for url, *_ in filters}) >= 8  # requests, orders, reports, ratings, audit…
+    by_list = {}
+    for url, column, index, _name in filters:
+        by_list.setdefault(url, []).append(f"_flt_{index}_{column}")
     failed = []
-    for url, column, index, name in filters:
-        for value in TYPED:
-            response = admin_client.get(url, query_string={f"_flt_{index}_{column}": value})
+    for url, arguments in by_list.items():
+        for value in TYPED:  # all of a list's date filters at once: FAB applies each
+            response = admin_client.get(url, query_string={name: value for name in arguments})
             if response.status_code != 200:
-                failed.append((url, column, name, value, response.status_code))
+                failed.append((url, value, response.status_code))
     assert failed == []
 
 
