@@ -42,7 +42,7 @@ def test_every_date_filter_of_every_list_answers(app, admin_client, products):
     failed = []
     for url, arguments in by_list.items():
         for value in TYPED:  # all of a list's date filters at once: FAB applies each
-            response = admin_client.get(url, query_string={name: value for name in arguments})
+            response = admin_client.get(url, query_string=dict.fromkeys(arguments, value))
             if response.status_code != 200:
                 failed.append((url, value, response.status_code))
     assert failed == []
