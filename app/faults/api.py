@@ -5,9 +5,9 @@ workflow (public pages and back-office buttons), which checks the rules and
 sends the mails.
 """
 from flask_appbuilder.api import ModelRestApi
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from marshmallow.validate import Email
 
+from ..time_filters import MomentSQLAInterface
 from .models import Contractor, Device, FaultReport, Location, WorkOrder
 
 API_READ_WRITE = {
@@ -39,7 +39,7 @@ class FaultApi(ModelRestApi):
 class LocationApi(FaultApi):
     resource_name = "location"
     class_permission_name = "FaultLocation"
-    datamodel = SQLAInterface(Location)
+    datamodel = MomentSQLAInterface(Location)
     list_columns = ["id", "name", "street", "postcode", "city", "default_contractor.id",
                     "default_contractor.name"]
     show_columns = ["id", "name", "street", "postcode", "city", "contact_name", "contact_phone",
@@ -51,7 +51,7 @@ class LocationApi(FaultApi):
 class ContractorApi(FaultApi):
     resource_name = "contractor"
     class_permission_name = "FaultContractor"
-    datamodel = SQLAInterface(Contractor)
+    datamodel = MomentSQLAInterface(Contractor)
     list_columns = show_columns = ["id", "name", "email", "phone", "contact_person"]
     add_columns = edit_columns = ["name", "email", "phone", "contact_person"]
     validators_columns = {"email": Email()}
@@ -60,7 +60,7 @@ class ContractorApi(FaultApi):
 class DeviceApi(FaultApi):
     resource_name = "device"
     class_permission_name = "FaultDevice"
-    datamodel = SQLAInterface(Device)
+    datamodel = MomentSQLAInterface(Device)
     list_columns = show_columns = ["id", "sticker.code", "location.id", "location.name",
                                    "placement", "device_type", "serial_number", "contractor.id",
                                    "contractor.name", "registered_at"]
@@ -71,7 +71,7 @@ class DeviceApi(FaultApi):
 class FaultReportApi(FaultApi):
     resource_name = "faultreport"
     class_permission_name = "FaultReport"
-    datamodel = SQLAInterface(FaultReport)
+    datamodel = MomentSQLAInterface(FaultReport)
     include_route_methods = READ_ONLY_ROUTES
     list_columns = show_columns = [
         "id", "number", "created_at", "location.id", "location.name", "device.id", "placement",
@@ -82,7 +82,7 @@ class FaultReportApi(FaultApi):
 class WorkOrderApi(FaultApi):
     resource_name = "workorder"
     class_permission_name = "FaultWorkOrder"
-    datamodel = SQLAInterface(WorkOrder)
+    datamodel = MomentSQLAInterface(WorkOrder)
     include_route_methods = READ_ONLY_ROUTES
     list_columns = show_columns = [
         "id", "number", "report.number", "contractor.id", "contractor.name", "status",

@@ -10,7 +10,6 @@ import binascii
 
 from flask import g, request
 from flask_appbuilder.api import BaseApi, ModelRestApi, expose, protect, safe
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +18,7 @@ from .. import audit
 from ..errors import DomainError
 from ..extensions import db
 from ..files import UploadError, save_upload
+from ..time_filters import MomentSQLAInterface
 from . import permissions, workflow
 from .models import Product, ServiceRequest, Urgency
 from .schemas import IntakeAnswerSchema, IntakeSchema, flat_errors
@@ -150,7 +150,7 @@ class IntakeApi(BaseApi):
 
 class ServiceRequestApi(ModelRestApi):
     resource_name = "servicerequest"
-    datamodel = SQLAInterface(ServiceRequest)
+    datamodel = MomentSQLAInterface(ServiceRequest)
     class_permission_name = "ServiceRequest"
     base_permissions = permissions.ACTIONS
     method_permission_name = {"get_list": "read", "get": "read", "info": "read"}
@@ -167,7 +167,7 @@ class ServiceRequestApi(ModelRestApi):
 
 class ProductApi(ModelRestApi):
     resource_name = "product"
-    datamodel = SQLAInterface(Product)
+    datamodel = MomentSQLAInterface(Product)
     class_permission_name = "Product"
     base_permissions = ["can_read", "can_write"]  # as ProductView: one set per resource
     method_permission_name = {"get_list": "read", "get": "read", "info": "read"}
