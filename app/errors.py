@@ -51,6 +51,18 @@ def _page(status, title, message):
     return render_template("error.html", title=title, message=message), status
 
 
+def service_unavailable():
+    """The page for a service we need that is down for a moment (the session store):
+    503 with Retry-After, as a response object."""
+    from flask import current_app
+
+    response = current_app.make_response(_page(
+        503, _("Service temporarily unavailable"),
+        _("We cannot handle your request right now. Please try again in a moment.")))
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def register_error_handlers(app):
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -7,10 +7,15 @@ data, so all of one user's sessions can be ended at once (password set, deactiva
 from datetime import timedelta
 
 from flask_appbuilder.models.sqla import Model
+from redis.exceptions import RedisError
 from sqlalchemy import Column, Index, Integer, String, Text, delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+
+# A store that cannot be reached (Redis down, the table or database gone) raises one of these.
+STORE_ERRORS = (RedisError, SQLAlchemyError)
 
 
 class WebSession(Model):

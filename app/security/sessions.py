@@ -11,13 +11,19 @@ written; it is written when its data changed and otherwise at most once per
 REFRESH_FRACTION of that lifetime, so an ordinary page costs one read and no write.
 The id changes at login (a planted id is worth nothing). Flask-WTF's CSRF token lives in
 the session as before.
+
+When the store cannot be reached the user gets a clear page, never a 500: a session
+that cannot be read is no session (a page that needs a login sends to the login page),
+and a session that cannot be written answers 503 "try again" (the login, the form's
+CSRF token or the logout would otherwise be lost without a word). One log line says
+which, with the request id.
 """
 import hashlib
 import logging
 import secrets
 from datetime import timedelta
 
-from flask import current_app, has_app_context, has_request_context, session
+from flask import current_app, g, has_app_context, has_request_context, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from flask_login import user_logged_in, user_logged_out
@@ -25,7 +31,7 @@ from werkzeug.datastructures import CallbackDict
 
 from ..database import utcnow
 from ..shared_store import redis_client
-from .session_store import DatabaseStore, RedisStore
+from .session_store import STORE_ERRORS, DatabaseStore, RedisStore
 
 log = logging.getLogger(__name__)
 REFRESH_FRACTION = 8  # a session in use is written again after 1/8 of its lifetime
@@ -47,6 +53,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.stored = stored    # the data as read from the store (to see a change)
         self.refresh = refresh  # old enough to be written again even when unchanged
         self.ended_key = None   # a stored session to forget at save (logout, login)
+        self.unread = None      # why the store could not be read (logged at save)
         self.modified = False
         self.accessed = False
 
@@ -64,9 +71,10 @@ class ServerSessionInterface(SessionInterface):
             return ServerSession()
         try:
             found = self.store.load(_key(sid))
-        except Exception:  # the store is down: this request is anonymous, not a 500
-            log.exception("session store unreachable")
-            return ServerSession()
+        except STORE_ERRORS as error:  # the store is down: this request has no session
+            unread = ServerSession()
+            unread.unread = error
+            return unread
         if found is None:  # ended (logout, revoked) or never existed: a fresh session
             return ServerSession()
         data, expires_at = found
@@ -77,6 +85,19 @@ class ServerSessionInterface(SessionInterface):
         return ServerSession(self.serializer.loads(data), sid=sid, stored=data, refresh=refresh)
 
     def save_session(self, app, session, response):
+        if session.unread is not None:
+            _log_unavailable("read", session.unread)
+            if 300 <= response.status_code < 400:
+                return  # "no session": on to the login page (a flash message is lost)
+        try:
+            self._save(app, session, response)
+        except STORE_ERRORS as error:
+            _log_unavailable("write", error)
+            from ..errors import service_unavailable
+
+            _become(response, service_unavailable())
+
+    def _save(self, app, session, response):
         name = self.get_cookie_name(app)
         domain, path = self.get_cookie_domain(app), self.get_cookie_path(app)
         if session.ended_key or session.modified or session.refresh:
@@ -111,6 +132,34 @@ class ServerSessionInterface(SessionInterface):
                             secure=self.get_cookie_secure(app),
                             samesite=self.get_cookie_samesite(app))
         response.vary.add("Cookie")
+
+
+def _log_unavailable(action, error):
+    """One line, no traceback: an outage, not a bug."""
+    request_id = g.get("request_id")
+    cause = getattr(error, "orig", None) or error  # the driver's words, not the SQL
+    log.error("session store unavailable (%s): %s: %s [request %s]", action,
+              type(cause).__name__, str(cause).splitlines()[0] if str(cause) else "", request_id,
+              extra={"fields": {"request_id": request_id, "session_store": action}})
+
+
+# What a response's headers say about its body or what it sets; the rest (request id,
+# security headers) stays when the body is replaced.
+_BODY_HEADERS = ("Location", "Set-Cookie", "Content-Disposition", "Content-Encoding",
+                 "Content-Type", "Content-Length", "ETag", "Last-Modified", "Refresh")
+
+
+def _become(response, page):
+    """Turn the response Flask is finishing into `page` (the session is saved after the
+    view and after_request, when the response object can only be changed in place)."""
+    for header in _BODY_HEADERS:
+        response.headers.pop(header, None)
+    response.direct_passthrough = False
+    response.status = page.status
+    response.headers["Content-Type"] = page.headers["Content-Type"]
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Retry-After"] = page.headers.get("Retry-After", "30")
+    response.set_data(page.get_data())
 
 
 def _worth_keeping(app, session):
