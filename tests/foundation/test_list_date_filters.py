@@ -113,3 +113,52 @@ def test_every_date_filter_of_every_api_answers(app, client, products):
                         failed.append((api.resource_name, column, opr, value,
                                        response.status_code))
     assert tried and failed == []
+
+
+def test_equal_to_a_typed_date_is_that_whole_day_in_the_lists_zone(app, admin_client,
+                                                                    products):
+    """Received at 23:30 on 30 November in Paramaribo (02:30 UTC on 1 December): equal
+    to 30-11-2026 finds it, equal to 1 December does not; not equal is the other days."""
+    late, early = make_request(app), make_request(app)
+    with app.app_context():
+        db.session.get(ServiceRequest, late).received_at = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)
+        db.session.get(ServiceRequest, early).received_at = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+        db.session.commit()
+    late_no, early_no = load(app, late).order_no, load(app, early).order_no
+    equal, not_equal = 0, 3
+    for typed in ("30-11-2026", "2026-11-30"):
+        assert _listed(admin_client, late_no, equal, typed)
+        assert _listed(admin_client, early_no, equal, typed)  # 00:00 there, the day's start
+        assert not _listed(admin_client, late_no, not_equal, typed)
+    assert not _listed(admin_client, late_no, equal, "01-12-2026")
+    assert _listed(admin_client, late_no, not_equal, "01-12-2026")
+    assert not _listed(admin_client, early_no, equal, "29-11-2026")
+    # a typed time is that moment
+    assert _listed(admin_client, late_no, equal, "30-11-2026 23:30")
+    assert not _listed(admin_client, late_no, equal, "30-11-2026 23:00")
+
+
+def test_moment_eq_to_a_typed_date_is_that_whole_day_in_the_apis(app, client, place):
+    """The work orders' API (the faults' zone, Amsterdam): an order made at 23:30 UTC on
+    30 November is 00:30 on 1 December there."""
+    from app.faults.models import WorkOrder
+    from tests.helpers import PASSWORD, make_order
+
+    order_id = make_order(app, place)["order_id"]
+    with app.app_context():
+        db.session.get(WorkOrder, order_id).created_at = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+        db.session.commit()
+    token = client.post("/api/v1/security/login", json={
+        "username": "admin", "password": PASSWORD, "provider": "db"}).get_json()["access_token"]
+
+    def found(opr, value):
+        response = client.get(
+            f"/api/v1/workorder/?q=(filters:!((col:created_at,opr:{opr},value:'{value}')))",
+            headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+        return order_id in response.get_json()["ids"]
+
+    assert found("moment_eq", "2026-12-01") and found("moment_eq", "01-12-2026")
+    assert not found("moment_eq", "2026-11-30")
+    assert not found("moment_neq", "2026-12-01")
+    assert found("moment_neq", "2026-11-30")
