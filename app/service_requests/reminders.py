@@ -1,6 +1,7 @@
 """The morning reminder: each writer gets one mail listing their overdue requests (the
 shared scheduled-jobs mechanism runs it; no second scheduler)."""
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -25,7 +26,8 @@ def remind_writers(now):
                                          ServiceRequest.assigned_to_id == writer.id)
             .order_by(ServiceRequest.due_at).limit(LISTED + 1)).all()
         queue_template("service_requests/mail/overdue_reminder", writer.email,
-                       f"{min(len(overdue), LISTED)} aanvraag/aanvragen over de streefdatum",
+                       lazy_gettext("%(number)s request(s) past the due date",
+                                    number=min(len(overdue), LISTED)),
                        context={"writer": writer, "requests": overdue[:LISTED],
                                 "more": len(overdue) > LISTED})
         sent += 1
