@@ -16,15 +16,16 @@ def as_text(value):
     return "" if value is None else str(value)
 
 
-def typed(raw, shown):
-    """The raw value where a spreadsheet does better with it, else the shown text."""
+def typed(raw, shown, domain=None):
+    """The raw value where a spreadsheet does better with it, else the shown text; a
+    time as the list shows it, in the zone of the list's domain."""
     if isinstance(raw, bool) or raw is None:
         return shown
     if isinstance(raw, (int, float, Decimal)):
         return raw
     if isinstance(raw, datetime):
         # xlsx has no time zones: the wall-clock time the office sees.
-        return (local_time(raw) if raw.tzinfo else raw).replace(tzinfo=None)
+        return (local_time(raw, domain) if raw.tzinfo else raw).replace(tzinfo=None)
     if isinstance(raw, date):
         return raw
     return shown

@@ -2,6 +2,7 @@
 its list, for exactly the rows the list shows (its base filters, the URL's filters and
 sort) in the list's columns."""
 from datetime import datetime
+from functools import partial
 
 from flask import Response, abort, request, stream_with_context, url_for
 from flask_appbuilder import expose, has_access
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
 from ..formatting import translate_label
+from ..time_filters import model_domain
 from .cells import as_text, typed
 from .writers import csv_chunks, xlsx_chunks
 
@@ -75,6 +77,7 @@ class ExportMixin:
         session has been closed. 2.0-style execution, because the legacy Query would
         de-duplicate rows, i.e. hold them all."""
         shown = [_Shown(self.formatters_columns.get(column)) for column in columns]
+        cell = partial(typed, domain=model_domain(self.datamodel.obj))
         with Session(db.engine) as session:
             # Rows already written are let go (the session holds them weakly): memory
             # stays one batch deep however long the list.
@@ -82,7 +85,7 @@ class ExportMixin:
                 raws = [_value(item, column) for column in columns]
                 texts = [show(raw) for show, raw in zip(shown, raws, strict=True)]
                 if typed_cells:
-                    yield list(zip(texts, map(typed, raws, texts), strict=True))
+                    yield list(zip(texts, map(cell, raws, texts), strict=True))
                 else:
                     yield texts
 
