@@ -13,8 +13,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from flask import current_app, make_response, render_template
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 log = logging.getLogger(__name__)
 # What a refused link becomes. Not "": xhtml2pdf treats a falsy answer of the
@@ -50,6 +48,11 @@ def _safe_link(uri, rel=None):
 
 def render_pdf(template, **context):
     """Render `template` with `context` and return the PDF bytes."""
+    # Imported here: xhtml2pdf and reportlab take 1.5 s to import, which every web and
+    # CLI process would pay at start-up for the few pages and the worker that make PDFs.
+    from xhtml2pdf import pisa
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
     html = render_template(template, **context)
     out = io.BytesIO()
     policy = ResourceAccessPolicy.server(base_dir=_static_root(), allow_remote=False)
