@@ -1,10 +1,14 @@
 """The one Audit tab renderer (also behind the shared audit log screen) reads ids as names
 with one query per kind of record, not one per entry, for both domains' readers."""
+import csv
+import io
 import re
+import zipfile
 
 from sqlalchemy import event
 
 from app import audit
+from app.audit import tab
 from app.audit.models import AuditEntry
 from app.audit.tab import tab_rows
 from app.extensions import db
@@ -82,3 +86,63 @@ def test_the_audit_log_screen_shows_names_not_ids_in_one_query_per_kind(app, pro
     assert "Product: — → Meetbrief" in text and "Product: — → Kadastraal uittreksel" in text
     assert not re.search(r"Product: — → \d", text) and not re.search(r"Aanvraag #\d", text)
     assert many == few, "one query per kind of record, whatever the number of entries"
+
+
+def _export(app, client, fmt, batch=None, monkeypatch=None):
+    """The audit log exported as `fmt` (text of the CSV, or the XLSX's sheet XML) and the
+    number of statements the export ran; `batch`: rows per batch of the export."""
+    from app.export import views as export_views
+
+    if batch is not None:
+        monkeypatch.setattr(export_views, "BATCH", batch)
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    client.get("/auditentryview/list/")  # warm
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(f"/auditentryview/export/{fmt}")
+        data = response.get_data()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    if fmt == "xlsx":
+        return zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode(), len(statements)
+    return data.decode("utf-8-sig"), len(statements)
+
+
+def test_the_audit_log_export_shows_names_not_ids_with_queries_per_batch(
+        app, products, admin_client, monkeypatch):
+    first = make_request(app, code="MEETBRIEF", name="Eerste Klant")
+    order_no = load(app, first).order_no
+    text, few = _export(app, admin_client, "csv")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header = rows[0]
+    belongs_to, change = header.index("Hoort bij #"), header.index("Wijziging")
+    # the product line's entry names its product and the request it belongs to
+    [line] = [row for row in rows[1:] if row[change] == "Product: — → Meetbrief"]
+    assert line[belongs_to] == order_no
+    assert not [row for row in rows[1:] if re.fullmatch(r"Product: — → \d+", row[change])]
+    assert not [row for row in rows[1:] if row[header.index("Hoort bij")] == "Aanvraag"
+                and row[belongs_to] != order_no]
+    sheet, _queries = _export(app, admin_client, "xlsx")
+    assert "<t>Product: — → Meetbrief</t>" in sheet and f"<t>{order_no}</t>" in sheet
+    assert not re.search(r"<t>Product: — → \d+</t>", sheet)
+
+    for _more in range(10):
+        make_request(app, code="KAD-UIT", name="Nog Een")
+    text, many = _export(app, admin_client, "csv")
+    exported = text.count("\r\n") - 1
+    assert exported > len(rows) + 100
+    assert "Product: — → Kadastraal uittreksel" in text
+    assert many == few, "one batch: one query per kind of record, whatever the number of rows"
+    # In batches of 50 rows: at most one query per kind of record (and the rows' users)
+    # per further batch, never one per row.
+    _text, batched = _export(app, admin_client, "csv", batch=50, monkeypatch=monkeypatch)
+    batches = -(-exported // 50)
+    kinds = len({*tab.NAMES.values(), *tab.RECORD_NAMES.values()}) + 1
+    assert batched <= many + (batches - 1) * kinds < exported / 2

@@ -16,22 +16,31 @@ class AuditInterface(FastSQLAInterface):
 
     def get_values(self, lst, list_columns):
         entries = list(lst)
-        names = tab.page_names(entries)
-        for entry, values in zip(entries, super().get_values(entries, list_columns), strict=True):
-            yield self._named(entry, values, list_columns, names)
+        named = self.named_columns(entries, list_columns)
+        for values, words in zip(super().get_values(entries, list_columns), named, strict=True):
+            values.update(words)
+            yield values
 
     def get_values_item(self, item, show_columns):
         values = dict(zip(show_columns, super().get_values_item(item, show_columns), strict=True))
-        values = self._named(item, values, show_columns, tab.page_names([item]))
+        values.update(self.named_columns([item], show_columns)[0])
         return [values[column] for column in show_columns]
 
     @staticmethod
-    def _named(entry, values, columns, names):
-        if "change" in columns:
-            values["change"] = tab.describe(entry, names)
-        if "subject_id" in columns:
-            values["subject_id"] = tab.subject_name(entry, names)
-        return values
+    def named_columns(entries, columns):
+        """{column: words} per entry for the columns that read ids as names ("change",
+        "subject_id"), for a page of the screen or a batch of the export (ExportMixin):
+        one query per kind of record for all the entries."""
+        names = tab.page_names(entries, subjects="subject_id" in columns)
+        named = []
+        for entry in entries:
+            words = {}
+            if "change" in columns:
+                words["change"] = tab.describe(entry, names)
+            if "subject_id" in columns:
+                words["subject_id"] = tab.subject_name(entry, names)
+            named.append(words)
+        return named
 
 
 class AuditEntryView(ExportMixin, FastModelView):
