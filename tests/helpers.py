@@ -10,6 +10,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from PIL import Image
 from sqlalchemy import exists, func, literal, select, union_all
+from sqlalchemy import text as sa_text
 
 from app.extensions import db
 from app.security.roles import ADMIN, ROLES
@@ -85,6 +86,23 @@ def visible_text(html):
     """The words a person reads on a page: no scripts, no tags, white space folded."""
     html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def query_plan(statement, parameters=None):
+    """The database's plan for a statement (inside an app context): an SQLAlchemy statement,
+    or SQL as the driver ran it with its parameters. PostgreSQL is told to avoid table
+    scans, so a small test table still shows the index a large one would use."""
+    connection = db.session.connection()
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql:
+        connection.execute(sa_text("SET LOCAL enable_seqscan = off"))
+    explain = "EXPLAIN " if postgresql else "EXPLAIN QUERY PLAN "
+    if not isinstance(statement, str):
+        statement = str(statement.compile(connection, compile_kwargs={"literal_binds": True}))
+    rows = connection.exec_driver_sql(explain + statement, parameters or ())
+    plan = "\n".join(str(row[0] if postgresql else row[-1]) for row in rows)
+    db.session.rollback()
+    return plan
 
 
 def row_count(app, model):

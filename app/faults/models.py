@@ -335,6 +335,9 @@ class WorkOrder(Audited, TimestampMixin, Model):
         # the partner's portal: its orders of one status, newest first (app/faults/portal.py)
         Index("ix_fault_work_order_partner_status", "contractor_id", "status", "created_at",
               "id"),
+        # its recently finished orders, last activity first
+        Index("ix_fault_work_order_partner_activity", "contractor_id", "status", "updated_at",
+              "id"),
         Index("ix_fault_work_order_created", "created_at", "id"),
         Index("ix_fault_work_order_accepted", "accepted_at", "id"),
         Index("ix_fault_work_order_appointment", "appointment_date", "id"),

@@ -6,9 +6,13 @@ Contractor: random, only its hash stored, so it exists only in the mail that car
 It expires after FAULTS_PORTAL_LINK_DAYS; the facility manager sends a new one (the old
 one stops working) or revokes it.
 
-The list walks the index (contractor_id, status, created_at, id) once per status, newest
-first, and pages by the last order shown (keyset): no count, no OFFSET, whatever the
-partner's history.
+The open list walks the index (contractor_id, status, created_at, id) once per status,
+newest first; the recently finished list walks (contractor_id, status, updated_at, id),
+last activity first (completed, declined, or changed since: an invoice added). Both page
+by the last order shown (keyset): no count, no OFFSET, whatever the partner's history.
+
+An order the facility manager gave to another partner leaves this partner's lists; its
+old link in the portal says so instead of "not found" (the audit log knows it was theirs).
 """
 from datetime import timedelta
 
@@ -75,38 +79,52 @@ def order_of(contractor, pk):
     return order if order is not None and order.contractor_id == contractor.id else None
 
 
+def was_assigned(contractor, pk):
+    """Whether work order `pk` was once this partner's (given to another one since)."""
+    from ..audit.models import AuditEntry
+
+    number = parse_id(pk)
+    if number is None:
+        return False
+    return db.session.scalar(select(AuditEntry.id).where(
+        AuditEntry.subject_type == "WorkOrder", AuditEntry.subject_id == str(number),
+        AuditEntry.entity_type == "WorkOrder", AuditEntry.field == "contractor_id",
+        AuditEntry.old_value == str(contractor.id)).limit(1)) is not None
+
+
 def recent_since(now=None):
     days = int(current_app.config.get("FAULTS_PORTAL_RECENT_DAYS", 90))
     return (now or utcnow()) - timedelta(days=days)
 
 
 def orders(contractor, which="open", after=None, size=PAGE_SIZE):
-    """A page of the partner's orders, newest first: (orders, id to page on or None).
+    """A page of the partner's orders: (orders, id to page on or None).
 
-    which: "open" (new, accepted, parts on order) or "done" (completed or declined in the
-    last FAULTS_PORTAL_RECENT_DAYS). after: the id of the last order of the page before.
+    which: "open" (new, accepted, parts on order), newest first, or "done" (completed or
+    declined, active in the last FAULTS_PORTAL_RECENT_DAYS), last activity first.
+    after: the id of the last order of the page before.
     """
     statuses = LISTS.get(which, LISTS["open"])
+    key = WorkOrder.updated_at if which == "done" else WorkOrder.created_at
     since = recent_since() if which == "done" else None
     cursor = order_of(contractor, after) if after else None
     branches = []
     for status in statuses:  # one index walk per status, each stopping after a page
-        query = select(WorkOrder.id, WorkOrder.created_at).where(
+        query = select(WorkOrder.id, key.label("key")).where(
             WorkOrder.contractor_id == contractor.id, WorkOrder.status == status)
         if since is not None:
-            query = query.where(WorkOrder.created_at >= since)
+            query = query.where(key >= since)
         if cursor is not None:
-            query = query.where(tuple_(WorkOrder.created_at, WorkOrder.id)
-                                < tuple_(cursor.created_at, cursor.id))
-        branches.append(select(*query.order_by(WorkOrder.created_at.desc(),
-                                               WorkOrder.id.desc())
+            query = query.where(tuple_(key, WorkOrder.id)
+                                < tuple_(getattr(cursor, key.key), cursor.id))
+        branches.append(select(*query.order_by(key.desc(), WorkOrder.id.desc())
                                .limit(size + 1).subquery().c))
     merged = union_all(*branches).subquery()
-    ids = (select(merged.c.id).order_by(merged.c.created_at.desc(), merged.c.id.desc())
+    ids = (select(merged.c.id).order_by(merged.c.key.desc(), merged.c.id.desc())
            .limit(size + 1))
     rows = db.session.scalars(
         select(WorkOrder).where(WorkOrder.id.in_(ids))
-        .order_by(WorkOrder.created_at.desc(), WorkOrder.id.desc())
+        .order_by(key.desc(), WorkOrder.id.desc())
         .options(selectinload(WorkOrder.location),
                  selectinload(WorkOrder.report).selectinload(FaultReport.device))).all()
     more = len(rows) > size

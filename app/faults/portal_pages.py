@@ -2,10 +2,11 @@
 open and recent work orders; /p/<token>/wo/<id> is one order with the order page's own
 form, buttons and uploads (the same calls as /wo/<token>, token_pages.py).
 
-A wrong, revoked or expired link, or an order of another partner, is a friendly 404.
+A wrong, revoked or expired link, or an order of another partner, is a friendly 404; an
+order that was this partner's and went to another one says so (410).
 GET only reads; every change is a POST with CSRF, rate limited with the blueprint.
 """
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _
 
 from .. import audit
@@ -27,8 +28,12 @@ def _partner(token):
 
 
 def _order(token, pk):
-    order = partner_portal.order_of(_partner(token), pk)
+    partner = _partner(token)
+    order = partner_portal.order_of(partner, pk)
     if order is None:
+        if partner_portal.was_assigned(partner, pk):
+            abort(make_response(render_template(
+                "faults/public/order_reassigned.html", token=token, partner=partner), 410))
         abort(404)
     return order
 

@@ -11,7 +11,15 @@ from app.extensions import db
 from app.faults import portal, workflow
 from app.faults.models import Contractor, WorkOrder
 from app.tokens import LinkToken
-from tests.helpers import CONTRACTOR_EMAIL, complete, csrf_token, make_order, page, submit
+from tests.helpers import (
+    CONTRACTOR_EMAIL,
+    complete,
+    csrf_token,
+    make_order,
+    page,
+    query_plan,
+    submit,
+)
 
 PORTAL = re.compile(r"http://backoffice\.test(/p/[0-9a-f]{32})")
 
@@ -39,8 +47,9 @@ def _other_partner_order(app, place):
         db.session.commit()
         other_id = other.id
     links = make_order(app, place, description="Deur van de andere partner")
-    with app.app_context():
-        db.session.get(WorkOrder, links["order_id"]).contractor_id = other_id
+    with app.app_context():  # always the other partner's: no reassignment in the audit log
+        db.session.execute(update(WorkOrder).where(WorkOrder.id == links["order_id"])
+                           .values(contractor_id=other_id))
         db.session.commit()
     return links
 
@@ -148,3 +157,91 @@ def test_a_viewer_cannot_send_a_portal_link(app, viewer_client, place):
     response = viewer_client.post(f"/contractorview/portal-link/{place['contractor_id']}",
                                   data={"csrf_token": csrf_token(viewer_client, "/report")})
     assert response.status_code == 403 or "/login/" in response.headers.get("Location", "")
+
+
+def _portal_link(app, contractor_id):
+    from app import audit
+
+    with app.app_context(), audit.acting_as("system", "test"):
+        mail = portal.send_link(db.session.get(Contractor, contractor_id))
+        db.session.commit()
+        return PORTAL.search(mail.body_text).group(1)
+
+
+def test_an_order_given_to_another_partner_is_in_its_portal_and_the_old_link_says_so(
+        app, client, client_for, place):
+    links = make_order(app, place)
+    old_link = _portal_link(app, place["contractor_id"])
+    order_url = f"{old_link}/wo/{links['order_id']}"
+    token = csrf_token(client, order_url)
+    with app.app_context():
+        other = Contractor(name="Andere partner", email="ander@example.org")
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+        number = db.session.get(WorkOrder, links["order_id"]).number
+    manager = client_for("FacilityManager")
+    assert submit(manager, f"/workorderview/edit/{links['order_id']}",
+                  {"contractor": str(other_id), "internal_note": ""}).status_code == 302
+
+    new_link = _portal_link(app, other_id)
+    assert number in page(client.get(new_link))  # the new partner has it
+    assert number not in page(client.get(old_link))  # the old one no longer lists it
+    for response in (client.get(order_url),
+                     client.post(order_url, data={"action": "accept", "csrf_token": token})):
+        assert response.status_code == 410
+        text = page(response)
+        assert "Deze opdracht is niet meer aan u toegewezen" in text
+        assert f'href="{old_link}"' in text  # back to the partner's own list
+    with app.app_context():  # and the old partner's button changed nothing
+        assert db.session.get(WorkOrder, links["order_id"]).status == "new"
+
+
+def test_recently_finished_lists_the_last_activity_first(app, client, place):
+    """Finished orders by when they were last worked on, not by when they were made: an
+    old order finished today is on top (and in the list at all: it was made 100 days ago)."""
+    now = utcnow()
+    made = [make_order(app, place, description=f"Storing {n}")["order_id"] for n in range(3)]
+    times = {made[0]: (now - timedelta(days=100), now - timedelta(hours=1)),
+             made[1]: (now - timedelta(days=10), now - timedelta(days=5)),
+             made[2]: (now - timedelta(days=1), now - timedelta(hours=2))}
+    with app.app_context():
+        for pk, (created, changed) in times.items():
+            db.session.execute(update(WorkOrder).where(WorkOrder.id == pk).values(
+                status="completed", completed_at=changed, created_at=created,
+                updated_at=changed))
+        db.session.commit()
+        numbers = {pk: db.session.get(WorkOrder, pk).number for pk in made}
+    listing = page(client.get(f"{_portal_link(app, place['contractor_id'])}?show=done"))
+    shown = re.findall(r"<strong>(KH-OC-\d+)</strong>", listing)
+    assert shown == [numbers[made[0]], numbers[made[2]], numbers[made[1]]]
+    with app.app_context():  # and page by page, following the last one shown
+        partner = db.session.get(Contractor, place["contractor_id"])
+        first, after = portal.orders(partner, "done", size=2)
+        rest, end = portal.orders(partner, "done", after=str(after), size=2)
+        assert [o.id for o in first + rest] == [made[0], made[2], made[1]] and end is None
+
+
+def test_recently_finished_walks_the_partners_activity_index(app, client, place):
+    """The Recent tab stays one index walk per status (no sort of the partner's history)."""
+    from sqlalchemy import event
+
+    make_order(app, place)
+    link = _portal_link(app, place["contractor_id"])
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if "UNION ALL" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        assert client.get(f"{link}?show=done").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    [(statement, parameters)] = seen
+    with app.app_context():
+        plan = query_plan(statement, parameters)
+    assert plan.count("ix_fault_work_order_partner_activity") == len(portal.LISTS["done"]), plan

@@ -3,12 +3,12 @@ requests a scan is seconds per figure."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.database import utcnow
-from app.extensions import db
 from app.faults.models import FaultReport, Rating, WorkOrder
 from app.service_requests.models import Payment, ServiceRequest
+from tests.helpers import query_plan
 
 SINCE = utcnow() - timedelta(days=90)
 RANGES = [
@@ -22,20 +22,8 @@ RANGES = [
 ]
 
 
-def _plan(statement):
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-        compiled = statement.compile(connection, compile_kwargs={"literal_binds": True})
-        return "\n".join(connection.execute(text(f"EXPLAIN {compiled}")).scalars())
-    compiled = statement.compile(connection, compile_kwargs={"literal_binds": True})
-    return "\n".join(str(row[-1]) for row in
-                     connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
-
-
 @pytest.mark.parametrize("figure, column, index", RANGES, ids=[r[0] for r in RANGES])
 def test_each_dashboard_range_reads_an_index(app, figure, column, index):
     with app.app_context():
-        plan = _plan(select(func.count()).where(column >= SINCE))
-        db.session.rollback()
+        plan = query_plan(select(func.count()).where(column >= SINCE))
     assert index in plan, f"{figure}: {plan}"
