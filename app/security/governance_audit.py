@@ -15,7 +15,7 @@ import logging
 
 from flask_appbuilder.security.sqla.models import Group, Role, User
 from flask_babel import lazy_gettext as _
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Index, bindparam, event, insert, inspect, true
 from sqlalchemy.orm import Session
 
 from ..audit.context import Actor
@@ -38,6 +38,29 @@ LOGIN = "Login"  # subject of an attempt with a name that matches no account
 GOVERNANCE_SUBJECTS = ("User", "Role", "Group", LOGIN)
 scopes.register_record_types(("can_list", "GovernanceLog"), GOVERNANCE_SUBJECTS)
 scopes.register_record_types(("can_list", "Outbox"), ["OutboxMessage"])
+
+
+def governance_rows():
+    """The governance log's rows: the condition of its partial index below, in the same
+    words, as a database uses a partial index only for a query that states its
+    condition. The subject types are literals (a list of bound parameters matches no
+    index condition), and `IS TRUE` keeps the condition off `ix_audit_subject`: there,
+    without statistics, SQLite would seek the four types and sort all their rows."""
+    return AuditEntry.subject_type.in_(bindparam(
+        "governance_subjects", list(GOVERNANCE_SUBJECTS), expanding=True, literal_execute=True)
+    ).is_(true())
+
+
+# The governance log newest first: a walk of this index of its rows only, a few hundred
+# among millions of the businesses' own (without it the database walked the whole log
+# backwards by id looking for them: 15 s at five million rows). The subject type in it
+# makes it enough for the bounded count (SQLite reads the table for any column the
+# condition names that the index does not hold).
+GOVERNANCE_INDEX = Index(
+    "ix_audit_governance", AuditEntry.id, AuditEntry.subject_type,
+    sqlite_where=AuditEntry.subject_type.in_(GOVERNANCE_SUBJECTS).is_(true()),
+    postgresql_where=AuditEntry.subject_type.in_(GOVERNANCE_SUBJECTS).is_(true()))
+
 
 register_labels(
     records={"User": _("User"), "Role": _("Role"), "Group": _("Group"), LOGIN: _("Login attempt")},
