@@ -136,11 +136,9 @@ def free_port():
 
 
 def list_plan(app, client, url, table):
-    """The database's plan for the page statement (the one with ORDER BY and LIMIT on
-    `table`) that `client` runs opening the list at `url`: (statement, plan text).
-    SQLite's EXPLAIN QUERY PLAN; on PostgreSQL EXPLAIN with table scans discouraged, so
-    a usable index shows on a test's few rows as it does on millions."""
-    from sqlalchemy import event, text
+    """The database's plan (query_plan) for the page statement — the one with ORDER BY
+    and LIMIT on `table` — that `client` runs opening the list at `url`."""
+    from sqlalchemy import event
 
     statements = []
     with app.app_context():
@@ -154,13 +152,8 @@ def list_plan(app, client, url, table):
         event.remove(engine, "before_cursor_execute", listen)
     [(statement, params)] = [(s, p) for s, p in statements
                              if f"FROM {table}" in s and "LIMIT" in s and "ORDER BY" in s]
-    with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SET enable_seqscan = off"))
-            rows = conn.exec_driver_sql("EXPLAIN " + statement, params)
-        else:
-            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
-        return statement, " | ".join(str(row[-1]) for row in rows)
+    with app.app_context():
+        return query_plan(statement, params)
 
 
 # ---------------------------------------------------------------------------------------

@@ -6,13 +6,13 @@ walked the whole log backwards by id looking for them. This index holds only tho
 keeps SQLite without statistics from seeking the types in ix_audit_subject and sorting).
 
 Revision ID: b3d9f1a7c2e4
-Revises: f2a8c4e6b1d3
+Revises: 5dd2289d4849
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "b3d9f1a7c2e4"
-down_revision = "f2a8c4e6b1d3"
+down_revision = "5dd2289d4849"
 branch_labels = None
 depends_on = None
 

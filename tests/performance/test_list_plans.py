@@ -13,5 +13,5 @@ def _index_walk(plan, index, dialect):
 
 def test_the_governance_log_walks_its_own_index(app, admin_client):
     # Logging in wrote a governance row; the log holds it, newest first.
-    statement, plan = list_plan(app, admin_client, "/governance-log/list/", "audit_entry")
+    plan = list_plan(app, admin_client, "/governance-log/list/", "audit_entry")
     _index_walk(plan, "ix_audit_governance", app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0])
