@@ -9,8 +9,9 @@ role's JWT), on the demo data set, against what the roles table says the role ma
   a new view without an entry in the roles table fails here.
 
 URL arguments are real ids, keys and codes from the demo data (a throwaway user, role
-and group for the security screens). Everyone's GETs run first, then the POSTs with
-Admin last and deletes at the end, so a role finds the records it may change.
+and group for the security screens). Each role is a test of its own on freshly loaded
+data: its GETs first, then its POSTs with deletes and logout at the end, so the role
+finds the records it may change.
 """
 import time
 from types import SimpleNamespace
@@ -268,45 +269,39 @@ def test_every_protected_resource_is_in_the_roles_table(app):
         f"resource in ADMIN_ONLY_RESOURCES): {sorted(missing)}")
 
 
-def test_permission_matrix(app, no_rate_limits, matrix_cleanup):
+@pytest.mark.parametrize("role", [ANONYMOUS, *ROLES, ADMIN])
+def test_permission_matrix(app, no_rate_limits, matrix_cleanup, role):
+    """One role per test, each on fresh data (so pytest-xdist spreads the roles over its
+    workers): the role's GETs first, then its POSTs with deletes and logout last."""
     started = time.monotonic()
     throwaway = _load_data(app)
     ids, values = _first_ids(app)
     pairs = _role_pairs(app)
-    roles = [ANONYMOUS, *ROLES, ADMIN]
-    clients = {role: _client(app, role) for role in roles}
+    client = _client(app, role)
     endpoints = _endpoints(app)
-    urls = {(id(rule), method): _url(app, rule, ids, values, throwaway)
-            for rule, method in endpoints}
-
-    wrong, errors, tried = [], [], 0
     gets = [e for e in endpoints if e[1] == "GET"]
     posts = sorted((e for e in endpoints if e[1] == "POST"), key=_post_order)
-    for batch in (gets, posts):
-        for role in roles:
-            for rule, method in batch:
-                url = urls[(id(rule), method)]
-                tried += 1
-                try:
-                    response = _request(clients[role], method, url)
-                except Exception as error:  # what a server answers with a 500
-                    errors.append((role, method, url, repr(error)[:200]))
-                    continue
-                if response.status_code >= 500:
-                    errors.append((role, method, url, response.status_code))
-                    continue
-                allowed = _allowed(app, pairs, role, rule.endpoint, url)
-                if allowed == _refused(response, rule.endpoint):
-                    wrong.append((role, method, url, response.status_code,
-                                  "allowed" if allowed else "forbidden",
-                                  response.headers.get("Location", "")))
+
+    wrong, errors, tried = [], [], 0
+    for rule, method in gets + posts:
+        url = _url(app, rule, ids, values, throwaway)
+        tried += 1
+        try:
+            response = _request(client, method, url)
+        except Exception as error:  # what a server answers with a 500
+            errors.append((role, method, url, repr(error)[:200]))
+            continue
+        if response.status_code >= 500:
+            errors.append((role, method, url, response.status_code))
+            continue
+        allowed = _allowed(app, pairs, role, rule.endpoint, url)
+        if allowed == _refused(response, rule.endpoint):
+            wrong.append((role, method, url, response.status_code,
+                          "allowed" if allowed else "forbidden",
+                          response.headers.get("Location", "")))
     took = time.monotonic() - started
-    print(f"\npermission matrix: {len(roles)} roles × {len(endpoints)} endpoint-methods = "
-          f"{tried} requests in {took:.1f} s; 500s: {len(errors)}; mismatches: {len(wrong)}")
-    import os
-    if os.environ.get("MATRIX_DUMP"):
-        with open(os.environ["MATRIX_DUMP"], "w") as out:
-            out.write("\n".join(map(str, errors + wrong)))
-    assert len(endpoints) > 300 and tried == len(roles) * len(endpoints)
+    print(f"\npermission matrix, {role}: {len(endpoints)} endpoint-methods in {took:.1f} s; "
+          f"500s: {len(errors)}; mismatches: {len(wrong)}")
+    assert len(endpoints) > 300 and tried == len(endpoints)
     assert errors == [], errors[:40]
     assert wrong == [], "\n".join(map(str, wrong[:60]))
