@@ -18,6 +18,7 @@ refused with a message, never rounded away silently.
 import re
 from datetime import tzinfo
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.numbers import (
@@ -135,7 +136,14 @@ def format_money(value, domain, locale=None):
     value = _rounded(value, PLACES)
     if value is None:
         return ""
-    return format_currency(value, currency(domain), locale=locale or _locale())
+    return _money_text(value, currency(domain), str(locale or _locale()))
+
+
+@lru_cache(maxsize=4096)
+def _money_text(value, code, locale):
+    # Amounts repeat (prices, zero balances); Babel's formatter costs some 70 µs a call,
+    # which an export of 100,000 requests paid once per row.
+    return format_currency(value, code, locale=locale)
 
 
 class AmountField(StringField):
