@@ -1,12 +1,31 @@
 """Column types and mixins shared by every model."""
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column, DateTime, bindparam, literal, true
 from sqlalchemy.types import TypeDecorator
 
 
 def utcnow():
     return datetime.now(UTC)
+
+
+def partial_index_condition(condition):
+    """A list's fixed condition, for a partial index (`sqlite_where=`, `postgresql_where=`)
+    and the list's filter alike, in the same words: a database uses a partial index only
+    for a query that states its condition. Build the condition's values with `literals`
+    (a bound parameter matches no index condition). `IS TRUE` keeps the planner from
+    answering the condition from another index that begins with the column: without
+    statistics SQLite would seek the values there and sort every matching row, with them
+    it may walk the list's order index reading every row."""
+    return condition.is_(true())
+
+
+def literals(values):
+    """Values written into the statement (see partial_index_condition): a list for IN,
+    or one value."""
+    if isinstance(values, list | tuple):
+        return bindparam(None, list(values), expanding=True, literal_execute=True)
+    return literal(values, literal_execute=True)
 
 
 class UTCDateTime(TypeDecorator):

@@ -15,13 +15,14 @@ import logging
 
 from flask_appbuilder.security.sqla.models import Group, Role, User
 from flask_babel import lazy_gettext as _
-from sqlalchemy import Index, bindparam, event, insert, inspect, true
+from sqlalchemy import Index, event, insert, inspect
 from sqlalchemy.orm import Session
 
 from ..audit.context import Actor
 from ..audit.labels import register_labels
 from ..audit.models import AuditEntry
 from ..audit.service import entry_row
+from ..database import literals, partial_index_condition
 from ..extensions import db
 from . import scopes, sessions
 
@@ -41,14 +42,8 @@ scopes.register_record_types(("can_list", "Outbox"), ["OutboxMessage"])
 
 
 def governance_rows():
-    """The governance log's rows: the condition of its partial index below, in the same
-    words, as a database uses a partial index only for a query that states its
-    condition. The subject types are literals (a list of bound parameters matches no
-    index condition), and `IS TRUE` keeps the condition off `ix_audit_subject`: there,
-    without statistics, SQLite would seek the four types and sort all their rows."""
-    return AuditEntry.subject_type.in_(bindparam(
-        "governance_subjects", list(GOVERNANCE_SUBJECTS), expanding=True, literal_execute=True)
-    ).is_(true())
+    """The governance log's rows, the condition of its partial index below."""
+    return partial_index_condition(AuditEntry.subject_type.in_(literals(GOVERNANCE_SUBJECTS)))
 
 
 # The governance log newest first: a walk of this index of its rows only, a few hundred
@@ -56,10 +51,8 @@ def governance_rows():
 # backwards by id looking for them: 15 s at five million rows). The subject type in it
 # makes it enough for the bounded count (SQLite reads the table for any column the
 # condition names that the index does not hold).
-GOVERNANCE_INDEX = Index(
-    "ix_audit_governance", AuditEntry.id, AuditEntry.subject_type,
-    sqlite_where=AuditEntry.subject_type.in_(GOVERNANCE_SUBJECTS).is_(true()),
-    postgresql_where=AuditEntry.subject_type.in_(GOVERNANCE_SUBJECTS).is_(true()))
+GOVERNANCE_INDEX = Index("ix_audit_governance", AuditEntry.id, AuditEntry.subject_type,
+                         sqlite_where=governance_rows(), postgresql_where=governance_rows())
 
 
 register_labels(

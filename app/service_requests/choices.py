@@ -48,6 +48,9 @@ class RequestStatus:
     # Statuses with work still to do: each is a filter button.
     OPEN = (RECEIVED, ASSIGNED, DOCUMENTS_NEEDED, DOCUMENTS_RECEIVED, IN_PREPARATION,
             PREPARED, CORRECTION_NEEDED, READY)
+    # Open and not waiting on the customer: the request's clock runs (clock.py).
+    RUNNING = (RECEIVED, ASSIGNED, DOCUMENTS_RECEIVED, IN_PREPARATION, PREPARED,
+               CORRECTION_NEEDED, READY)
 
 
 class Urgency:

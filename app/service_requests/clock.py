@@ -19,11 +19,11 @@ from sqlalchemy import and_, event
 from ..database import utcnow
 from ..formatting import local_time
 from .choices import RequestStatus, Urgency
-from .models import ServiceRequest
+from .models import ServiceRequest, running_condition
 
 WAITING = RequestStatus.DOCUMENTS_NEEDED
 # Statuses whose clock runs: open, and not waiting on the customer.
-RUNNING = tuple(s for s in RequestStatus.OPEN if s != WAITING)
+RUNNING = RequestStatus.RUNNING
 DEFAULT_TARGETS = {Urgency.URGENT: 1, Urgency.NORMAL: 5, Urgency.ONLINE: 10}
 
 
@@ -145,8 +145,11 @@ def _pause_or_resume(sr, new, old, _initiator):
 
 
 def overdue_clause(now=None):
-    """The Overdue list's condition: one range of the (status, due_at) index per status."""
-    return and_(ServiceRequest.status.in_(RUNNING), ServiceRequest.due_at < (now or utcnow()))
+    """The Overdue list's condition: running (the condition of the partial index
+    ix_sr_request_running_received, in the list's order) and past the due moment (in
+    that index too): the page walks the running requests newest first, never the
+    others, and sorts nothing."""
+    return and_(running_condition(), ServiceRequest.due_at < (now or utcnow()))
 
 
 def duration_text(value):

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from ..audit import Audited
-from ..database import TimestampMixin, UTCDateTime, utcnow
+from ..database import TimestampMixin, UTCDateTime, literals, partial_index_condition, utcnow
 from .choices import CheckResult, OnBehalfOf, PaymentMethod, ProductKind, RequestStatus, Urgency  # noqa: F401
 
 ZERO = Decimal("0.00")
@@ -234,6 +234,30 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     @property
     def product_kinds(self):
         return ", ".join(sorted({str(line.product.kind_label) for line in self.requested_lines}))
+
+
+def running_condition():
+    """Open and not waiting on the customer (the clock runs): the Overdue list's fixed
+    part, and the condition of its partial index."""
+    return partial_index_condition(ServiceRequest.status.in_(literals(RequestStatus.RUNNING)))
+
+
+def balance_due_condition():
+    """Something still to be paid: the Balance due list, and its partial index's condition."""
+    return partial_index_condition(ServiceRequest.balance_due > literals(0))
+
+
+# The Overdue and Balance due lists: few requests among a million (or none), in the list's
+# order. Without these the database walked the order index through every request
+# looking for them (310-360 ms for an empty page at a million). The condition's columns
+# are in the index too: SQLite counts from an index alone only when it holds every
+# column the query names.
+Index("ix_sr_request_running_received", ServiceRequest.received_at, ServiceRequest.id,
+      ServiceRequest.due_at, ServiceRequest.status,
+      sqlite_where=running_condition(), postgresql_where=running_condition())
+Index("ix_sr_request_balance_due_received", ServiceRequest.received_at, ServiceRequest.id,
+      ServiceRequest.balance_due,
+      sqlite_where=balance_due_condition(), postgresql_where=balance_due_condition())
 
 
 class _RequestChild(Audited):

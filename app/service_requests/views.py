@@ -3,7 +3,7 @@ the detail page with its sections, step buttons and tabs."""
 from flask import Response, abort, current_app, g, make_response, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction, FilterGreater
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 from wtforms import BooleanField, HiddenField, SelectField
@@ -35,6 +35,7 @@ from .models import (
     ProductKind,
     ServiceRequest,
     Urgency,
+    balance_due_condition,
 )
 from .models import RequestStatus as S
 from .permissions import (
@@ -61,6 +62,16 @@ class FilterOverdue(BaseFilter):
 
     def apply(self, query, value):
         return query.filter(overdue_clause())
+
+
+class FilterBalanceDue(BaseFilter):
+    """Something still to be paid: a walk of the list's partial index."""
+
+    name = "balance due"
+    arg_name = "srb"
+
+    def apply(self, query, value):
+        return query.filter(balance_due_condition())
 
 
 class FilterHasProductKind(BaseFilter):
@@ -362,7 +373,7 @@ MyRequestsView = _filtered("MyRequestsView", _("My requests"),
 OverdueRequestsView = _filtered("OverdueRequestsView", _("Overdue"),
                                 [["id", FilterOverdue, True]], "/service-requests/overdue")
 BalanceDueRequestsView = _filtered("BalanceDueRequestsView", _("Balance due"),
-                                   [["balance_due", FilterGreater, 0]],
+                                   [["balance_due", FilterBalanceDue, None]],
                                    "/service-requests/balance-due")
 UrgentRequestsView = _filtered("UrgentRequestsView", _("Urgent"),
                                [["urgency", FilterEqual, Urgency.URGENT]],

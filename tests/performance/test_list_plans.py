@@ -1,6 +1,6 @@
 """Lists whose rows are few among millions are walks of an index that holds them in
 the list's order: the page reads its 25 rows, not the table looking for them."""
-from tests.helpers import list_plan
+from tests.helpers import list_plan, make_request
 
 
 def _index_walk(plan, index, dialect):
@@ -15,3 +15,12 @@ def test_the_governance_log_walks_its_own_index(app, admin_client):
     # Logging in wrote a governance row; the log holds it, newest first.
     plan = list_plan(app, admin_client, "/governance-log/list/", "audit_entry")
     _index_walk(plan, "ix_audit_governance", app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0])
+
+
+def test_the_overdue_and_balance_due_buttons_walk_their_own_index(app, products, admin_client):
+    make_request(app, name="Anna Ankersmit")  # running, due in days; something to pay
+    dialect = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0]
+    for url, index in [("/service-requests/overdue/list/", "ix_sr_request_running_received"),
+                       ("/service-requests/balance-due/list/",
+                        "ix_sr_request_balance_due_received")]:
+        _index_walk(list_plan(app, admin_client, url, "sr_request"), index, dialect)
