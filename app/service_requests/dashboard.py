@@ -6,13 +6,14 @@ daily.py: received, delivered, paid, turnaround per kind and urgency), written e
 night for the closed days; only today is asked of the requests themselves. So the page
 stays fast at a million requests.
 """
+from collections import Counter
 from datetime import timedelta
 
 from flask import url_for
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, select, true
 
 from ..dashboard import (
     Dashboard,
@@ -57,17 +58,19 @@ def open_per_status():
 
 
 def open_per_kind():
-    rows = dict(db.session.execute(
-        select(Product.kind, func.count(func.distinct(RequestedProductLine.request_id)))
-        .join(Product, Product.id == RequestedProductLine.product_id)
-        .join(ServiceRequest, ServiceRequest.id == RequestedProductLine.request_id)
-        .where(ServiceRequest.status.in_(RequestStatus.OPEN)).group_by(Product.kind)).all())
+    """Open requests per product kind: the kinds' flags stored on the request (kinds.py),
+    counted from the open-work index alone (it joined the lines of every open request)."""
+    from .kinds import KIND_COLUMNS
     from .views import KIND_VIEWS
 
     kinds = [(kind, view.__name__) for kind, view, _title in KIND_VIEWS]
+    columns = [getattr(ServiceRequest, KIND_COLUMNS[k]) for k, _v in kinds]
+    numbers = db.session.execute(
+        select(*(func.count().filter(column == true()) for column in columns))
+        .where(ServiceRequest.status.in_(RequestStatus.OPEN))).one()
     return Figure(gettext("Open requests per product kind"), "bar",
                   labels=[ProductKind.LABELS[k] for k, _v in kinds],
-                  series=[(gettext("Requests"), [rows.get(k, 0) for k, _v in kinds])],
+                  series=[(gettext("Requests"), list(numbers))],
                   links=[_list_url(v) for _k, v in kinds])
 
 
@@ -140,14 +143,19 @@ def turnaround():
 
 
 def workload_per_writer():
-    """Open requests per writer: counted on the (status, assigned_to_id) index alone, then
-    the names of the 20 busiest."""
-    busiest = db.session.execute(
-        select(ServiceRequest.assigned_to_id, func.count())
-        .where(ServiceRequest.status.in_(RequestStatus.OPEN),
-               ServiceRequest.assigned_to_id.is_not(None))
-        .group_by(ServiceRequest.assigned_to_id)
-        .order_by(func.count().desc()).limit(20)).all()
+    """Open requests per writer: counted per status and writer in the order of the
+    open-work index (status, writer, …), from that index alone, and added up per writer
+    here (a few hundred rows); then the names of the 20 busiest. Grouped by writer only,
+    the database walked the writer index through every request ever assigned (2.8 s at
+    a million) to have its groups in order."""
+    per_writer = Counter()
+    for uid, n in db.session.execute(
+            select(ServiceRequest.assigned_to_id, func.count())
+            .where(ServiceRequest.status.in_(RequestStatus.OPEN),
+                   ServiceRequest.assigned_to_id.is_not(None))
+            .group_by(ServiceRequest.status, ServiceRequest.assigned_to_id)):
+        per_writer[uid] += n
+    busiest = sorted(per_writer.items(), key=lambda item: (-item[1], item[0]))[:20]
     names = {uid: f"{first} {last}".strip() for uid, first, last in db.session.execute(
         select(User.id, User.first_name, User.last_name).where(
             User.id.in_([uid for uid, _n in busiest])))}

@@ -76,9 +76,10 @@ class ServiceRequest(Audited, TimestampMixin, Model):
         Index("ix_sr_request_cadastral_received", "has_cadastral_extract", "received_at", "id"),
         Index("ix_sr_request_survey_map_received", "has_survey_map", "received_at", "id"),
         # the dashboards' delivered-per-week and turnaround read a range of it, and the
-        # open work per writer is counted from an index alone
+        # open work per status, writer and product kind is counted from an index alone
         Index("ix_sr_request_handed_over", "handed_over_at", "id"),
-        Index("ix_sr_request_status_assigned", "status", "assigned_to_id"),
+        Index("ix_sr_request_open_work", "status", "assigned_to_id", "has_mortgage_extract",
+              "has_cadastral_extract", "has_survey_map"),
     )
 
     id = Column(Integer, primary_key=True)

@@ -3,12 +3,13 @@ requests a scan is seconds per figure."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.database import utcnow
+from app.extensions import db
 from app.faults.models import FaultReport, Rating, WorkOrder
 from app.service_requests.models import Payment, ServiceRequest
-from tests.helpers import query_plan
+from tests.helpers import make_request, query_plan
 
 SINCE = utcnow() - timedelta(days=90)
 RANGES = [
@@ -27,3 +28,30 @@ def test_each_dashboard_range_reads_an_index(app, figure, column, index):
     with app.app_context():
         plan = query_plan(select(func.count()).where(column >= SINCE))
     assert index in plan, f"{figure}: {plan}"
+
+
+def test_the_open_work_figures_read_an_index_alone(app, products, admin_client):
+    """Open requests per status, per writer and per product kind are counted from the
+    open-work index without reading a request or sorting: grouped by writer only, the
+    database walked the writer index through every request ever assigned (seconds at a
+    million), which the ranges above never asked."""
+    make_request(app, name="Anna Ankersmit")
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listen = lambda conn, cursor, statement, params, *rest: statements.append(  # noqa: E731
+        (statement, params))
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        assert admin_client.get("/dashboard/service-requests").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    open_work = [(s, p) for s, p in statements
+                 if "FROM sr_request" in s and "sr_request.status IN" in s]
+    assert len(open_work) == 3, open_work  # per status, per kind, per writer
+    with app.app_context():
+        for statement, params in open_work:
+            plan = query_plan(statement, params)
+            # From an index alone (no request read), in its order (nothing sorted).
+            assert "COVERING INDEX" in plan or "Index Only Scan" in plan, (statement, plan)
+            assert "TEMP B-TREE" not in plan and "Sort" not in plan, (statement, plan)
