@@ -318,13 +318,24 @@ def browser_log_in(page, username):
     assert "/login" not in page.url, f"login as {username} failed"
 
 
-def guide_shot(page, name):
+def guide_shot(page, name, section=None):
     """A screenshot for the user guides (docs/gebruikers/img/), taken by the test that
     walks that step; kept in tests/artifacts/guide/ and copied to the guides by
-    `make guide-screenshots`."""
+    `make guide-screenshots`. The visible window, or only `section` (a locator) where one
+    part of a long page is what the guide shows."""
     folder = ARTIFACTS / "guide"
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+    path = str(folder / f"{name}.png")
+    if section is not None:
+        section.screenshot(path=path)
+    else:
+        page.screenshot(path=path, full_page=False)
+
+
+def shown_value(page, label):
+    """The value beside a label on a detail page (a th/td row), as the user reads it."""
+    row = page.locator("tr", has=page.locator(f"th:text-is('{label}')"))
+    return row.locator("td").first.inner_text().strip()
 
 
 def axe_violations(page):

@@ -6,7 +6,7 @@ from app import audit
 from app.extensions import db
 from app.faults import portal
 from app.faults.models import Contractor, Location
-from tests.helpers import axe_violations, guide_shot, make_order, no_horizontal_scroll
+from tests.helpers import axe_violations, complete, guide_shot, make_order, no_horizontal_scroll
 
 
 def _portal_link(app, place):
@@ -41,3 +41,26 @@ def test_partner_portal_fits_a_phone_and_accepts_an_order(page, app, place):
     page.wait_for_selector("a.order-card")
     assert "Geaccepteerd" in page.inner_text("main")
     assert no_horizontal_scroll(page)
+
+
+def test_partner_portal_recent_tab_lists_finished_orders_by_last_change(page, app, place):
+    from app.faults import workflow
+    from app.faults.models import WorkOrder
+
+    ids = make_order(app, place, photo=False, description="Vaatwasser lekt")
+    make_order(app, place, photo=False)
+    with app.app_context(), audit.acting_as("system", "test"):
+        order = db.session.get(WorkOrder, ids["order_id"])
+        workflow.transition(order, "accept")
+        complete(order)
+        db.session.commit()
+    link = _portal_link(app, place)
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(link)
+    page.get_by_role("link", name="Recent afgerond").click()
+    page.wait_for_selector("a.order-card")
+    cards = page.locator("a.order-card")
+    assert cards.count() == 1
+    assert "Afgerond" in cards.inner_text() and "Laatst gewijzigd" in cards.inner_text()
+    assert no_horizontal_scroll(page)
+    guide_shot(page, "onderhoudspartner-portaal-recent")
