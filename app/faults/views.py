@@ -41,6 +41,7 @@ from .models import (
     StickerCode,
     WorkOrder,
     WorkOrderStatus,
+    flagged_condition,
 )
 from .workflow import COMPLAINT_LABELS, STATUS_LABELS
 
@@ -165,7 +166,7 @@ class FlaggedFilter(BaseFilter):
     arg_name = "flagged"
 
     def apply(self, query, value):
-        return query.filter(WorkOrder.flagged_at.isnot(None))
+        return query.filter(flagged_condition())
 
 
 class WorkOrderView(FaultModelView):

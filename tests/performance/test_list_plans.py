@@ -1,6 +1,6 @@
 """Lists whose rows are few among millions are walks of an index that holds them in
 the list's order: the page reads its 25 rows, not the table looking for them."""
-from tests.helpers import list_plan, make_request
+from tests.helpers import list_plan, make_order, make_request
 
 
 def _index_walk(plan, index, dialect):
@@ -24,3 +24,13 @@ def test_the_overdue_and_balance_due_buttons_walk_their_own_index(app, products,
                        ("/service-requests/balance-due/list/",
                         "ix_sr_request_balance_due_received")]:
         _index_walk(list_plan(app, admin_client, url, "sr_request"), index, dialect)
+
+
+def test_the_flagged_orders_and_the_priority_sort_walk_an_index(app, place, admin_client):
+    make_order(app, place, photo=False)
+    dialect = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0]
+    _index_walk(list_plan(app, admin_client, "/faultworkorders/workorderflaggedview/list/",
+                          "fault_work_order"), "ix_fault_work_order_flagged", dialect)
+    _index_walk(list_plan(app, admin_client, "/faultreportview/list/?_oc_FaultReportView="
+                          "priority&_od_FaultReportView=asc", "fault_report"),
+                "ix_fault_report_priority", dialect)
