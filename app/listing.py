@@ -26,7 +26,7 @@ from flask_appbuilder.widgets import SearchWidget as FabSearchWidget
 from flask_babel import get_locale, gettext
 from markupsafe import Markup
 from sqlalchemy import asc, desc, exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .search.filters import FilterContainsIndexed
 from .security.input_guard import parse_id
@@ -110,10 +110,14 @@ class FastSQLAInterface(SQLAInterface):
                 return names[1:]
         return None
 
-    def eager_options(self, paths):
-        """selectinload for each relation path ("report", "report.device")."""
-        options = []
+    def eager_options(self, paths, joined=()):
+        """selectinload for each relation path ("report", "report.device"); joinedload
+        for those in `joined` (a many-to-one to a small table: a primary-key lookup per
+        row of the page, in the page's own statement)."""
+        options = [joinedload(getattr(self.obj, name)) for name in joined]
         for path in paths:
+            if path in joined:
+                continue
             model, loader = self.obj, None
             for name in path.split("."):
                 attr = getattr(model, name)
@@ -123,11 +127,12 @@ class FastSQLAInterface(SQLAInterface):
         return options
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
-              page_size=None, select_columns=None, outer_default_load=False, eager=()):
+              page_size=None, select_columns=None, outer_default_load=False, eager=(),
+              joined=()):
         base = self.session.query(self.obj)
         query = self.apply_all(base, filters, order_column, order_direction, page, page_size,
                                select_columns, outer_default_load)
-        rows = query.options(*self.eager_options(eager)).all()
+        rows = query.options(*self.eager_options(eager, joined)).all()
         if rows and not isinstance(rows[0], self.obj):  # FAB's (row, related) tuples
             rows = [getattr(row, self.obj.__name__, row) for row in rows]
         if not page_size or (not page and len(rows) < page_size):
@@ -190,6 +195,15 @@ class FastModelView(ModelView):
                  if col in self.datamodel.list_properties and self.datamodel.is_relation(col)]
         return list(dict.fromkeys([*shown, *self.list_eager]))
 
+    def joined_relations(self):
+        """The shown relations the search form also offers as a select of the whole
+        related table (a location, a partner): a table that small is joined into the
+        page's statement, one primary-key lookup per row, instead of a statement of its
+        own (search_columns never hold a large table: see _init_properties)."""
+        return [col for col in self.list_relations()
+                if col in self.search_columns and col in self.datamodel.list_properties
+                and self.datamodel.is_relation_many_to_one(col)]
+
     def _get_list_widget(self, filters, actions=None, order_column="", order_direction="",
                          page=None, page_size=None, widgets=None, **kwargs):
         """FAB's list widget, with the page size capped and the page number kept within
@@ -210,7 +224,8 @@ class FastModelView(ModelView):
         else:
             count, items = self.datamodel.query(
                 joined_filters, order_column, order_direction, page=page,
-                page_size=page_size, eager=self.list_relations())
+                page_size=page_size, eager=self.list_relations(),
+                joined=self.joined_relations())
         pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(items)]
         widgets["list"] = self.list_widget(
             label_columns=self.label_columns, include_columns=self.list_columns,

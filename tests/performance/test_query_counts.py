@@ -31,12 +31,14 @@ DEFAULT = 8
 # statement that loads the user: no statement of their own.
 # The audit log (4 + 1) names the records its entries belong to and the ids they changed:
 # one statement per kind of record on the page (here the work orders), never one per row.
+# A relation shown that the search form also offers as a select (a location, a partner:
+# small tables) is joined into the page's statement instead of a statement of its own.
 LISTS = {
     "ServiceRequestView": 6, "UrgentRequestsView": 6, "MortgageExtractRequestsView": 6,
-    "StatusPaidView": 6, "FaultReportView": 8, "WorkOrderView": 8, "WorkOrderCompletedView": 8,
-    "WorkOrderTab": 7, "RatingView": 5, "ComplaintView": 5, "LocationView": 6,
+    "StatusPaidView": 6, "FaultReportView": 7, "WorkOrderView": 7, "WorkOrderCompletedView": 7,
+    "WorkOrderTab": 7, "RatingView": 5, "ComplaintView": 5, "LocationView": 5,
     "ContractorView": 4, "StickerCodeView": 7, "AuditEntryView": 5, "OutboxView": 4,
-    "CustomerFeedbackView": 4, "DeviceView": 8, "DeviceTab": 6,
+    "CustomerFeedbackView": 4, "DeviceView": 7, "DeviceTab": 6,
 }
 # Detail page (with its tabs) → statements it runs. The request: session, user, the
 # request, its lines, writer, four money collections, one "which tabs are empty", the
