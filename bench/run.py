@@ -122,12 +122,13 @@ def write(results, path=None):
 
 
 def _only(text, skip):
-    """BENCH_ONLY=Rating: only the pages whose name holds that text;
+    """BENCH_ONLY=Rating,Complaint: only the pages whose name holds one of those texts;
     BENCH_SKIP=a,b: not the pages whose name holds one of those."""
+    wanted = [s for s in (text or "").split(",") if s]
     skipped = [s for s in (skip or "").split(",") if s]
-    if not text and not skipped:
+    if not wanted and not skipped:
         return None
-    return lambda page: (not text or text in page.name) and not any(
+    return lambda page: (not wanted or any(s in page.name for s in wanted)) and not any(
         s in page.name for s in skipped)
 
 
