@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from ..listing import FastSQLAInterface
 from . import views
 from .governance_audit import record_login
 from .permission_cache import role_pairs
@@ -44,6 +45,13 @@ class SecurityManager(FabSecurityManager):
     # FAB's login-count chart answers 500 on a non-numeric group (/chart/x) and says less
     # than the governance log, which lists every attempt with its address.
     userstatschartview = None
+
+    def __init__(self, appbuilder):
+        super().__init__(appbuilder)
+        # FAB gives its screens a plain SQLAInterface here; ours load relations per page.
+        self.userdbmodelview.datamodel = FastSQLAInterface(self.user_model)
+        self.rolemodelview.datamodel = FastSQLAInterface(self.role_model)
+        self.groupmodelview.datamodel = FastSQLAInterface(self.group_model)
 
     @property
     def is_auth_limited(self):

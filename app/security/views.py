@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
 from ..audit.views import AuditEntryView
+from ..listing import FastModelView
 from . import governance
 from .governance_audit import governance_rows, record_logout
 
@@ -31,7 +32,11 @@ class AuthDBView(fab.AuthDBView):
         return super().logout()
 
 
-class UserDBModelView(fab.UserDBModelView):
+# FAB's user, role and group screens are lists like ours (FastModelView; the security
+# manager gives them a FastSQLAInterface): the roles and groups of a page of users, the
+# permissions of a page of roles, loaded per page instead of per row (56 and 23
+# statements before).
+class UserDBModelView(fab.UserDBModelView, FastModelView):
     def pre_add(self, item):
         governance.check_user_change(item)
         super().pre_add(item)
@@ -44,7 +49,9 @@ class UserDBModelView(fab.UserDBModelView):
         governance.check_user_delete(item)
 
 
-class RoleModelView(fab.RoleModelView):
+class RoleModelView(fab.RoleModelView, FastModelView):
+    list_eager = ("permissions.permission", "permissions.view_menu")  # a permission's name
+
     def pre_add(self, item):
         governance.check_role_change(item)
 
@@ -83,7 +90,7 @@ class RoleModelView(fab.RoleModelView):
 RoleModelView.copy_role._action = fab.RoleModelView.copy_role._action
 
 
-class UserGroupModelView(fab.UserGroupModelView):
+class UserGroupModelView(fab.UserGroupModelView, FastModelView):
     def pre_add(self, item):
         governance.check_group_change(item)
 
