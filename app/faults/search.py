@@ -3,6 +3,7 @@ order's), location, device and reporter."""
 from flask import url_for
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from .models import Device, FaultReport, Location, WorkOrder
@@ -39,6 +40,8 @@ def register():
         kind="faultreport", model=FaultReport, text=report_text,
         permission=("can_read", "FaultReport"), describe=describe, label=_("Fault reports"),
         parents={WorkOrder: lambda order: order.report},
+        load=(selectinload(FaultReport.location), selectinload(FaultReport.work_orders),
+              selectinload(FaultReport.device).selectinload(Device.sticker)),
         # a renamed location or a changed device: every report there shows the new text
         shared={Location: lambda location: select(FaultReport.id).where(
                     FaultReport.location_id == location.id),

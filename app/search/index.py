@@ -93,7 +93,8 @@ def reindex(session, batch=1000, kinds=None):
             continue
         model, last, count = source.model, 0, 0
         while True:
-            records = session.scalars(select(model).where(model.id > last)
+            records = session.scalars(select(model).options(*source.load)
+                                      .where(model.id > last)
                                       .order_by(model.id).limit(batch)).all()
             if not records:
                 break

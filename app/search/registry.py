@@ -14,6 +14,8 @@ class Source:
     permission: (action, resource) the user needs to see these results at all.
     describe(ids) -> [(id, title, detail, url)] for the result list, in one query.
     label: the heading of these results.
+    load: loader options for what text() reads beyond the record (its location, its
+    orders), so a rebuild of the index reads them per batch, not per record.
     """
 
     kind: str
@@ -24,6 +26,7 @@ class Source:
     label: Any
     parents: dict = field(default_factory=dict)
     shared: dict = field(default_factory=dict)
+    load: tuple = ()
 
 
 _SOURCES = {}

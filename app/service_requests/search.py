@@ -3,6 +3,7 @@
 from flask import url_for
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from .choices import RequestStatus
@@ -32,4 +33,5 @@ def register():
         kind="servicerequest", model=ServiceRequest, text=request_text,
         permission=("can_read", "ServiceRequest"), describe=describe,
         label=_("Service requests"),
-        parents={RequestedProductLine: lambda line: line.service_request}))
+        parents={RequestedProductLine: lambda line: line.service_request},
+        load=(selectinload(ServiceRequest.requested_lines),)))
