@@ -63,9 +63,21 @@ def test_the_cookie_holds_a_random_id_and_the_table_only_its_hash(app):
     assert row.expires_at > utcnow() + timedelta(hours=7)
 
 
+def _rows(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(WebSession))
+
+
+def _row(app):
+    with app.app_context():
+        row = db.session.scalars(select(WebSession)).one()
+        return row.data, row.expires_at
+
+
 def test_login_gives_a_new_session_id(app):
     client = app.test_client()
-    client.get("/login/")  # an anonymous session with the form's CSRF token
+    client.get("/lang/en")  # an anonymous session that is stored (it holds a language)
+    assert _rows(app) == 1
     before = _copy(app, client)
     log_in_with_form(client, "admin")
     assert _cookie(client) != before.get_cookie("session").value
@@ -157,3 +169,56 @@ def _restore_password(app, username):
     with app.app_context():
         sm = app.appbuilder.sm
         sm.reset_password(sm.find_user(username=username).id, PASSWORD)
+
+
+def test_an_anonymous_get_of_a_form_writes_no_session_row(app):
+    visitor = app.test_client()
+    for _ in range(3):
+        assert visitor.get("/report").status_code == 200
+        assert app.test_client().get("/login/").status_code == 200
+    assert _rows(app) == 0
+    assert visitor.get_cookie("session") is None
+
+
+def test_the_form_token_of_an_unstored_session_still_logs_in(app):
+    client = app.test_client()
+    token = csrf_token(client, "/login/")
+    assert _rows(app) == 0
+    response = client.post("/login/", data={"username": "admin", "password": PASSWORD,
+                                             "csrf_token": token})
+    assert response.status_code == 302 and "/login" not in response.location
+    assert _sessions_of(app, "admin") == 1
+    assert client.get(ADMIN_PAGE).status_code == 200
+
+
+def test_a_form_token_without_its_browsers_cookie_is_refused(app):
+    client = app.test_client()
+    token = csrf_token(client, "/login/")
+    other = app.test_client()
+    other.get("/login/")  # a token cookie of its own
+    for browser in (app.test_client(), other):
+        response = browser.post("/login/", data={"username": "admin", "password": PASSWORD,
+                                                 "csrf_token": token})
+        assert response.status_code == 400
+    assert _sessions_of(app, "admin") == 0
+
+
+def test_a_csrf_token_from_before_the_login_is_void_after_it(app):
+    client = app.test_client()
+    planted = csrf_token(client, "/login/")
+    log_in_with_form(client, "admin")
+    assert client.post("/logout/", data={"csrf_token": planted}).status_code == 400
+    assert client.get(ADMIN_PAGE).status_code == 200
+    assert log_out(client).status_code == 302
+
+
+def test_a_request_that_does_not_change_the_session_does_not_write_it(app):
+    client = app.test_client()
+    log_in_with_form(client, "admin")
+    assert client.get(ADMIN_PAGE).status_code == 200
+    before = _row(app)
+    for _ in range(3):
+        response = client.get(ADMIN_PAGE)
+        assert response.status_code == 200
+        assert "session" not in response.headers.get("Set-Cookie", "")
+    assert _row(app) == before
