@@ -10,9 +10,17 @@ bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8080
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
+# A worker takes a connection only when one of its threads is free for it; the others wait
+# in the socket's queue for whichever worker frees a thread first. Left at gunicorn's 1000,
+# a worker took connections it could not serve yet and kept them (keep-alive): under load
+# all of them could land on one worker while the other idled (measured: 10 of 10 wrk
+# connections on one worker, one core busy, half the throughput). So no keep-alive
+# either (gunicorn keeps worker_connections - threads idle connections): the reverse
+# proxy in front opens a connection per request anyway.
+worker_connections = threads
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 20
-keepalive = 5
+keepalive = 5  # unused while worker_connections == threads
 # A worker is replaced after this many requests (plus jitter), so a slow leak cannot grow.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200

@@ -1,0 +1,29 @@
+"""gunicorn's settings as gunicorn reads them from gunicorn.conf.py."""
+from pathlib import Path
+
+import pytest
+from gunicorn.config import Config
+
+CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+def _settings(monkeypatch, **env):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    namespace = {"__file__": str(CONF)}
+    exec(compile(CONF.read_text(), str(CONF), "exec"), namespace)  # what gunicorn -c does
+    cfg = Config()
+    for key, value in namespace.items():
+        if key in cfg.settings:
+            cfg.set(key, value)
+    return cfg
+
+
+@pytest.mark.parametrize("threads", ["4", "2", "8"])
+def test_a_worker_takes_no_more_connections_than_it_has_threads(monkeypatch, threads):
+    """Else one worker can take every connection of a burst and keep them (keep-alive)
+    while the other worker idles."""
+    cfg = _settings(monkeypatch, GUNICORN_THREADS=threads)
+    assert cfg.worker_class_str == "gthread"
+    assert cfg.threads == int(threads)
+    assert cfg.worker_connections == cfg.threads
