@@ -195,3 +195,23 @@ def test_each_dashboard_runs_a_fixed_number_of_queries(loaded, client):
         seen[name] = _count(app, admin, url)[0]
     too_many = {name: count for name, count in seen.items() if count > DASHBOARDS[name]}
     assert not too_many, seen
+
+
+def test_the_public_report_form_runs_one_statement_for_an_anonymous_visitor(loaded):
+    """The locations for its select, nothing else: no stored session read or written (its
+    CSRF token rides in a cookie), no partners."""
+    visitor = loaded.test_client()
+    statements = []
+    with loaded.app_context():
+        engine = db.engine
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        for _ in range(2):
+            response = visitor.get("/report")
+            assert response.status_code == 200
+            assert 'name="csrf_token"' in response.get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert len(statements) == 2, statements
+    assert all("fault_location" in s for s in statements), statements
