@@ -277,3 +277,14 @@ def test_a_sticker_is_registered_once(app, client_for, place):
     with app.app_context():
         [device] = db.session.query(Device).all()
         assert device.device_type == "Deur" and db.session.query(FaultReport).count() == 0
+
+
+def test_a_refused_report_keeps_the_chosen_location(app, client, place):
+    empty = page(client.get("/report"))
+    assert " selected" not in empty.split('id="location_id"')[1].split("</select>")[0]
+    response = submit(client, "/report", {**REPORT, "location_id": place["location_id"],
+                                           "placement": "Hal", "email": "geen-adres"})
+    assert response.status_code == 400
+    select_box = page(response).split('id="location_id"')[1].split("</select>")[0]
+    assert f'<option value="{place["location_id"]}" selected>' in select_box
+    assert select_box.count(" selected") == 1
