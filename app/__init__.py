@@ -46,13 +46,14 @@ def create_app(config_object="config.Config", **overrides):
     extensions.mail.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(APP_DIR.parent / "migrations"))
 
-    from . import fab_patches, models  # noqa: F401  every table known before FAB starts
+    from . import fab_patches, models, translation_lookup  # noqa: F401  every table known before FAB starts
     from .security.input_guard import install_converters, register_input_guard
     from .security.sessions import register_sessions
 
     register_sessions(app)
 
     fab_patches.apply()  # before any view is registered: routes are made from FAB's classes
+    translation_lookup.install()
     install_converters(app)
     register_input_guard(app)
 

@@ -65,3 +65,17 @@ def test_catalog_has_no_duplicate_msgids_and_is_compiled():
     stale = [m.id for m in catalog if m.id and m.string and not m.fuzzy
              and isinstance(m.id, str) and compiled.gettext(m.id) != m.string]
     assert stale == [], f"messages.mo is stale, run `make translations`: {stale[:5]}"
+
+
+def test_a_language_switched_within_a_request_translates_at_once(app):
+    from flask import session
+    from flask_babel import force_locale, gettext, refresh
+
+    with app.test_request_context("/"):
+        assert gettext("Report a fault") == "Storing melden"
+        with force_locale("en"):  # a mail in the customer's language
+            assert gettext("Report a fault") == "Report a fault"
+        assert gettext("Report a fault") == "Storing melden"
+        session["locale"] = "en"
+        refresh()
+        assert gettext("Report a fault") == "Report a fault"
