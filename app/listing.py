@@ -19,9 +19,10 @@ Views declare what they show; indexes that match their sorts and filters live in
 the models (see docs/performance.md).
 """
 from babel.numbers import format_decimal
-from flask import current_app, g
+from flask import abort, current_app, g
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
 from flask_appbuilder.widgets import SearchWidget as FabSearchWidget
 from flask_babel import get_locale, gettext
 from markupsafe import Markup
@@ -114,17 +115,18 @@ class FastSQLAInterface(SQLAInterface):
         """selectinload for each relation path ("report", "report.device"); joinedload
         for those in `joined` (a many-to-one to a small table: a primary-key lookup per
         row of the page, in the page's own statement)."""
-        options = [joinedload(getattr(self.obj, name)) for name in joined]
-        for path in paths:
-            if path in joined:
-                continue
-            model, loader = self.obj, None
-            for name in path.split("."):
-                attr = getattr(model, name)
-                loader = selectinload(attr) if loader is None else loader.selectinload(attr)
-                model = attr.property.mapper.class_
-            options.append(loader)
-        return options
+        return [*(self._loader(path, joinedload) for path in joined),
+                *(self._loader(path, selectinload) for path in paths if path not in joined)]
+
+    def _loader(self, path, strategy):
+        """One loader option for a relation path ("report.device"), each step `strategy`
+        (joinedload or selectinload)."""
+        model, loader = self.obj, None
+        for name in path.split("."):
+            attr = getattr(model, name)
+            loader = strategy(attr) if loader is None else getattr(loader, strategy.__name__)(attr)
+            model = attr.property.mapper.class_
+        return loader
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False, eager=(),
@@ -141,12 +143,15 @@ class FastSQLAInterface(SQLAInterface):
             return BoundedCount(len(rows)), rows
         return self.bounded_count(base, filters), rows
 
-    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False, joined=()):
         """A record by primary key; without filters from the session first, so a page
-        that asks twice (FAB's show does) runs one query."""
+        that asks twice (FAB's show does) runs one query; with the many-to-one relation
+        paths in `joined` loaded in that statement."""
         if (filters is None or not filters.filters) and not select_columns:
             pk = parse_id(id)  # an id no column can hold is simply not there
-            return None if pk is None else self.session.get(self.obj, pk)
+            if pk is None:
+                return None
+            return self.session.get(self.obj, pk, options=self.eager_options((), joined))
         return super().get(id, filters, select_columns, outer_default_load)
 
 
@@ -172,6 +177,7 @@ class FastModelView(ModelView):
     """
 
     list_eager = ()
+    show_joined = ()
     search_widget = SearchWidget
 
     def _init_properties(self):
@@ -234,6 +240,19 @@ class FastModelView(ModelView):
             page=page, page_size=page_size, count=count, pks=pks, actions=actions,
             filters=filters, modelview_name=self.__class__.__name__, **kwargs)
         return widgets
+
+    def _show(self, pk):
+        """FAB's show, with the relations named in `show_joined` (many-to-one paths the
+        page shows: a work order's report, partner, location, the report's device) in
+        the record's own statement instead of one statement each."""
+        item = self.datamodel.get(pk, self._base_filters, joined=self.show_joined)
+        if not item:
+            abort(404)
+        widgets = self._get_show_widget(pk, item)
+        self.update_redirect()
+        return self._get_related_views_widgets(
+            item, orders=get_order_args(), pages=get_page_args(),
+            page_sizes=get_page_size_args(), widgets=widgets)
 
     def _get_related_views_widgets(self, item, orders=None, pages=None, page_sizes=None,
                                    widgets=None, **args):

@@ -14,7 +14,9 @@ class ShowPageMixin:
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
+        joined = getattr(self, "show_joined", ())  # FastModelView: with these relations
+        item = (self.datamodel.get(pk, self._base_filters, joined=joined) if joined
+                else self.datamodel.get(pk, self._base_filters))
         if item is None:
             abort(404)
         widgets = self._show(pk)

@@ -181,6 +181,8 @@ class WorkOrderView(FaultModelView):
     show_title = _("Work order")
     edit_title = _("Edit work order")
     show_template = "faults/admin/work_order_show.html"
+    # what the detail page shows of them, in the order's own statement
+    show_joined = ("report", "report.device", "report.location", "location", "contractor")
     list_template = FILTER_BAR_TEMPLATE  # with the status buttons (set below)
     list_columns = ["number", "report", "location", "contractor", "status", "created_at",
                     "accepted_at", "appointment_date", "completed_at", "complete_state"]
@@ -376,6 +378,7 @@ class FaultReportView(FaultModelView):
                       "created_at"]
     base_order = ("id", "desc")
     list_eager = ("work_order",)  # the order status column
+    show_joined = ("location", "device", "work_order")  # in the report's own statement
     formatters_columns = {**FaultModelView.formatters_columns, "order_status": _status}
 
     def show_context(self, report, widgets):
@@ -445,6 +448,7 @@ class DeviceView(FaultModelView):
     search_columns = ["location", "placement", "device_type", "serial_number", "contractor"]
     base_order = ("id", "desc")
     list_eager = ("sticker",)  # the code column
+    show_joined = ("sticker", "location", "contractor")  # in the device's own statement
     formatters_columns = {
         **FaultModelView.formatters_columns,
         # one "QR code" row: the image with its code underneath

@@ -44,10 +44,12 @@ LISTS = {
 # request, its lines, writer, four money collections, one "which tabs are empty", the
 # audit tab and the mails tab.
 DETAIL_DEFAULT = 12
-# The work order's page (14) also shows its complaints, rating, evidence, every order of the
-# report, location and device: over the goal of 12, one statement each.
-DETAILS = {"ServiceRequestView": 12, "WorkOrderView": 14, "DeviceView": 9,
-           "FaultReportView": 9}
+# The work order's page (10) also shows its complaints, rating, evidence and every order
+# of the report, one statement each; its report, the report's device and location, and
+# its partner come in the order's own statement (show_joined), as a report's location,
+# device and order and a device's sticker, location and partner do.
+DETAILS = {"ServiceRequestView": 12, "WorkOrderView": 10, "DeviceView": 6,
+           "FaultReportView": 6}
 TABLES = {"ServiceRequestView": "sr_request", "FaultReportView": "fault_report",
           "WorkOrderView": "fault_work_order", "ContractorView": "fault_contractor",
           "LocationView": "fault_location", "DeviceView": "fault_device",
