@@ -27,3 +27,17 @@ def test_a_worker_takes_no_more_connections_than_it_has_threads(monkeypatch, thr
     assert cfg.worker_class_str == "gthread"
     assert cfg.threads == int(threads)
     assert cfg.worker_connections == cfg.threads
+
+
+def test_no_keep_alive_promised_that_a_worker_cannot_keep(monkeypatch):
+    cfg = _settings(monkeypatch)
+    assert cfg.worker_connections - cfg.threads <= 0 and cfg.keepalive == 0
+
+
+@pytest.mark.parametrize("count", [None, "500"])
+def test_the_workers_are_not_replaced_together(monkeypatch, count):
+    """Each worker is replaced after max_requests + a random jitter: with an even share of
+    the requests, a jitter of half the count spreads the two replacements far apart."""
+    cfg = _settings(monkeypatch, **({"GUNICORN_MAX_REQUESTS": count} if count else {}))
+    assert cfg.max_requests == int(count or 10_000)
+    assert cfg.max_requests_jitter >= cfg.max_requests // 2
