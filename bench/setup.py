@@ -124,6 +124,8 @@ def _search_documents(app, log):
             return
         t0 = time.monotonic()
         written = reindex(db.session, batch=5000, kinds=missing)
+        db.session.execute(text(f"ANALYZE {SearchDocument.__tablename__}"))
+        db.session.commit()
     log(f"search index: {written} in {time.monotonic() - t0:.1f} s")
 
 
