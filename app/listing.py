@@ -26,7 +26,7 @@ from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_si
 from flask_appbuilder.widgets import SearchWidget as FabSearchWidget
 from flask_babel import get_locale, gettext
 from markupsafe import Markup
-from sqlalchemy import asc, desc, exists, func, select
+from sqlalchemy import UniqueConstraint, asc, desc, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .search.filters import FilterContainsIndexed
@@ -97,16 +97,28 @@ class FastSQLAInterface(SQLAInterface):
         return query.order_by(*(direction(table.c[name]) for name in [order_column, *tail]))
 
     def _index_tail(self, column):
-        """The columns after `column` in this table's index that begins with it, or
-        None when no index begins with it (or it is not a plain column)."""
+        """The columns after `column` that make its sort a walk down one index, or None
+        when there is none (or it is not a plain column): the rest of a unique index or
+        constraint that begins with it (a unique column alone, an order number, is a
+        total order by itself: []), else the rest of an index that begins with it and
+        ends with the primary key. A partial index serves only its own rows, and a
+        unique column that may be NULL leaves the NULLs unordered: neither counts."""
         table = getattr(self.obj, "__table__", None)
         if table is None or column not in table.c:
             return None
         pk = [c.name for c in table.primary_key.columns]
         if [column] == pk:
             return []
-        for index in sorted(table.indexes, key=lambda i: len(i.columns)):
-            names = [c.name for c in index.columns]
+        unique = [[c.name for c in index.columns] for index in table.indexes
+                  if index.unique and not _is_partial(index)]
+        unique += [[c.name for c in constraint.columns] for constraint in table.constraints
+                   if isinstance(constraint, UniqueConstraint)]
+        indexes = [[c.name for c in index.columns] for index in table.indexes
+                   if not _is_partial(index)]
+        for names in sorted(unique, key=len):
+            if names and names[0] == column and not any(table.c[name].nullable for name in names):
+                return names[1:]
+        for names in sorted(indexes, key=len):
             if names and names[0] == column and names[-1:] == pk:
                 return names[1:]
         return None
@@ -153,6 +165,12 @@ class FastSQLAInterface(SQLAInterface):
                 return None
             return self.session.get(self.obj, pk, options=self.eager_options((), joined))
         return super().get(id, filters, select_columns, outer_default_load)
+
+
+def _is_partial(index):
+    """Whether an index holds only the rows of a condition (WHERE on any database)."""
+    return any(key.endswith("_where") and value is not None
+               for key, value in index.dialect_kwargs.items())
 
 
 class SearchWidget(FabSearchWidget):

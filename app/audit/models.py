@@ -28,7 +28,7 @@ class AuditEntry(Model):
     __tablename__ = "audit_entry"
     __table_args__ = (
         Index("ix_audit_subject", "subject_type", "subject_id", "id"),
-        Index("ix_audit_at", "at"),
+        Index("ix_audit_at", "at", "id"),
     )
 
     id = Column(Integer, primary_key=True)

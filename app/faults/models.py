@@ -141,7 +141,8 @@ class StickerCode(Audited, Model):
     """A printed QR sticker. Random code; a device claims it when registered."""
 
     __tablename__ = "fault_sticker_code"
-    __table_args__ = (Index("ix_fault_sticker_code_batch_id", "batch_id", "id"),)
+    __table_args__ = (Index("ix_fault_sticker_code_batch_id", "batch_id", "id"),
+                      Index("ix_fault_sticker_code_created", "created_at", "id"))
 
     id = Column(Integer, primary_key=True)
     code = Column(String(32), nullable=False, unique=True)
@@ -343,6 +344,7 @@ class WorkOrder(Audited, TimestampMixin, Model):
         Index("ix_fault_work_order_accepted", "accepted_at", "id"),
         Index("ix_fault_work_order_appointment", "appointment_date", "id"),
         Index("ix_fault_work_order_completed", "completed_at", "id"),
+        Index("ix_fault_work_order_invoice_total", "invoice_total", "id"),
         # the Late list (open and past complete_due_at): one index range per open status
         Index("ix_fault_work_order_status_complete_due", "status", "complete_due_at", "id"),
     )

@@ -420,6 +420,7 @@ class FaultReportView(FaultModelView):
 
 class FaultReportTab(FaultReportView):
     list_columns = ["number", "created_at", "reporter_name", "description", "order_status"]
+    order_columns = ["number", "created_at"]  # a description is free text, not an order
 
 
 class UnusedStickerFilter(BaseFilter):

@@ -47,6 +47,7 @@ class ComplaintView(FaultModelView):
     list_title = _("Complaints")
     show_title = _("Complaint")
     list_columns = ["work_order", "created_at", "status", "text", "response", "responded_at"]
+    order_columns = ["created_at", "status", "responded_at"]  # not the free texts
     show_columns = ["work_order", "created_at", "status", "text", "response", "responded_at",
                     "closed_at"]
     search_columns = ["status", "created_at"]  # not "work_order": see RatingView

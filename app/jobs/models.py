@@ -41,7 +41,7 @@ class JobRun(Model):
     __table_args__ = (
         # The second guard: one row per (job, run number), whatever the claim did.
         UniqueConstraint("job_name", "sequence", name="uq_job_run_sequence"),
-        Index("ix_job_run_started", "started_at"),
+        Index("ix_job_run_started", "started_at", "id"),
     )
 
     id = Column(Integer, primary_key=True)

@@ -17,6 +17,9 @@ class JobRunView(ExportMixin, FastModelView):
     list_columns = ["job_name", "sequence", "started_at", "finished_at", "status", "result"]
     show_columns = list_columns + ["worker", "error"]
     search_columns = ["job_name", "status"]
+    # A job's runs in order (job, run number: unique) or all runs by start; the status is
+    # searched, a run number across jobs and the free-text result are no order.
+    order_columns = ["job_name", "started_at"]
     base_order = ("id", "desc")
     formatters_columns = {"started_at": format_datetime, "finished_at": format_datetime,
                           "status": JobRunStatus.label}

@@ -27,7 +27,11 @@ class OutboxStatus:
 
 class OutboxMessage(Model):
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        # the sender's queue; with id last, also the list sorted by status
+        Index("ix_outbox_due", "status", "next_attempt_at", "id"),
+        Index("ix_outbox_created", "created_at", "id"),
+    )
 
     id = Column(Integer, primary_key=True)
     created_at = Column(UTCDateTime(), default=utcnow, nullable=False)

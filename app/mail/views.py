@@ -27,6 +27,10 @@ class OutboxView(ExportMixin, FastModelView):
     list_title = _("Outbox")
     show_title = _("Mail")
     list_columns = ["created_at", "recipients", "subject", "status", "attempts", "sent_at"]
+    # Not a list of addresses or a free-text subject (searched instead), nor the attempts
+    # and the sending time: the Failed status finds the mails in trouble, and mail goes
+    # out in the order it was created.
+    order_columns = ["created_at", "status"]
     show_columns = ["created_at", "message_id", "sender", "recipients", "cc", "reply_to",
                     "subject", "body_text", "attachment_names", "status", "attempts",
                     "next_attempt_at", "last_error", "sent_at", "subject_type", "subject_id"]

@@ -127,6 +127,7 @@ class UnmatchedMailView(ExportMixin, FastModelView):
     list_title = _("Unmatched mail")
     show_title = _("Unmatched mail")
     list_columns = ["received_at", "sender", "subject", "files", "automatic"]
+    order_columns = ["received_at", "sender"]  # the subject is free text
     show_columns = ["received_at", "sender", "subject", "text", "files", "automatic"]
     search_columns = ["sender", "subject", "received_at"]
     label_columns = {"received_at": _("Received"), "sender": _("From"), "subject": _("Subject"),

@@ -70,6 +70,7 @@ class ServiceRequest(Audited, TimestampMixin, Model):
         Index("ix_sr_request_applicant_name", "applicant_name", "id"),
         Index("ix_sr_request_applicant_email", "applicant_email", "id"),
         Index("ix_sr_request_id_number", "id_number", "id"),
+        Index("ix_sr_request_balance_due", "balance_due", "id"),
         Index("ix_sr_request_status_due_at", "status", "due_at"),
         # The product-kind buttons (kinds.py): the kind's flag, then the list's order.
         Index("ix_sr_request_mortgage_received", "has_mortgage_extract", "received_at", "id"),
@@ -104,8 +105,7 @@ class ServiceRequest(Audited, TimestampMixin, Model):
     # What is still to be paid; negative: paid too much (to refund). Kept current by the
     # workflow on every change of lines, corrections, payments and refunds, so the list's
     # "Openstaand saldo" column and filter read one indexed column instead of summing.
-    balance_due = Column(Numeric(12, 2), nullable=False, default=ZERO, server_default="0",
-                         index=True)
+    balance_due = Column(Numeric(12, 2), nullable=False, default=ZERO, server_default="0")
     # Cancelled or withdrawn: when and why (the status says that it was).
     cancelled_at = Column(UTCDateTime())
     cancel_reason = Column(Text)
@@ -358,6 +358,11 @@ class CustomerFeedback(_RequestChild, Model):
     """Feedback naar klant: saving it mails the customer (workflow.send_feedback)."""
 
     __tablename__ = "sr_customer_feedback"
+    # The tab tables' lists also open over all requests: each sortable column as
+    # (column, id), like the request list's (app/listing.py).
+    __table_args__ = (
+        Index("ix_sr_customer_feedback_created", "created_at", "id"),
+    )
 
     id = Column(Integer, primary_key=True)
     request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
@@ -377,6 +382,10 @@ class InboundDocument(Audited, Model):
     """
 
     __tablename__ = "sr_inbound_document"
+    __table_args__ = (
+        Index("ix_sr_inbound_document_received", "received_at", "id"),
+        Index("ix_sr_inbound_document_sender", "sender", "id"),
+    )
     __audit_exclude__ = ("id", "received_at", "message_id")
 
     id = Column(Integer, primary_key=True)
@@ -421,6 +430,9 @@ class DeliveredProduct(_RequestChild, Model):
     """Opgeleverd product: a file the writer uploads; `complete` means all products are in."""
 
     __tablename__ = "sr_delivered_product"
+    __table_args__ = (
+        Index("ix_sr_delivered_product_uploaded", "uploaded_at", "id"),
+    )
 
     id = Column(Integer, primary_key=True)
     request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
@@ -438,6 +450,9 @@ class InternalCheck(_RequestChild, Model):
     """Interne controle: the pickup desk's verdict for the writer."""
 
     __tablename__ = "sr_internal_check"
+    __table_args__ = (
+        Index("ix_sr_internal_check_checked", "checked_at", "id"),
+    )
 
     id = Column(Integer, primary_key=True)
     request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
@@ -457,6 +472,9 @@ class ApplicantFeedback(_RequestChild, Model):
     """Feedback van de aanvrager: an error the customer found in the delivered product."""
 
     __tablename__ = "sr_applicant_feedback"
+    __table_args__ = (
+        Index("ix_sr_applicant_feedback_reported", "reported_at", "id"),
+    )
 
     id = Column(Integer, primary_key=True)
     request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)
@@ -470,6 +488,10 @@ class Correction(_RequestChild, Model):
     """Correctie (finance): a quantity and/or the amount corrected, with the reason."""
 
     __tablename__ = "sr_correction"
+    __table_args__ = (
+        Index("ix_sr_correction_corrected", "corrected_at", "id"),
+        Index("ix_sr_correction_amount", "amount_adjustment", "id"),
+    )
 
     id = Column(Integer, primary_key=True)
     request_id = Column(Integer, ForeignKey("sr_request.id"), nullable=False, index=True)

@@ -65,6 +65,9 @@ class _Tab(FastModelView):
     method_permission_name = dict(READ_ONLY)
     include_route_methods = {"list", "show"}
     base_order = ("id", "desc")
+    # A tab's list also opens over all requests: it sorts by its moment (and a sender, an
+    # amount), each an index (column, id). Free text, yes/no and a few codes (via,
+    # result) are searched, not sorted.
     page_size = 20
     list_widget = TabListWidget
     step = None  # the workflow step the add form takes
@@ -125,6 +128,7 @@ class CustomerFeedbackView(_Tab):
     # workflow's narrower rule (refused with its reason).
     step = "message"
     list_columns = ["created_at", "author", "asks_documents", "text"]
+    order_columns = ["created_at"]
     show_columns = ["service_request", "created_at", "author", "asks_documents", "text"]
     add_columns = ["text", "message_only"]
     add_form_extra_fields = {
@@ -148,6 +152,7 @@ class InboundDocumentView(_Tab):
     datamodel = FastSQLAInterface(InboundDocument)
     list_title = show_title = _("New documents")
     list_columns = ["received_at", "source", "sender", "subject", "files", "automatic"]
+    order_columns = ["received_at", "sender"]
     show_columns = ["service_request", "received_at", "source", "sender", "subject", "text",
                     "files", "automatic"]
     label_columns = {"service_request": _("Request"), "received_at": _("Received"),
@@ -172,6 +177,7 @@ class DeliveredProductView(_Tab):
     method_permission_name = dict(READ_ONLY, add="upload_product")
     step = "upload_product"
     list_columns = ["uploaded_at", "uploaded_by", "stored_file", "complete", "remarks"]
+    order_columns = ["uploaded_at"]
     show_columns = ["service_request", "uploaded_at", "uploaded_by", "stored_file", "complete",
                     "remarks"]
     add_columns = ["upload", "complete", "remarks"]
@@ -207,6 +213,7 @@ class InternalCheckView(_Tab):
     method_permission_name = dict(READ_ONLY, add="check")
     step = "check"
     list_columns = ["checked_at", "checked_by", "result", "remarks"]
+    order_columns = ["checked_at"]
     show_columns = ["service_request", "checked_at", "checked_by", "result", "remarks"]
     add_columns = ["result", "remarks"]
     add_form_extra_fields = {"result": SelectField(
@@ -230,6 +237,7 @@ class ApplicantFeedbackView(_Tab):
     method_permission_name = dict(READ_ONLY, add="check")
     step = "applicant_feedback"
     list_columns = ["reported_at", "source", "text"]
+    order_columns = ["reported_at"]
     show_columns = ["service_request", "reported_at", "source", "text"]
     add_columns = ["text"]
     validators_columns = {"text": [DataRequired()]}
@@ -280,6 +288,7 @@ class CorrectionView(_Tab):
     list_columns = ["corrected_at", "corrected_line", "old_quantity", "new_quantity",
                     "amount_adjustment", "reason"]
     show_columns = ["service_request"] + list_columns
+    order_columns = ["corrected_at", "amount_adjustment"]
     add_columns = ["product_line", "new_quantity", "amount_adjustment", "reason"]
     add_form_extra_fields = {
         "product_line": QuerySelectField(

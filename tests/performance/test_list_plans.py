@@ -34,3 +34,17 @@ def test_the_flagged_orders_and_the_priority_sort_walk_an_index(app, place, admi
     _index_walk(list_plan(app, admin_client, "/faultreportview/list/?_oc_FaultReportView="
                           "priority&_od_FaultReportView=asc", "fault_report"),
                 "ix_fault_report_priority", dialect)
+
+
+def test_the_request_list_sorted_by_balance_or_order_number_walks_an_index(
+        app, products, admin_client):
+    # An index on the balance alone walked on SQLite (the rowid rides along) but not on
+    # PostgreSQL, which sorted every request; an order number is unique: no tie-break.
+    make_request(app, name="Anna Ankersmit")
+    dialect = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0]
+    unique = "sqlite_autoindex_sr_request" if dialect == "sqlite" else "sr_request_order_no_key"
+    for column, index in [("balance_due", "ix_sr_request_balance_due"), ("order_no", unique)]:
+        for direction in ("asc", "desc"):
+            url = (f"/service-requests/list/?_oc_ServiceRequestView={column}"
+                   f"&_od_ServiceRequestView={direction}")
+            _index_walk(list_plan(app, admin_client, url, "sr_request"), index, dialect)
