@@ -263,3 +263,12 @@ def test_counter_form_mistakes_are_messages_and_store_nothing(app, products, cli
     page = submit(counter, "/service-requests/counter/form", dict(data, urgency="normal"),
                   follow_redirects=True).get_data(as_text=True)
     assert "opgeslagen" in page and ">Normaal<" in page and "Kadastraal uittreksel" in page
+
+
+def test_each_rows_buttons_open_that_rows_request(four, admin_client):
+    _, page = rows(admin_client, "/service-requests/list/")
+    for letter, pk in four["ids"].items():
+        row = next(r for r in page.split("<tr") if four[letter] in r)
+        assert f'href="/service-requests/show/{pk}"' in row, letter
+        assert f'href="/service-requests/edit/{pk}"' in row, letter
+        assert "__row_pk__" not in row
