@@ -205,6 +205,10 @@ class FastModelView(ModelView):
         relation, and a relation's search field lists the whole related table (a
         feedback tab's form held every request)."""
         declared = bool(self.search_columns)
+        # A copy: FAB writes its made-up labels ("Contractor Id") into this dict, and a
+        # domain's views share theirs with the audit log's words, so a second app in the
+        # same process (the benchmark beside the tests) read them back as the words.
+        self.label_columns = dict(self.label_columns or {})
         super()._init_properties()
         columns = self.datamodel.list_columns
         self.order_columns = [col for col in self.order_columns
