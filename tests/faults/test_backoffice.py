@@ -144,7 +144,7 @@ def test_audit_and_mail_tabs_speak_dutch(app, client_for, place):
     assert has("Totaalbedrag factuur excl. btw", "€ 1.234,50"), rows  # spaces normalised
     assert has("Garantie", "Ja")
     assert ">Opdracht<" in tab and ">Klacht<" in tab
-    assert has("Onderhoudspartner", "Demo Contractpartner 1")
+    assert has("Onderhoudspartner", "Demo Contractpartner 1"), rows
     accepted = re.search(r"<td>Geaccepteerd</td>\s*<td></td>\s*<td>([^<]+)</td>", tab).group(1)
     assert re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d", accepted)  # local, not ISO
     for english in ("system:", "contractor:", ">update<", ">create<", ">transition<",
