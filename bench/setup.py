@@ -135,11 +135,14 @@ def _due_moments(app, log):
     from app.extensions import db
     from app.service_requests.clock_backfill import backfill_due_dates
 
+    from .data import _analyze
+
     with app.app_context():
         if db.session.scalar(text("SELECT 1 FROM sr_request WHERE due_at IS NULL LIMIT 1")) is None:
             return
         t0 = time.monotonic()
         done = backfill_due_dates(db.session, commit=True)
+        _analyze(db.engine)  # every request rewritten: the visibility map is to set again
     log(f"due moments: {done:,} requests in {time.monotonic() - t0:.1f} s")
 
 
