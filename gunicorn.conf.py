@@ -34,3 +34,10 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 wsgi_app = "run:app"
+
+
+def post_worker_init(worker):
+    """The worker has built the app: keep its long-lived objects out of the collector."""
+    from app.long_lived import freeze_long_lived
+
+    freeze_long_lived()

@@ -41,6 +41,9 @@ def make_app(url):
         from . import stock  # after create_app: the models need FAB's User first
 
         stock.register(app.appbuilder)
+    from app.long_lived import freeze_long_lived
+
+    freeze_long_lived()  # as each gunicorn worker does once it has built the app
     return app
 
 
